@@ -1,0 +1,12 @@
+/** Tests run the TypeScript sources directly (swc strips types; `npm run typecheck` checks them). */
+module.exports = {
+  testEnvironment: '<rootDir>/jest.environment.cjs',
+  roots: ['<rootDir>/packages'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^@impasto/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@impasto/node$': '<rootDir>/packages/node/src/index.ts',
+  },
+  testTimeout: 120000,
+};

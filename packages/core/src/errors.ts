@@ -1,0 +1,64 @@
+/** Machine-readable error codes, so callers can branch without parsing messages. */
+export type ImpastoErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_STYLE'
+  | 'UNKNOWN_LAYER'
+  | 'UNSUPPORTED_OP'
+  | 'MISSING_FILE'
+  | 'HASH_MISMATCH'
+  | 'DOWNLOAD_FAILED'
+  | 'BAD_IMAGE'
+  | 'IMAGE_TOO_LARGE'
+  | 'PROVIDER_UNAVAILABLE'
+  | 'BAD_MODEL'
+  | 'NUMERIC'
+  | 'ABORTED'
+  | 'IO';
+
+/** Every error Impasto throws on purpose: a one-line message and a stable `code`. */
+export class ImpastoError extends Error {
+  readonly code: ImpastoErrorCode;
+  constructor(code: ImpastoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.name = 'ImpastoError';
+    this.code = code;
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+function describe(actual: unknown): string {
+  if (actual === null) return 'null';
+  if (typeof actual === 'string') return `'${actual}' of type string`;
+  if (typeof actual === 'object') return `a value of type ${Array.isArray(actual) ? 'array' : 'object'}`;
+  return `${String(actual)} of type ${typeof actual}`;
+}
+
+/** sharp-shaped parameter error: `Expected <expected> for <name> but received <actual>`. */
+export function invalidParam(name: string, expected: string, actual: unknown): ImpastoError {
+  return new ImpastoError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${describe(actual)}`);
+}
+
+/** Validates an integer option in [min, max] and returns it. */
+export function checkInt(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidParam(name, `integer between ${min} and ${max}`, value);
+  }
+  return value;
+}
+
+/** Validates a finite number option in [min, max] and returns it. */
+export function checkNumber(name: string, value: unknown, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : '';
+    throw invalidParam(name, `finite number${range}`, value);
+  }
+  return value;
+}
+
+/** Validates that `value` is one of `choices` and returns it. */
+export function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw invalidParam(name, `one of ${choices.join(', ')}`, value);
+  }
+  return value as T;
+}

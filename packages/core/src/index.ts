@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './onnx/tensor';
+export * from './onnx/graph';
+export * from './onnx/serialize';
+export * from './runtime/backend';
