@@ -1,0 +1,63 @@
+import { ImpastoError } from '../errors';
+import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
+import { encodeModel } from '../onnx/serialize';
+import type { TensorData } from '../onnx/tensor';
+import type { Backend, Session, SessionOptions } from '../runtime/backend';
+import { GRAPH_BUILDER_VERSION, type GraphCache } from '../runtime/graph-cache';
+import type { WeightSource } from '../store/source';
+import { readFstCheckpoint } from './checkpoint';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from './network';
+
+export interface FastStyleModelOptions extends SessionOptions {
+  /** Keeps built graphs; used together with `weightsKey`. */
+  graphCache?: GraphCache;
+  /** Hash of the weights (e.g. from the catalogue), so a cached graph can be found without reading them. */
+  weightsKey?: string;
+}
+
+/** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
+export class FastStyleModel {
+  private constructor(private readonly session: Session) {}
+
+  /** Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session. */
+  static async create(backend: Backend, source: WeightSource, options: FastStyleModelOptions = {}): Promise<FastStyleModel> {
+    const key = options.weightsKey && `fst-${options.weightsKey.slice(0, 32)}-v${GRAPH_BUILDER_VERSION}`;
+    const cached = key ? await options.graphCache?.get(key) : undefined;
+    if (cached) {
+      try {
+        return new FastStyleModel(await backend.createSession(cached, options));
+      } catch (e) {
+        // A damaged cache entry is rebuilt below; a provider problem is the caller's to see.
+        if (!(e instanceof ImpastoError) || e.code !== 'BAD_MODEL') throw e;
+      }
+    }
+    const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+    const session = await backend.createSession(bytes, options);
+    if (key) await options.graphCache?.put(key, bytes);
+    return new FastStyleModel(session);
+  }
+
+  /** The execution provider that runs the network. */
+  get provider(): Session['provider'] {
+    return this.session.provider;
+  }
+
+  /** Runs the network on a float32 NCHW [1, 3, H, W] tensor (0..255); returns the unclamped output. */
+  async run(image: TensorData<'float32'>): Promise<TensorData<'float32'>> {
+    const [n, c, h, w] = image.dims;
+    if (image.dims.length !== 4 || n !== 1 || c !== 3 || !h || !w) {
+      throw new ImpastoError('INVALID_ARGUMENT', `Expected a [1, 3, H, W] tensor for image but received [${image.dims.join(', ')}]`);
+    }
+    const out = await this.session.run({ [FST_INPUT]: image });
+    return out[FST_OUTPUT] as TensorData<'float32'>;
+  }
+
+  /** Stylizes decoded pixels; an alpha channel is carried over unchanged. */
+  async stylize(image: RawImage): Promise<RawImage> {
+    return tensorToImage(await this.run(imageToTensor(image)), image);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.dispose();
+  }
+}

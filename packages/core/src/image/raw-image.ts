@@ -1,0 +1,54 @@
+import { invalidParam } from '../errors';
+import type { TensorData } from '../onnx/tensor';
+
+/** Decoded pixels, interleaved (HWC), 8 bits per channel: what sharp's `raw()` and `ImageData` give. */
+export interface RawImage {
+  readonly data: Uint8Array | Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+  /** 3 (RGB) or 4 (RGBA). */
+  readonly channels: 3 | 4;
+}
+
+function checkRaw(img: RawImage): void {
+  if (img.channels !== 3 && img.channels !== 4) throw invalidParam('channels', '3 or 4', img.channels);
+  if (img.data.length !== img.width * img.height * img.channels) {
+    throw invalidParam('data', `${img.width * img.height * img.channels} bytes for ${img.width}x${img.height}x${img.channels}`, img.data.length);
+  }
+}
+
+/** RGB(A) HWC bytes to a float32 NCHW tensor [1, 3, H, W] on the 0..255 scale (alpha dropped). */
+export function imageToTensor(img: RawImage): TensorData<'float32'> {
+  checkRaw(img);
+  const { data, width, height, channels } = img;
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0, p = 0; p < plane; p++, i += channels) {
+    out[p] = data[i]!;
+    out[plane + p] = data[i + 1]!;
+    out[2 * plane + p] = data[i + 2]!;
+  }
+  return { type: 'float32', dims: [1, 3, height, width], data: out };
+}
+
+/**
+ * A float32 NCHW tensor [1, 3, H, W] on the 0..255 scale to RGB HWC bytes, clamped and rounded.
+ * When `alphaFrom` is given (an RGBA image of the same size), its alpha channel is put back.
+ */
+export function tensorToImage(t: TensorData<'float32'>, alphaFrom?: RawImage): RawImage {
+  const [n, c, height, width] = t.dims as [number, number, number, number];
+  if (t.dims.length !== 4 || n !== 1 || c !== 3) throw invalidParam('tensor dims', '[1, 3, H, W]', `[${t.dims.join(', ')}]`);
+  const keepAlpha = alphaFrom?.channels === 4 && alphaFrom.width === width && alphaFrom.height === height;
+  const channels = keepAlpha ? 4 : 3;
+  const plane = width * height;
+  const out = new Uint8Array(plane * channels);
+  const src = t.data;
+  for (let p = 0, o = 0; p < plane; p++, o += channels) {
+    // Uint8Array stores by truncation after clamping, so add 0.5 to round to nearest.
+    out[o] = Math.min(255, Math.max(0, src[p]! + 0.5));
+    out[o + 1] = Math.min(255, Math.max(0, src[plane + p]! + 0.5));
+    out[o + 2] = Math.min(255, Math.max(0, src[2 * plane + p]! + 0.5));
+    if (keepAlpha) out[o + 3] = alphaFrom.data[p * 4 + 3]!;
+  }
+  return { data: out, width, height, channels };
+}
