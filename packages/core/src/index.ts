@@ -12,3 +12,4 @@ export * from './fst/network';
 export * from './fst/styles';
 export * from './runtime/graph-cache';
 export * from './fst/fast-style-model';
+export * from './platform';

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { mayHaveProvider } from './provider-probe';
 import { ImpastoError, type Backend, type ExecutionProvider, type Session, type SessionOptions, type TensorData } from '@impasto/core';
 
 type Provider = Exclude<ExecutionProvider, 'auto'>;
@@ -85,7 +86,10 @@ export const nodeBackend: Backend = {
     }
     const errors: string[] = [];
     for (const p of AUTO_ORDER) {
-      if (p === 'dml' && process.platform !== 'win32') continue;
+      if (!mayHaveProvider(p)) {
+        errors.push(`[${p}] not installed here`);
+        continue;
+      }
       try {
         return new OrtSession(await create(model, p, options, p !== 'cpu'), p);
       } catch (e) {

@@ -1,4 +1,5 @@
 import { ImpastoError } from '../errors';
+import { utf8Decode } from '../platform';
 import type { TensorData } from '../onnx/tensor';
 import type { WeightSource } from '../store/source';
 
@@ -26,7 +27,7 @@ function variableName(i: number): string {
 export async function readFstCheckpoint(source: WeightSource): Promise<TensorData<'float32'>[]> {
   let manifest: Record<string, ManifestEntry>;
   try {
-    manifest = JSON.parse(new TextDecoder().decode(await source.read('manifest.json')));
+    manifest = JSON.parse(utf8Decode(await source.read('manifest.json')));
   } catch (e) {
     if (e instanceof ImpastoError) throw e;
     throw new ImpastoError('BAD_MODEL', `manifest.json in ${source.location} is not valid JSON`, { cause: e });

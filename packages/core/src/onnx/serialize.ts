@@ -3,6 +3,7 @@ import type { onnx as O } from 'onnx-proto';
 import { FloatAttr, FloatsAttr, Graph, type AttrValue, type Dim, type ValueInfo } from './graph';
 import type { DType, TensorData } from './tensor';
 import { ImpastoError } from '../errors';
+import { utf8Decode, utf8Encode } from '../platform';
 
 const { onnx } = onnxProto;
 
@@ -23,9 +24,9 @@ function attributeProto(name: string, v: AttrValue): O.IAttributeProto {
   if (v instanceof FloatAttr) return { name, type: T.FLOAT, f: v.value };
   if (v instanceof FloatsAttr) return { name, type: T.FLOATS, floats: [...v.value] };
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: T.INT, i: v } : { name, type: T.FLOAT, f: v };
-  if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
+  if (typeof v === 'string') return { name, type: T.STRING, s: utf8Encode(v) };
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'string')) return { name, type: T.STRINGS, strings: v.map((s: string) => new TextEncoder().encode(s)) };
+    if (v.every((x) => typeof x === 'string')) return { name, type: T.STRINGS, strings: v.map((s: string) => utf8Encode(s)) };
     const nums = v as number[];
     return nums.every(Number.isInteger) ? { name, type: T.INTS, ints: nums } : { name, type: T.FLOATS, floats: nums };
   }
@@ -92,11 +93,11 @@ function attributeFrom(a: O.IAttributeProto): AttrValue {
   switch (a.type) {
     case T.FLOAT: return new FloatAttr(a.f ?? 0);
     case T.INT: return toNumber(a.i ?? 0);
-    case T.STRING: return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case T.STRING: return utf8Decode(a.s ?? new Uint8Array());
     case T.TENSOR: return tensorFrom(a.t ?? {});
     case T.FLOATS: return new FloatsAttr(a.floats ?? []);
     case T.INTS: return (a.ints ?? []).map(toNumber);
-    case T.STRINGS: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+    case T.STRINGS: return (a.strings ?? []).map((s) => utf8Decode(s));
     default: throw new ImpastoError('BAD_MODEL', `attribute '${a.name}' has unsupported type ${a.type}`);
   }
 }

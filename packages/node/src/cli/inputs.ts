@@ -1,0 +1,42 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { ImpastoError } from '@impasto/core';
+
+const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif']);
+
+/** Expands files and directories (their image files, not recursive) into a sorted list of files. */
+export function expandInputs(inputs: readonly string[]): { files: string[]; hadDirectory: boolean } {
+  const files: string[] = [];
+  let hadDirectory = false;
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new ImpastoError('MISSING_FILE', `input ${input} does not exist`);
+    if (statSync(input).isDirectory()) {
+      hadDirectory = true;
+      const found = readdirSync(input)
+        .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()))
+        .sort()
+        .map((f) => join(input, f));
+      if (!found.length) throw new ImpastoError('MISSING_FILE', `directory ${input} holds no images (${[...IMAGE_EXT].join(' ')})`);
+      files.push(...found);
+    } else {
+      files.push(input);
+    }
+  }
+  return { files, hadDirectory };
+}
+
+/**
+ * Where each input's result goes: `-o` is a file for one input, else a directory that receives
+ * `<name>_<suffix>.<ext>` (the suffix keeps results from ever replacing their inputs).
+ */
+export function planOutputs(files: readonly string[], output: string, toDirectory: boolean, suffix: string, ext: string): string[] {
+  const isDir = toDirectory || files.length > 1 || output.endsWith('/') || (existsSync(output) && statSync(output).isDirectory());
+  if (!isDir) return [output];
+  if (existsSync(output) && !statSync(output).isDirectory()) {
+    throw new ImpastoError('INVALID_ARGUMENT', `output ${output} is a file, but ${files.length} inputs need a directory`);
+  }
+  const planned = files.map((f) => join(output, `${basename(f, extname(f))}_${suffix}.${ext}`));
+  const dup = planned.find((p, i) => planned.indexOf(p) !== i);
+  if (dup) throw new ImpastoError('INVALID_ARGUMENT', `two inputs would both be written to ${dup}; rename one`);
+  return planned;
+}
