@@ -61,8 +61,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     if (/pixel limit/i.test(msg)) {
       throw new ImpastoError('IMAGE_TOO_LARGE', `${label(input)} has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`, { cause: e });
     }
-    const why = /unsupported image format/i.test(msg) ? 'not an image in a format Impasto reads' : `cannot be decoded (${msg.split('\n')[0]})`;
-    throw new ImpastoError('BAD_IMAGE', `${label(input)} is ${why}`, { cause: e });
+    const why = /unsupported image format/i.test(msg) ? 'is not an image in a format Impasto reads' : `cannot be decoded (${msg.split('\n')[0]})`;
+    throw new ImpastoError('BAD_IMAGE', `${label(input)} ${why}`, { cause: e });
   }
 }
 
