@@ -53,7 +53,7 @@ async function runFst(inputs: string[], opts: FstOptions): Promise<void> {
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   const fst = await FastStyle.load(opts.style, { ep: opts.ep, intraOpNumThreads: opts.threads, store });
   const log = (s: string) => opts.quiet || process.stderr.write(`${s}\n`);
-  log(`impasto: style ${suffix} on ${fst.provider}`);
+  log(`style ${suffix} on ${fst.provider}`);
   const bar = files.length > 1 && !opts.quiet && process.stderr.isTTY ? progressBar('stylizing [{bar}] {value}/{total} | ETA {eta_formatted} | {file}') : undefined;
   bar?.start(files.length, 0, { file: '' });
   const failures: string[] = [];

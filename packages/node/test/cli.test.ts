@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { CONTENT, WEIGHTS, tempDir } from './helpers';
+
+const ROOT = resolve(__dirname, '../../..');
+const BIN = join(ROOT, 'packages/node/bin/impasto.cjs');
+const cache = tempDir('impasto-cli-cache-');
+
+function impasto(...args: string[]) {
+  if (!existsSync(join(ROOT, 'packages/node/dist/cli.cjs'))) throw new Error('build first: npm run build');
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, IMPASTO_CACHE: cache, IMPASTO_WEIGHTS: WEIGHTS },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oneErrorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => l.startsWith('impasto:'));
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('impasto CLI', () => {
+  it('has --help on every command', () => {
+    for (const cmd of [[], ['styles'], ['fst']]) {
+      const r = impasto(...cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: impasto/);
+    }
+    expect(impasto('fst', '--help').stdout).toMatch(/--ep <provider>[\s\S]*default: "auto"[\s\S]*--max-size <n>/);
+  });
+
+  it('lists the nine styles with their licence note', () => {
+    const r = impasto('styles');
+    expect(r.code).toBe(0);
+    for (const s of ['la_muse', 'mathura', 'matilde_perez', 'matta', 'rain_princess', 'scream', 'udnie', 'wave', 'wreck']) expect(r.stdout).toContain(s);
+    expect(r.stdout).toMatch(/The Great Wave off Kanagawa\s+Katsushika Hokusai\s+research use; contact the network's author/);
+  });
+
+  it('stylizes a shared photo into a file of the requested format and size', async () => {
+    const out = join(tempDir(), 'chelsea.webp');
+    const r = impasto('fst', join(CONTENT, 'skimage_chelsea.png'), '--style', 'wave', '-o', out, '--max-size', '96', '--ep', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^style wave on cpu/);
+    const meta = await sharp(out).metadata();
+    expect(meta.format).toBe('webp');
+    expect(Math.max(meta.width!, meta.height!)).toBe(96);
+    // Stylized, not copied: far from the resized original.
+    const a = await sharp(out).raw().toBuffer();
+    const b = await sharp(join(CONTENT, 'skimage_chelsea.png')).resize(meta.width, meta.height).removeAlpha().raw().toBuffer();
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
+    expect(diff / a.length).toBeGreaterThan(20);
+  });
+
+  it('stylizes a directory into a directory', () => {
+    const inDir = tempDir();
+    copyFileSync(join(CONTENT, 'ml5_harriet_128x128.jpg'), join(inDir, 'a.jpg'));
+    copyFileSync(join(CONTENT, 'skimage_rocket.jpg'), join(inDir, 'b.jpg'));
+    writeFileSync(join(inDir, 'notes.txt'), 'ignored');
+    const outDir = join(tempDir(), 'out');
+    const r = impasto('fst', inDir, '-s', 'udnie', '-o', outDir, '--max-size', '64', '--format', 'jpeg');
+    expect(r.code).toBe(0);
+    expect(readdirSync(outDir).sort()).toEqual(['a_udnie.jpg', 'b_udnie.jpg']);
+  });
+
+  it('rejects an unknown style with the list of valid ones and writes nothing', () => {
+    const dir = tempDir();
+    const r = impasto('fst', join(CONTENT, 'ml5_harriet_128x128.jpg'), '-s', 'monet', '-o', join(dir, 'x.png'));
+    expect(r.code).not.toBe(0);
+    expect(oneErrorLine(r.stderr)).toMatch(/Unknown style 'monet'; valid styles: la_muse, .*wave, wreck/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails cleanly on bad inputs and never leaves partial output or touches the input', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'fake.jpg'), 'not an image at all');
+    let r = impasto('fst', join(dir, 'fake.jpg'), '-s', 'wave', '-o', join(dir, 'out.png'));
+    expect(r.code).not.toBe(0);
+    expect(oneErrorLine(r.stderr)).toMatch(/fake\.jpg is not an image/);
+    r = impasto('fst', join(dir, 'missing.jpg'), '-s', 'wave', '-o', join(dir, 'out.png'));
+    expect(oneErrorLine(r.stderr)).toMatch(/missing\.jpg does not exist/);
+    const input = join(dir, 'photo.png');
+    copyFileSync(join(CONTENT, 'skimage_coffee.png'), input);
+    const before = readFileSync(input);
+    r = impasto('fst', input, '-s', 'wave', '-o', input, '--max-size', '32');
+    expect(oneErrorLine(r.stderr)).toMatch(/Cannot use same file for input and output/);
+    expect(readFileSync(input).equals(before)).toBe(true);
+    mkdirSync(join(dir, 'blocker'));
+    writeFileSync(join(dir, 'blocker', 'file'), '');
+    r = impasto('fst', input, '-s', 'wave', '-o', join(dir, 'blocker', 'file', 'out.png'), '--max-size', '32');
+    expect(oneErrorLine(r.stderr)).toMatch(/cannot write .*out\.png/);
+    r = impasto('fst', input, '-s', 'wave', '-o', join(dir, 'big.png'), '--max-pixels', '100');
+    expect(oneErrorLine(r.stderr)).toMatch(/more than 100 pixels/);
+    expect(readdirSync(dir).sort()).toEqual(['blocker', 'fake.jpg', 'photo.png']);
+  });
+});
