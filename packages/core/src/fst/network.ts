@@ -1,6 +1,6 @@
 import { ImpastoError } from '../errors';
 import { Graph, attr } from '../onnx/graph';
-import { transpose, type TensorData } from '../onnx/tensor';
+import { int64, transpose, type TensorData } from '../onnx/tensor';
 import { FST_VARIABLE_COUNT } from './checkpoint';
 
 /** Name of the network's input: float32 NCHW [1, 3, H, W], RGB on the 0..255 scale. */
@@ -33,7 +33,9 @@ export function buildFastStyleGraph(variables: readonly TensorData<'float32'>[],
     throw new ImpastoError('BAD_MODEL', `a fast-style checkpoint has ${FST_VARIABLE_COUNT} variables, got ${variables.length}`);
   }
   const g = new Graph(name);
-  let x = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
+  const input = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
+  const { padded, crop } = padToMultipleOf4(g, input);
+  let x = padded;
   let residual = '';
   LAYERS.forEach((layer, i) => {
     const [kernel, beta, gamma] = [variables[3 * i]!, variables[3 * i + 1]!, variables[3 * i + 2]!];
@@ -48,8 +50,25 @@ export function buildFastStyleGraph(variables: readonly TensorData<'float32'>[],
   });
   const scale = g.constant('out_scale', { type: 'float32', dims: [], data: Float32Array.of(150) });
   const shift = g.constant('out_shift', { type: 'float32', dims: [], data: Float32Array.of(127.5) });
-  g.output(g.op('Add', [g.op('Mul', [g.op('Tanh', [x]), scale]), shift]), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
+  const out = g.op('Add', [g.op('Mul', [g.op('Tanh', [x]), scale]), shift]);
+  g.output(crop(out), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
   return g;
+}
+
+/**
+ * Two stride-2 convolutions and two stride-2 transposes return ceil(H/4)*4 rows, so other sizes
+ * would grow. Padding the edges up to a multiple of 4 and cropping the result keeps the input's size
+ * (and leaves multiples of 4, the sizes the network was trained on, untouched).
+ */
+function padToMultipleOf4(g: Graph, x: string): { padded: string; crop: (y: string) => string } {
+  const i64 = (hint: string, v: number[]) => g.constant(hint, int64([v.length], v));
+  const hw = g.op('Slice', [g.op('Shape', [x]), i64('hw_start', [2]), i64('hw_end', [4])]);
+  const four = i64('four', [4, 4]);
+  const pad = g.op('Mod', [g.op('Sub', [four, g.op('Mod', [hw, four])]), four]);
+  const pads = g.op('Concat', [i64('pads_begin', [0, 0, 0, 0, 0, 0]), pad], { axis: 0 });
+  const padded = g.op('Pad', [x, pads], { mode: 'edge' });
+  const crop = (y: string) => g.op('Slice', [y, i64('crop_start', [0, 0]), hw, i64('crop_axes', [2, 3])]);
+  return { padded, crop };
 }
 
 // TensorFlow 'SAME' puts the odd padding row/column at the end; ONNX SAME_UPPER does the same.

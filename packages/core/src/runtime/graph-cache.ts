@@ -8,4 +8,4 @@ export interface GraphCache {
  * Version of the graph builders: part of every cache key, so graphs built by an older Impasto are
  * rebuilt rather than reused. Bump when a builder's output changes.
  */
-export const GRAPH_BUILDER_VERSION = 1;
+export const GRAPH_BUILDER_VERSION = 2;

@@ -1,0 +1,7 @@
+import type { GradRule } from '../types';
+
+/** Constant: no inputs, so nothing to pass a gradient to (listed so it is known, not unsupported). */
+export const constant: GradRule = {
+  opType: 'Constant',
+  grad: () => [],
+};

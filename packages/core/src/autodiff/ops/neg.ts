@@ -1,0 +1,7 @@
+import type { GradRule } from '../types';
+
+/** Neg: -dY. */
+export const neg: GradRule = {
+  opType: 'Neg',
+  grad: ({ b, dY }) => [b.op('Neg', [dY])],
+};

@@ -1,0 +1,4 @@
+import { reshapeRule } from './reshape';
+
+/** Squeeze: the gradient takes the input's shape again. */
+export const squeeze = reshapeRule('Squeeze');
