@@ -19,3 +19,4 @@ export * from './optim/types';
 export * from './optim/adam';
 export * from './optim/lbfgs';
 export * from './optim/rng';
+export * from './fst/flops';

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench [-- fst|nst] [--quick]`: speed and memory of Impasto against its peers, measured in
+ * the same run (this machine is noisy; the ratios are what count). Prints a table and writes JSON to
+ * bench-results/. Every case runs in its own process so peak RSS belongs to one engine.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { fastStyleFlops } from '../packages/core/src/index';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const sections = args.filter((a) => !a.startsWith('--'));
+const want = (s: string) => sections.length === 0 || sections.includes(s);
+const root = resolve(__dirname, '..');
+process.env.IMPASTO_WEIGHTS ??= resolve(root, '../shared/weights');
+const content = resolve(root, '../shared/images/content/jcjohnson_tubingen.jpg');
+
+type Row = Record<string, string | number>;
+
+function runCase(script: string, caseArgs: (string | number)[]): Record<string, any> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench', script), ...caseArgs.map(String)], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`${script} ${caseArgs.join(' ')} failed:\n${r.stderr}`);
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`${script} printed no result:\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(line);
+}
+
+function table(rows: Row[]): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const cell = (v: string | number) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : v);
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(cell(r[c] ?? '')).length)));
+  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(w[i]!)).join(' | ')} |`;
+  return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => String(cell(r[c] ?? '')))))].join('\n');
+}
+
+async function fstSection(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'impasto-bench-'));
+  const rows: Row[] = [];
+  for (const size of quick ? [256] : [256, 512, 1024]) {
+    const png = join(dir, `content-${size}.png`);
+    await sharp(content).resize(size, size, { fit: 'cover' }).png().toFile(png);
+    const reps = size >= 1024 ? 3 : 5;
+    const bare = runCase('fst-case.ts', ['bare', size, png, reps]);
+    const e2e = runCase('fst-case.ts', ['impasto', size, png, reps]);
+    const raw = runCase('fst-case.ts', ['impasto-raw', size, png, reps]);
+    const tfjs = runCase('fst-case.ts', ['tfjs-wasm', size, png, size >= 1024 ? 1 : 2]);
+    const gflop = fastStyleFlops(size, size) / 1e9;
+    for (const [name, r] of [['impasto end-to-end (PNG in, PNG out)', e2e], ['impasto tensors only', raw], ['bare onnxruntime-node session', bare], ['TF.js wasm (ml5.js stack)', tfjs]] as const) {
+      rows.push({
+        size: `${size}²`,
+        engine: name,
+        'median ms': r.medianMs,
+        'GFLOP/s': gflop / (r.medianMs / 1000),
+        'peak RSS MiB': r.peakRssMiB,
+        'vs TF.js wasm': tfjs.medianMs / r.medianMs,
+        'vs bare': r.medianMs / bare.medianMs,
+      });
+    }
+  }
+  return rows;
+}
+
+async function main() {
+  const results: Record<string, Row[]> = {};
+  const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
+  console.log(`Impasto benchmark — ${meta.cpu}, ${meta.cores} cores, Node ${meta.node}`);
+  if (want('fst')) {
+    console.log('\nFast style transfer (style wave, cpu provider, one image per run; "vs bare" is time / bare session time)');
+    results.fst = await fstSection();
+    console.log(table(results.fst));
+  }
+  if (want('nst')) {
+    const { nstSection } = await import('./bench/nst-section');
+    console.log('\nNeural style transfer: one loss + gradient evaluation (one optimiser iteration), cpu provider');
+    results.nst = await nstSection({ quick, runCase });
+    console.log(table(results.nst));
+  }
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  const json = JSON.stringify({ meta, results }, null, 2);
+  const file = join(root, 'bench-results', `bench-${meta.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, json);
+  writeFileSync(join(root, 'bench-results', 'latest.json'), json);
+  console.log(`\nJSON: ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+/**
+ * One fast-style benchmark case in its own process, so peak RSS belongs to one engine.
+ * Usage: tsx scripts/bench/fst-case.ts <impasto|impasto-raw|bare|tfjs-wasm> <size> <png> <reps> [ep]
+ * Prints one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import {
+  FST_INPUT,
+  FastStyle,
+  ModelStore,
+  buildFastStyleGraph,
+  decodeImage,
+  encodeModel,
+  imageToTensor,
+  readFstCheckpoint,
+} from '../../packages/node/src/index';
+import { loadTfjsFastStyle } from '../reference/fst-tfjs';
+import { medianMs, peakRssMiB } from './measure';
+
+const [engine, sizeArg, png, repsArg, epArg] = process.argv.slice(2);
+const size = Number(sizeArg);
+const reps = Number(repsArg ?? 3);
+const ep = (epArg ?? 'cpu') as 'cpu' | 'webgpu';
+const weights = resolve(process.env.IMPASTO_WEIGHTS ?? '../shared/weights');
+const style = 'wave';
+
+async function main() {
+  const pngBytes = readFileSync(png!);
+  const image = await decodeImage(pngBytes);
+  let result: { median: number; runs: number[] };
+  let extra: Record<string, unknown> = {};
+  if (engine === 'impasto' || engine === 'impasto-raw') {
+    const fst = await FastStyle.load(style, { ep, storeOptions: { mirror: weights, download: false } });
+    extra = { provider: fst.provider };
+    result = engine === 'impasto' ? await medianMs(() => fst.stylize(pngBytes), reps) : await medianMs(() => fst.stylizeRaw(image), reps);
+  } else if (engine === 'bare') {
+    const store = new ModelStore({ mirror: weights, download: false });
+    const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source(`fst/${style}`))));
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+    const t = imageToTensor(image);
+    const feed = { [FST_INPUT]: new ort.Tensor('float32', t.data as Float32Array, [...t.dims]) };
+    result = await medianMs(() => session.run(feed), reps);
+  } else if (engine === 'tfjs-wasm') {
+    const ref = await loadTfjsFastStyle(join(weights, 'fst', style), 'wasm');
+    const hwc = new Float32Array(image.width * image.height * 3);
+    for (let i = 0, j = 0; i < image.data.length; i += image.channels, j += 3) hwc.set([image.data[i]!, image.data[i + 1]!, image.data[i + 2]!], j);
+    result = await medianMs(() => ref.run(hwc, image.height, image.width), reps, 1);
+  } else {
+    throw new Error(`unknown engine ${engine}`);
+  }
+  process.stdout.write(`${JSON.stringify({ engine, size, ep, medianMs: result.median, runsMs: result.runs, peakRssMiB: peakRssMiB(), ...extra })}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+});
