@@ -62,7 +62,8 @@ function tokenize(text: string): Token[] {
       const m = /^[^\s{}<>:,;[\]#"']+/.exec(text.slice(i));
       const word = m![0];
       i += word.length;
-      const num = /^[-+]?(\d|\.\d|inf|nan)/i.test(word) ? Number(word.replace(/[fF]$/, '').replace(/^([-+]?)inf(inity)?$/i, '$1Infinity')) : NaN;
+      // C++-style float suffixes ('1.5f') and 'inf' spellings are valid text format.
+      const num = /^[-+]?(\d|\.\d|inf|nan)/i.test(word) ? Number(word.replace(/([\d.])[fF]$/, '$1').replace(/^([-+]?)inf(inity)?$/i, '$1Infinity')) : NaN;
       if (!Number.isNaN(num) || /^[-+]?nan$/i.test(word)) tokens.push({ kind: 'number', text: word, value: num, line });
       else if (/^[A-Za-z_][\w.]*$/.test(word)) tokens.push({ kind: 'ident', text: word, value: word, line });
       else throw fail(line, `unexpected '${word}'`);

@@ -1,5 +1,6 @@
 import { ImpastoError } from '../errors';
 import type { Graph } from '../onnx/graph';
+import { utf8Decode } from '../platform';
 import type { WeightSource } from '../store/source';
 import { addCaffeLayers, caffeLayersFor, parseCaffeNet, type CaffeConvParams, type CaffeNet } from './caffe';
 import { readCaffejsParams } from './caffejs-weights';
@@ -93,7 +94,7 @@ export interface LoadSqueezeNetOptions {
  * weights of the convolutions that `opts.layers` depend on.
  */
 export async function loadSqueezeNetWeights(source: WeightSource, opts: LoadSqueezeNetOptions = {}): Promise<SqueezeNetWeights> {
-  const net = parseCaffeNet(new TextDecoder().decode(await source.read(opts.prototxt ?? 'deploy.prototxt')));
+  const net = parseCaffeNet(utf8Decode(await source.read(opts.prototxt ?? 'deploy.prototxt')));
   const wanted = (opts.layers ?? [SQUEEZENET_DEFAULT_CONTENT_LAYER, ...SQUEEZENET_DEFAULT_STYLE_LAYERS]).map((l) => caffeNameOf(net, resolveSqueezeNetLayer(net, l)));
   const params = await readCaffejsParams(source, net, caffeLayersFor(net, wanted), SQUEEZENET_ID);
   return { net, params };

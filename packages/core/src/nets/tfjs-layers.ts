@@ -1,5 +1,6 @@
 import { ImpastoError } from '../errors';
 import { float32, type TensorData } from '../onnx/tensor';
+import { utf8Decode } from '../platform';
 import type { WeightSource } from '../store/source';
 import { float32FromBytes, readAllFiles } from './read-files';
 
@@ -98,7 +99,7 @@ function topologyLayers(topology: unknown): TfjsLayer[] {
 export function parseTfjsModelJson(json: Uint8Array | string | unknown, path = 'model.json'): TfjsLayersModel {
   let value = json;
   try {
-    if (json instanceof Uint8Array) value = JSON.parse(new TextDecoder().decode(json));
+    if (json instanceof Uint8Array) value = JSON.parse(utf8Decode(json));
     else if (typeof json === 'string') value = JSON.parse(json);
   } catch (e) {
     throw new ImpastoError('BAD_MODEL', `${path} is not JSON: ${(e as Error).message}`, { cause: e });

@@ -110,6 +110,7 @@ export function vgg19Features(g: Graph, input: string, weights: Vgg19Weights, op
   const pooling = checkChoice('pooling', opts.pooling ?? 'max', ['max', 'avg'] as const);
   const deepest = Math.max(0, ...[...wanted].map(vgg19Index));
   // Keras caffe mode: RGB -> BGR, then subtract the ImageNet mean.
+  if (deepest === 0) return {};
   let x = opts.preprocess === false ? input : addPreprocessing(g, input, { bgr: true, mean: [...VGG19_MEAN_BGR] });
   const out: Partial<Record<Vgg19Layer, string>> = {};
   for (const layer of VGG19_LAYERS.slice(0, deepest)) {
