@@ -29,3 +29,4 @@ export * from './nets/caffejs-weights';
 export * from './nets/vgg19';
 export * from './nets/squeezenet';
 export * from './nets/custom';
+export * from './autodiff';

@@ -30,6 +30,16 @@ export interface Extent {
 
 export const spatialAxes = (nsp: number) => Array.from({ length: nsp }, (_, i) => i + 2);
 
+/** An extent known before run time; its int64 constant is only added if something reads it. */
+export function staticExtent(b: GradBuilder, extent: readonly number[]): Extent {
+  return {
+    get value() {
+      return b.ints(extent);
+    },
+    static: extent,
+  };
+}
+
 export function readGeometry(node: NodeDef, nsp: number): Geometry {
   const ones = new Array<number>(nsp).fill(1);
   const autoPad = stringAttr(node, 'auto_pad', 'NOTSET') || 'NOTSET';
@@ -51,7 +61,16 @@ export function readGeometry(node: NodeDef, nsp: number): Geometry {
  */
 export function resolvePads(b: GradBuilder, geo: Geometry, x: string, y: string, extent: Extent): Pads {
   const { nsp, strides, autoPad } = geo;
-  const constant = (begin: readonly number[], end: readonly number[]): Pads => ({ begin: b.ints(begin), end: b.ints(end), static: { begin, end } });
+  // Getters: the fast paths use only the numbers, and unused constants would linger in the graph.
+  const constant = (begin: readonly number[], end: readonly number[]): Pads => ({
+    get begin() {
+      return b.ints(begin);
+    },
+    get end() {
+      return b.ints(end);
+    },
+    static: { begin, end },
+  });
   if (autoPad === 'NOTSET') return constant(geo.pads.slice(0, nsp), geo.pads.slice(nsp, 2 * nsp));
   if (autoPad === 'VALID') return constant(new Array<number>(nsp).fill(0), new Array<number>(nsp).fill(0));
   const upper = autoPad === 'SAME_UPPER';
@@ -89,15 +108,41 @@ export function cropToInput(b: GradBuilder, full: string, inDims: string, begin:
 }
 
 /**
+ * `weight` [M, C/group, k...] rearranged into the kernel of the adjoint convolution:
+ * [C, M/group, k...], flipped along every spatial axis. For a constant weight, onnxruntime folds
+ * all of this at load time.
+ */
+function adjointKernel(b: GradBuilder, weight: string, group: number, nsp: number): string {
+  const sp = spatialAxes(nsp);
+  let swapped: string;
+  if (group === 1) {
+    swapped = b.op('Transpose', [weight], { perm: [1, 0, ...sp] });
+  } else {
+    const split = b.op('Reshape', [weight, b.op('Concat', [b.ints([group, -1]), b.dims(weight, 1)], { axis: 0 })]);
+    const t = b.op('Transpose', [split], { perm: [0, 2, 1, ...sp.map((a) => a + 1)] }); // [G, Cg, Mg, k...]
+    swapped = b.op('Reshape', [t, b.op('Concat', [b.ints([-1]), b.dims(t, 2)], { axis: 0 })]);
+  }
+  const back = new Array<number>(nsp).fill(-1);
+  return b.op('Slice', [swapped, b.ints(back), b.ints(new Array<number>(nsp).fill(-(2 ** 63))), b.ints(sp), b.ints(back)], {}, 'adjoint_kernel');
+}
+
+/**
  * The adjoint of a strided, dilated, padded window sum with kernel `weight` ([M, C/group, k...]):
  * maps an output-shaped gradient `dy` back onto the input (spatial sizes `inDims`).
  */
-export function backToInput(b: GradBuilder, dy: string, weight: string, geo: Geometry, group: number, inDims: string, pads: Pads): string {
+export function backToInput(b: GradBuilder, dy: string, weight: string, geo: Geometry, group: number, inDims: string, pads: Pads, extent: Extent): string {
   const common = { dilations: [...geo.dilations], group };
   const s = pads.static;
   if (s && geo.strides.every((v) => v === 1)) {
-    // With unit strides the output size is exactly in + pads - extent + 1, so ConvTranspose with
-    // the same pads lands on the input size with no cropping.
+    // With unit strides the adjoint is itself a convolution, with the flipped kernel and the
+    // complementary padding (extent - 1 - pad), landing exactly on the input size. onnxruntime's
+    // Conv is markedly faster than its ConvTranspose (NCHWc kernels), hence the detour.
+    const e = extent.static;
+    const adjointPads = e && [...s.begin, ...s.end].map((p, i) => e[i % geo.nsp]! - 1 - p);
+    if (adjointPads?.every((p) => p >= 0)) {
+      return b.op('Conv', [dy, adjointKernel(b, weight, group, geo.nsp)], { ...common, pads: adjointPads }, 'back');
+    }
+    // Output size is still exactly in + pads - extent + 1, so ConvTranspose needs no cropping.
     return b.op('ConvTranspose', [dy, weight], { ...common, pads: [...s.begin, ...s.end] }, 'back');
   }
   // Otherwise the input size is not a function of the output size (floor division), so compute

@@ -2,7 +2,7 @@ import type { NodeDef } from '../../onnx/graph';
 import { ImpastoError } from '../../errors';
 import { intAttr, intsAttr } from '../attrs';
 import type { GradBuilder } from '../builder';
-import { backToInput, padSpatial, readGeometry, resolvePads, spatialAxes, type Geometry, type Pads } from '../spatial';
+import { backToInput, padSpatial, readGeometry, resolvePads, spatialAxes, staticExtent, type Geometry, type Pads } from '../spatial';
 import type { GradRule } from '../types';
 
 /**
@@ -36,7 +36,8 @@ export const averagePool: GradRule = {
     const x = node.inputs[0]!;
     const geo = readGeometry(node, k.length);
     const extent = k.map((v, i) => (v - 1) * geo.dilations[i]! + 1);
-    const pads = resolvePads(b, geo, x, node.outputs[0]!, { value: b.ints(extent), static: extent });
+    const ext = staticExtent(b, extent);
+    const pads = resolvePads(b, geo, x, node.outputs[0]!, ext);
     const kernel = b.ones([1, 1, ...k]);
     const s = pads.static;
     const unpadded = s !== undefined && [...s.begin, ...s.end].every((p) => p === 0);
@@ -47,7 +48,7 @@ export const averagePool: GradRule = {
     const scaled = b.op('Mul', [dY, scale]);
     // Pool channels independently: fold N and C into the batch and use a single-channel kernel.
     const folded = b.op('Reshape', [scaled, b.op('Concat', [b.ints([-1, 1]), b.dims(dY, 2)], { axis: 0 })]);
-    const dx = backToInput(b, folded, kernel, geo, 1, b.dims(x, 2), pads);
+    const dx = backToInput(b, folded, kernel, geo, 1, b.dims(x, 2), pads, ext);
     return [b.reshapeLike(dx, x)];
   },
 };

@@ -2,7 +2,7 @@ import type { NodeDef } from '../../onnx/graph';
 import { intAttr, intsAttr } from '../attrs';
 import type { GradBuilder } from '../builder';
 import { filterGradient } from '../conv-filter';
-import { backToInput, readGeometry, resolvePads, spatialAxes, type Extent, type Geometry } from '../spatial';
+import { backToInput, readGeometry, resolvePads, spatialAxes, staticExtent, type Extent, type Geometry } from '../spatial';
 import type { GradRule } from '../types';
 
 function spatialRank(b: GradBuilder, node: NodeDef, x: string, w: string): number {
@@ -18,7 +18,7 @@ function kernelExtent(b: GradBuilder, node: NodeDef, w: string, geo: Geometry): 
   const k = intsAttr(node, 'kernel_shape') ?? b.info.shape(w)?.slice(2);
   if (k) {
     const e = k.map((v, i) => (v - 1) * geo.dilations[i]! + 1);
-    return { value: b.ints(e), static: e };
+    return staticExtent(b, e);
   }
   const scaled = b.op('Mul', [b.op('Sub', [b.dims(w, 2), b.int(1)]), b.ints(geo.dilations)]);
   return { value: b.op('Add', [scaled, b.int(1)], {}, 'extent') };
@@ -33,10 +33,12 @@ export const conv: GradRule = {
     const nsp = spatialRank(b, node, x, w);
     const geo = readGeometry(node, nsp);
     const group = intAttr(node, 'group', 1);
-    const pads = resolvePads(b, geo, x, node.outputs[0]!, kernelExtent(b, node, w, geo));
+    // Only the input and weight gradients need the padding (a bias-only pass builds none of it).
+    const extent = needs[0] || needs[1] ? kernelExtent(b, node, w, geo) : undefined;
+    const pads = extent && resolvePads(b, geo, x, node.outputs[0]!, extent);
     return [
-      needs[0] ? backToInput(b, dY, w, geo, group, b.dims(x, 2), pads) : undefined,
-      needs[1] ? filterGradient(b, { x, w, dY, geo, group, pads }) : undefined,
+      extent && pads && needs[0] ? backToInput(b, dY, w, geo, group, b.dims(x, 2), pads, extent) : undefined,
+      pads && needs[1] ? filterGradient(b, { x, w, dY, geo, group, pads }) : undefined,
       needs[2] ? b.reduceSum(dY, [0, ...spatialAxes(nsp)], false) : undefined,
     ];
   },

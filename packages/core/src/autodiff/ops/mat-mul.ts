@@ -1,0 +1,52 @@
+import { unbroadcast } from '../broadcast';
+import type { GradBuilder } from '../builder';
+import type { GradRule } from '../types';
+
+/** Swaps the last two axes (Einsum's ellipsis covers an unknown number of batch axes). */
+function swapLast(b: GradBuilder, x: string, rank: number | undefined): string {
+  if (rank === undefined) return b.op('Einsum', [x], { equation: '...ij->...ji' }, 'swap');
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return b.op('Transpose', [x], { perm }, 'swap');
+}
+
+/**
+ * Reduces a batched product `p` to the shape of matrix operand `x` (rank `rx`), whose partner
+ * has rank `ro` (both at least 2 here). When only one side has batch axes the answer is static.
+ */
+function reduceBatch(b: GradBuilder, p: string, x: string, rx: number | undefined, other: string, ro: number | undefined): string {
+  if (ro === 2) return p; // the partner has no batch axes, so the product's are x's own
+  if (rx === 2 && ro !== undefined) return ro === 2 ? p : b.reduceSum(p, Array.from({ length: ro - 2 }, (_, i) => i), false);
+  return unbroadcast(b, p, x, [other]);
+}
+
+/**
+ * MatMul with numpy semantics: dA = dY·Bᵀ and dB = Aᵀ·dY, summed over broadcast batch axes.
+ * A vector operand acts as a one-row (A) or one-column (B) matrix whose extra axis is dropped.
+ */
+export const matMul: GradRule = {
+  opType: 'MatMul',
+  grad({ b, node, dY, needs }) {
+    const [a, c] = node.inputs as [string, string];
+    const ra = b.info.rank(a);
+    const rc = b.info.rank(c);
+    if (ra === 1 && rc === 1) {
+      return [needs[0] ? b.op('Mul', [dY, c]) : undefined, needs[1] ? b.op('Mul', [dY, a]) : undefined];
+    }
+    let [a2, c2, dy2] = [a, c, dY];
+    if (ra === 1) [a2, dy2] = [b.unsqueeze(a, [0]), b.unsqueeze(dy2, [-2])];
+    if (rc === 1) [c2, dy2] = [b.unsqueeze(c, [1]), b.unsqueeze(dy2, [-1])];
+    const [ra2, rc2] = [ra === 1 ? 2 : ra, rc === 1 ? 2 : rc];
+    const restore = (g: string, x: string, promoted: boolean) => (promoted ? b.reshapeLike(g, x) : g);
+    const da = () => {
+      const p = b.op('MatMul', [dy2, swapLast(b, c2, rc2)], {}, 'matmul_da');
+      return restore(reduceBatch(b, p, a2, ra2, c2, rc2), a, ra === 1);
+    };
+    const dc = () => {
+      const p = b.op('MatMul', [swapLast(b, a2, ra2), dy2], {}, 'matmul_db');
+      return restore(reduceBatch(b, p, c2, rc2, a2, ra2), c, rc === 1);
+    };
+    return [needs[0] ? da() : undefined, needs[1] ? dc() : undefined];
+  },
+};
