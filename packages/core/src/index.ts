@@ -30,3 +30,6 @@ export * from './nets/vgg19';
 export * from './nets/squeezenet';
 export * from './nets/custom';
 export * from './autodiff';
+export * from './nst/problem';
+export * from './nst/options';
+export * from './nst/transfer';

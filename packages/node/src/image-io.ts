@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, realpathSync } from 'node:fs';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import sharp from 'sharp';
 import { ImpastoError, invalidParam, type RawImage } from '@impasto/core';
@@ -77,6 +77,22 @@ function sameFile(a: string, b: string): boolean {
     return realpathSync(a) === realpathSync(b);
   } catch {
     return resolve(a) === resolve(b);
+  }
+}
+
+/**
+ * Fails early, before long work, when `dest` could not be written: it names an input, or its folder
+ * cannot be created or written.
+ */
+export async function checkOutputPath(dest: string, inputs: readonly string[] = []): Promise<void> {
+  if (inputs.some((i) => sameFile(i, dest))) {
+    throw new ImpastoError('INVALID_ARGUMENT', `Cannot use same file for input and output: ${dest}`);
+  }
+  try {
+    await mkdir(dirname(resolve(dest)), { recursive: true });
+    await access(dirname(resolve(dest)), constants.W_OK);
+  } catch (e) {
+    throw new ImpastoError('IO', `cannot write ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerFst } from './fst-command';
+import { registerNst } from './nst-command';
 import { registerStyles } from './styles-command';
 
 /** Builds the `impasto` command line (exported for tests). */
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) });
   registerStyles(program);
   registerFst(program);
+  registerNst(program);
   return program;
 }
 
