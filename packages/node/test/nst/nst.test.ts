@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { type FeatureNet, type NstEvent, type NstResult, type RawImage, buildTargetGraph, encodeModel, imageToTensor, neuralStyleTransfer, resolveNstOptions } from '@impasto/core';
+import { nodeBackend } from '../../src/backend';
+import { decodeImage } from '../../src/image-io';
+import { loadFeatureNet } from '../../src/nst/feature-nets';
+import { ModelStore } from '../../src/store/model-store';
+import { CONTENT, SHARED, WEIGHTS, tempDir } from '../helpers';
+
+const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });
+const STYLE = join(SHARED, 'images/style');
+let vgg: FeatureNet;
+let photo: RawImage;
+let painting: RawImage;
+
+beforeAll(async () => {
+  vgg = await loadFeatureNet('vgg19', store);
+  photo = await decodeImage(join(CONTENT, 'jcjohnson_tubingen.jpg'), { maxSize: 64 });
+  painting = await decodeImage(join(STYLE, 'jcjohnson_starry_night.jpg'), { maxSize: 64 });
+});
+
+async function runAll(gen: AsyncGenerator<NstEvent, NstResult>): Promise<{ events: NstEvent[]; result: NstResult }> {
+  const events: NstEvent[] = [];
+  for (let r = await gen.next(); ; r = await gen.next()) {
+    if (r.done) return { events, result: r.value };
+    events.push(r.value);
+  }
+}
+
+function psnr(a: RawImage, b: RawImage): number {
+  let se = 0;
+  for (let i = 0; i < a.data.length; i++) se += (a.data[i]! - b.data[i]!) ** 2;
+  return 10 * Math.log10((255 * 255) / (se / a.data.length));
+}
+
+/** Sum of squared Gram differences over the style layers, measured by an independent forward graph. */
+async function gramDistance(net: FeatureNet, layers: string[], a: RawImage, b: RawImage): Promise<number> {
+  const o = resolveNstOptions(net, { mode: 'style', styleLayers: layers });
+  const s = await nodeBackend.createSession(encodeModel(buildTargetGraph(net, o)), { ep: 'cpu' });
+  const ga = await s.run({ image: imageToTensor(a) });
+  const gb = await s.run({ image: imageToTensor(b) });
+  await s.dispose();
+  let d = 0;
+  for (const k of Object.keys(ga)) {
+    const x = ga[k]!.data as Float32Array;
+    const y = gb[k]!.data as Float32Array;
+    for (let i = 0; i < x.length; i++) d += (x[i]! - y[i]!) ** 2;
+  }
+  return d;
+}
+
+describe('neural style transfer on real VGG19 weights at 64 px', () => {
+  it('cuts the total loss by at least 90 % in 100 iterations, with progress and checkpoints', async () => {
+    const { events, result } = await runAll(neuralStyleTransfer(nodeBackend, vgg, { content: photo, style: painting }, { ep: 'cpu', iterations: 100, checkpointEvery: 40 }));
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress).toHaveLength(100);
+    const first = progress[0]!;
+    expect(first.terms.content).toBeDefined();
+    expect(first.terms.style).toBeGreaterThan(0);
+    expect(first.etaMs).toBeGreaterThan(0);
+    expect(result.loss).toBeLessThan(0.1 * first.loss);
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.iteration)).toEqual([40, 80]);
+    expect([result.image.width, result.image.height]).toEqual([photo.width, photo.height]);
+  });
+
+  it('reconstructs the content image from relu2_1 (Owl 7) to at least 20 dB PSNR', async () => {
+    const { result } = await runAll(neuralStyleTransfer(nodeBackend, vgg, { content: photo }, { ep: 'cpu', mode: 'content', contentLayers: [7], iterations: 100, checkpointEvery: 0 }));
+    expect(psnr(result.image, photo)).toBeGreaterThanOrEqual(20);
+  });
+
+  it('reconstructs style: the Gram distance falls by at least 90 %', async () => {
+    const layers = ['relu1_1', 'relu2_1', 'relu3_1'];
+    const net = await loadFeatureNet('vgg19', store, { mode: 'style', styleLayers: layers });
+    const { result } = await runAll(neuralStyleTransfer(nodeBackend, net, { style: painting }, { ep: 'cpu', mode: 'style', styleLayers: layers, iterations: 100, checkpointEvery: 0, seed: 3 }));
+    const noise = await runAll(neuralStyleTransfer(nodeBackend, net, { style: painting }, { ep: 'cpu', mode: 'style', styleLayers: layers, iterations: 1, lr: 1e-9, checkpointEvery: 0, seed: 3 }));
+    const before = await gramDistance(net, layers, noise.result.image, painting);
+    const after = await gramDistance(net, layers, result.image, painting);
+    expect(after).toBeLessThan(0.1 * before);
+  });
+
+  it('is deterministic for a seed on one provider', async () => {
+    const opts = { ep: 'cpu' as const, mode: 'content' as const, contentLayers: ['relu1_1'], iterations: 5, checkpointEvery: 0, seed: 42, intraOpNumThreads: 1 };
+    const a = await runAll(neuralStyleTransfer(nodeBackend, vgg, { content: photo }, opts));
+    const b = await runAll(neuralStyleTransfer(nodeBackend, vgg, { content: photo }, opts));
+    expect(Buffer.from(a.result.image.data).equals(Buffer.from(b.result.image.data))).toBe(true);
+  });
+
+  it('stops on an abort signal', async () => {
+    const controller = new AbortController();
+    const gen = neuralStyleTransfer(nodeBackend, vgg, { content: photo, style: painting }, { ep: 'cpu', iterations: 50, signal: controller.signal });
+    await gen.next();
+    controller.abort();
+    await expect(gen.next()).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('rejects bad options with one clear error', async () => {
+    const bad = async (o: object) => {
+      const gen = neuralStyleTransfer(nodeBackend, vgg, { content: photo, style: painting }, { ep: 'cpu', iterations: 3, checkpointEvery: 0, ...o });
+      return runAll(gen).then(() => 'no error', (e: Error) => e.message);
+    };
+    expect(await bad({ contentLayers: ['relu9_9'] })).toMatch(/relu9_9/);
+    expect(await bad({ styleLayers: [99] })).toMatch(/99/);
+    expect(await bad({ lr: -1 })).toMatch(/Expected .* for lr but received -1/);
+    expect(await bad({ optimizer: 'sgd' })).toMatch(/one of adam, lbfgs for optimizer/);
+    expect(await bad({ styleWeight: 1e38 })).toMatch(/the loss became (Infinity|NaN); lower the learning rate/);
+    const gen = neuralStyleTransfer(nodeBackend, vgg, { content: photo }, { ep: 'cpu' });
+    await expect(gen.next()).rejects.toThrow(/a style image is needed for transfer/);
+  });
+});
