@@ -1,10 +1,13 @@
 import type { GradRule } from '../types';
 
-/** Relu: dY where the input was positive, else 0. */
+/**
+ * Relu: dY where the output is positive, else 0. Reading the output rather than the input leaves
+ * the convolution before it with a single consumer, so ONNX Runtime can fuse Conv and Relu.
+ */
 export const relu: GradRule = {
   opType: 'Relu',
   grad({ b, node, dY }) {
-    const zero = b.float(0);
-    return [b.op('Where', [b.op('Greater', [node.inputs[0]!, zero]), dY, zero], {}, 'relu_grad')];
+    const mask = b.op('Cast', [b.op('Greater', [node.outputs[0]!, b.float(0)])], { to: 1 });
+    return [b.op('Mul', [dY, mask], {}, 'relu_grad')];
   },
 };
