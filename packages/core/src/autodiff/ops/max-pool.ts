@@ -1,55 +1,63 @@
 import { ImpastoError } from '../../errors';
-import type { NodeDef } from '../../onnx/graph';
-import { intAttr, intsAttr, stringAttr } from '../attrs';
+import { float32 } from '../../onnx/tensor';
+import { intsAttr } from '../attrs';
+import type { GradBuilder } from '../builder';
+import { backToInput, readGeometry, resolvePads, staticExtent, type Extent, type Geometry, type Pads } from '../spatial';
 import type { GradRule } from '../types';
 
-/** Whether no two windows share an element, and MaxUnpool accepts the input's shape as output. */
-function unpoolable(node: NodeDef): boolean {
-  const k = intsAttr(node, 'kernel_shape') ?? [];
-  const strides = intsAttr(node, 'strides') ?? k.map(() => 1);
-  const dilations = intsAttr(node, 'dilations') ?? k.map(() => 1);
-  const autoPad = stringAttr(node, 'auto_pad', 'NOTSET');
-  const disjoint = k.length > 0 && k.every((v, i) => strides[i]! >= (v - 1) * dilations[i]! + 1);
-  // MaxUnpool insists that the size it infers, (out - 1)·stride + kernel - pads, fits in its
-  // output, which windows hanging past the input (ceil_mode, SAME padding) break.
-  return disjoint && intAttr(node, 'ceil_mode', 0) === 0 && (autoPad === 'NOTSET' || autoPad === 'VALID' || autoPad === '');
+interface Window {
+  b: GradBuilder;
+  geo: Geometry;
+  pads: Pads;
+  ext: Extent;
+  inDims: string;
+}
+
+/** Spreads each output value over the input positions its window reaches through `kernel`. */
+function spread(w: Window, folded: string, kernel: string): string {
+  return backToInput(w.b, folded, kernel, w.geo, 1, w.inDims, w.pads, w.ext);
 }
 
 /**
- * MaxPool: each output's gradient goes to the input element that won its window, found through
- * the op's own Indices output. Disjoint windows use MaxUnpool (about twice as fast); overlapping
- * ones scatter-add, as one element may win several windows and then collects every gradient.
+ * MaxPool: each output's gradient goes to the input elements equal to the window's maximum. The
+ * winners are found by comparing the input with the pooled value spread back over each window,
+ * not through MaxPool's Indices output, which onnxruntime's WebGPU provider does not implement.
+ * Disjoint windows (VGG's 2x2 stride 2) need one spread; overlapping ones one per kernel offset,
+ * so an element that wins several windows collects each of their gradients. Ties share the
+ * gradient (every tied element receives it), a subgradient like any other.
  */
 export const maxPool: GradRule = {
   opType: 'MaxPool',
   differentiable: [0],
-  grad({ b, node, dY, replaceNode }) {
+  grad({ b, node, dY }) {
+    const k = intsAttr(node, 'kernel_shape');
+    if (!k) throw new ImpastoError('BAD_MODEL', `MaxPool node '${node.name}' has no kernel_shape`);
     const x = node.inputs[0]!;
-    const unpool = unpoolable(node);
-    if (!unpool && b.g.opset < 16) {
-      throw new ImpastoError('UNSUPPORTED_OP', `no gradient for ONNX op 'MaxPool' (node '${node.name}') with overlapping windows below opset 16`);
+    const y = node.outputs[0]!;
+    const geo = readGeometry(node, k.length);
+    const extent = k.map((v, i) => (v - 1) * geo.dilations[i]! + 1);
+    const ext = staticExtent(b, extent);
+    const w: Window = { b, geo, ext, pads: resolvePads(b, geo, x, y, ext), inDims: b.dims(x, 2) };
+    // Pool channels independently: fold N and C into the batch and use single-channel kernels.
+    const fold = (v: string, dims: string) => b.op('Reshape', [v, b.op('Concat', [b.ints([-1, 1]), dims], { axis: 0 })]);
+    const [fy, fdy, fx] = [fold(y, b.dims(y, 2)), fold(dY, b.dims(y, 2)), fold(x, w.inDims)];
+    const route = (kernel: string) => {
+      const winners = b.op('Cast', [b.op('Equal', [fx, spread(w, fy, kernel)])], { to: 1 }, 'winners');
+      return b.op('Mul', [winners, spread(w, fdy, kernel)], {}, 'routed');
+    };
+    const disjoint = k.every((v, i) => geo.strides[i]! >= extent[i]! && geo.dilations[i] === 1);
+    let dx: string;
+    if (disjoint) {
+      dx = route(b.ones([1, 1, ...k]));
+    } else {
+      const size = k.reduce((p, v) => p * v, 1);
+      const terms = Array.from({ length: size }, (_, o) => {
+        const onehot = new Float32Array(size);
+        onehot[o] = 1;
+        return route(b.g.constant('onehot', float32([1, 1, ...k], onehot)));
+      });
+      dx = terms.length === 1 ? terms[0]! : b.op('Sum', terms, {}, 'routed_sum');
     }
-    let indices = node.outputs[1];
-    if (indices === undefined || indices === '') {
-      // Indices are flat offsets into X with storage_order 0; let the forward node produce them.
-      indices = b.g.fresh(`${node.outputs[0]!}_indices`);
-      replaceNode({ ...node, outputs: [node.outputs[0]!, indices], attributes: { ...node.attributes, storage_order: 0 } });
-    } else if (intAttr(node, 'storage_order', 0) !== 0) {
-      // Someone else reads column-major indices: compute row-major ones separately.
-      indices = b.ops('MaxPool', [x], { ...node.attributes, storage_order: 0 }, 2)[1]!;
-    }
-    if (unpool) {
-      const k = intsAttr(node, 'kernel_shape')!;
-      const strides = intsAttr(node, 'strides') ?? k.map(() => 1);
-      const pads = stringAttr(node, 'auto_pad', 'NOTSET') === 'VALID' ? undefined : intsAttr(node, 'pads');
-      return [b.op('MaxUnpool', [dY, indices, b.shape(x)], { kernel_shape: k, strides, ...(pads ? { pads } : {}) }, 'unpool')];
-    }
-    const flat = b.op(
-      'ScatterElements',
-      [b.fill(b.numel(x), 0), b.op('Reshape', [indices, b.ints([-1])]), b.op('Reshape', [dY, b.ints([-1])])],
-      { axis: 0, reduction: 'add' },
-      'scatter',
-    );
-    return [b.reshapeLike(flat, x)];
+    return [b.reshapeLike(dx, x)];
   },
 };

@@ -1,0 +1,136 @@
+/**
+ * The GPU check, run once on the lent machine (see scripts/device/run.sh): the fast-style network
+ * and the NST loss + gradient on onnxruntime-node's webgpu provider against its cpu provider, speed
+ * and agreement. Bundled with esbuild so the machine needs only node and onnxruntime-node.
+ * Usage: node gpu-bench.cjs <weights dir> <out json>
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import {
+  FST_INPUT,
+  FST_OUTPUT,
+  type Session,
+  type TensorData,
+  buildFastStyleGraph,
+  buildLossGraph,
+  buildTargetGraph,
+  encodeModel,
+  fastStyleFlops,
+  float32,
+  neuralStyleTransfer,
+  readFstCheckpoint,
+  resolveNstOptions,
+} from '../../packages/core/src/index';
+import { nodeBackend } from '../../packages/node/src/backend';
+import { loadFeatureNet } from '../../packages/node/src/nst/feature-nets';
+import { ModelStore } from '../../packages/node/src/store/model-store';
+
+const [weights, outFile] = process.argv.slice(2) as [string, string];
+// GPU_BENCH_SMOKE=1 runs the same code here, tiny and on cpu only, to check the script before the lease.
+const smoke = process.env.GPU_BENCH_SMOKE === '1';
+const GPU = smoke ? 'cpu' : 'webgpu';
+const FST_SIZES = smoke ? [32, 64] : [512, 1024];
+const NST_SIZES = smoke ? [32] : [256, 512];
+const LOOP = smoke ? 64 : 512;
+const results: Record<string, unknown> = { cpu: cpus()[0]?.model, cores: cpus().length };
+const log = (k: string, v: unknown) => {
+  results[k] = v;
+  console.log(k, JSON.stringify(v));
+  writeFileSync(outFile, JSON.stringify(results, null, 2));
+};
+
+async function median(fn: () => Promise<unknown>, reps: number): Promise<number> {
+  await fn();
+  await fn();
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+  }
+  return t.sort((a, b) => a - b)[reps >> 1]!;
+}
+
+function noise(dims: number[], scale = 255): TensorData<'float32'> {
+  let s = 12345;
+  const d = new Float32Array(dims.reduce((a, b) => a * b, 1)).map(() => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * scale);
+  return float32(dims, d);
+}
+
+function maxAbs(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function relL2(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i]! - b[i]!) ** 2;
+    n += b[i]! ** 2;
+  }
+  return Math.sqrt(d / n);
+}
+
+async function main() {
+  const store = new ModelStore({ mirror: weights, download: false, cacheDir: '/tmp/impasto-cache' });
+  // Fast style transfer.
+  const fst = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave'))));
+  const sessions: Record<string, Session> = {
+    cpu: await nodeBackend.createSession(fst, { ep: 'cpu' }),
+    webgpu: await nodeBackend.createSession(fst, { ep: GPU }),
+  };
+  for (const size of FST_SIZES) {
+    const x = noise([1, 3, size, size]);
+    const outs: Record<string, Float32Array> = {};
+    for (const [ep, s] of Object.entries(sessions)) {
+      const ms = await median(async () => (outs[ep] = (await s.run({ [FST_INPUT]: x }))[FST_OUTPUT]!.data as Float32Array), size >= 1024 ? 5 : 9);
+      log(`fst_${size}_${ep}_ms`, ms);
+      log(`fst_${size}_${ep}_gflops`, fastStyleFlops(size, size) / 1e9 / (ms / 1000));
+    }
+    log(`fst_${size}_maxabs_cpu_vs_webgpu`, maxAbs(outs.cpu!, outs.webgpu!));
+  }
+  for (const s of Object.values(sessions)) await s.dispose();
+
+  // NST loss + gradient, VGG19 and SqueezeNet.
+  for (const netName of ['vgg19', 'squeezenet'] as const) {
+    const net = await loadFeatureNet(netName, store);
+    const o = resolveNstOptions(net, {});
+    const lossBytes = encodeModel(buildLossGraph(net, o));
+    const targets = await nodeBackend.createSession(encodeModel(buildTargetGraph(net, o)), { ep: 'cpu' });
+    for (const size of NST_SIZES) {
+      const img = noise([1, 3, size, size]);
+      const feeds: Record<string, TensorData> = { ...(await targets.run({ image: img })), x: noise([1, 3, size, size]) };
+      const grads: Record<string, Float32Array> = {};
+      for (const ep of ['cpu', 'webgpu'] as const) {
+        const s = await nodeBackend.createSession(lossBytes, { ep: ep === 'webgpu' ? GPU : ep });
+        const ms = await median(async () => (grads[ep] = (await s.run(feeds)).grad!.data as Float32Array), 5);
+        log(`nst_${netName}_${size}_${ep}_ms_per_iteration`, ms);
+        await s.dispose();
+      }
+      log(`nst_${netName}_${size}_grad_rel_l2_cpu_vs_webgpu`, relL2(grads.webgpu!, grads.cpu!));
+    }
+    await targets.dispose();
+  }
+
+  // The whole NST loop on webgpu: 20 Adam iterations at 512², loss must fall.
+  const vgg = await loadFeatureNet('vgg19', store);
+  const content = { data: new Uint8Array(LOOP * LOOP * 3).map((_, i) => (i * 7) % 256), width: LOOP, height: LOOP, channels: 3 as const };
+  const style = { data: new Uint8Array(LOOP * LOOP * 3).map((_, i) => ((i >> 9) * 37) % 256), width: LOOP, height: LOOP, channels: 3 as const };
+  const gen = neuralStyleTransfer(nodeBackend, vgg, { content, style }, { ep: GPU, iterations: 20, checkpointEvery: 0 });
+  const losses: number[] = [];
+  for (let r = await gen.next(); ; r = await gen.next()) {
+    if (r.done) {
+      log(`nst_loop_vgg19_${LOOP}_${GPU}`, { msPerIteration: r.value.msPerIteration, provider: r.value.provider, firstLoss: losses[0], lastLoss: r.value.loss });
+      break;
+    }
+    if (r.value.type === 'progress') losses.push(r.value.loss);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  log('error', String(e?.stack ?? e));
+  process.exit(1);
+});
