@@ -1,22 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { CONTENT, WEIGHTS, tempDir } from './helpers';
+import { CONTENT, runCli, tempDir } from './helpers';
 
-const ROOT = resolve(__dirname, '../../..');
-const BIN = join(ROOT, 'packages/node/bin/impasto.cjs');
-const cache = tempDir('impasto-cli-cache-');
-
-function impasto(...args: string[]) {
-  if (!existsSync(join(ROOT, 'packages/node/dist/cli.cjs'))) throw new Error('build first: npm run build');
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, IMPASTO_CACHE: cache, IMPASTO_WEIGHTS: WEIGHTS },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const impasto = runCli;
 
 function oneErrorLine(stderr: string): string {
   const lines = stderr.trim().split('\n').filter((l) => l.startsWith('impasto:'));

@@ -11,3 +11,17 @@ export const CONTENT = join(SHARED, 'images/content');
 export function tempDir(prefix = 'impasto-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** Runs the built `impasto` CLI from the repo root with a private cache and the shared weights. */
+export function runCli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const { existsSync } = require('node:fs') as typeof import('node:fs');
+  const root = resolve(__dirname, '../../..');
+  if (!existsSync(join(root, 'packages/node/dist/cli.cjs'))) throw new Error('build first: npm run build');
+  const r = spawnSync(process.execPath, [join(root, 'packages/node/bin/impasto.cjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, IMPASTO_CACHE: tempDir('impasto-cli-cache-'), IMPASTO_WEIGHTS: WEIGHTS },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

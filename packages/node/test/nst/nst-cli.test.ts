@@ -1,19 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { CONTENT, SHARED, WEIGHTS, tempDir } from '../helpers';
+import { CONTENT, SHARED, runCli, tempDir } from '../helpers';
 
-const ROOT = resolve(__dirname, '../../../..');
-const BIN = join(ROOT, 'packages/node/bin/impasto.cjs');
+const impasto = runCli;
 const STYLE = join(SHARED, 'images/style/jcjohnson_the_scream.jpg');
 const PHOTO = join(CONTENT, 'ml5_harriet_128x128.jpg');
-
-function impasto(...args: string[]) {
-  if (!existsSync(join(ROOT, 'packages/node/dist/cli.cjs'))) throw new Error('build first: npm run build');
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, IMPASTO_CACHE: tempDir(), IMPASTO_WEIGHTS: WEIGHTS } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('impasto nst and reconstruct', () => {
   it('writes the result and checkpoints named like the seed (out_N.png)', async () => {
