@@ -13,3 +13,17 @@ cp -r ../shared/weights/squeezenet1_1-caffe "$w/"
 cp ../shared/weights/vgg19-tfjs-uint8/model.json "$w/vgg19-tfjs-uint8/"
 for i in $(seq 1 13); do cp "../shared/weights/vgg19-tfjs-uint8/group1-shard${i}of138.bin" "$w/vgg19-tfjs-uint8/"; done
 du -sh .device-carry
+npx esbuild scripts/device/nst-512.ts --bundle --platform=node --target=node20 --format=cjs \
+  --external:onnxruntime-node --external:sharp --outfile=.device-carry/nst-512.cjs
+# Decoded here (the GPU machine has no sharp): the README's NST example at 512 px.
+mkdir -p .device-carry/images
+npx tsx -e "
+const sharp = require('sharp'); const fs = require('fs');
+(async () => {
+  for (const [name, file] of [['content', '../shared/images/content/skimage_chelsea.png'], ['style', '../shared/images/style/jcjohnson_starry_night.jpg']]) {
+    const { data, info } = await sharp(file).resize(512, 512, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    fs.writeFileSync('.device-carry/images/' + name + '.rgb', data);
+    fs.writeFileSync('.device-carry/images/' + name + '.json', JSON.stringify({ width: info.width, height: info.height }));
+  }
+})();"
+du -sh .device-carry
