@@ -20,6 +20,16 @@ const content = resolve(root, '../shared/images/content/jcjohnson_tubingen.jpg')
 
 type Row = Record<string, string | number>;
 
+/** Runs a peer case; a peer that crashes gives a row that says so instead of ending the run. */
+function tryCase(script: string, caseArgs: (string | number)[]): Record<string, any> {
+  try {
+    return runCase(script, caseArgs);
+  } catch (e) {
+    const line = String((e as Error).message).split('\n').find((l) => /Error|Aborted|memory/.test(l)) ?? 'failed';
+    return { failed: line.trim().slice(0, 80), medianMs: NaN, peakRssMiB: NaN };
+  }
+}
+
 function runCase(script: string, caseArgs: (string | number)[]): Record<string, any> {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench', script), ...caseArgs.map(String)], {
     cwd: root,
@@ -50,17 +60,22 @@ async function fstSection(): Promise<Row[]> {
     const bare = runCase('fst-case.ts', ['bare', size, png, reps]);
     const e2e = runCase('fst-case.ts', ['impasto', size, png, reps]);
     const raw = runCase('fst-case.ts', ['impasto-raw', size, png, reps]);
-    const tfjs = runCase('fst-case.ts', ['tfjs-wasm', size, png, size >= 1024 ? 1 : 2]);
+    const tfjs = tryCase('fst-case.ts', ['tfjs-wasm', size, png, size >= 1024 ? 1 : 2]);
     const gflop = fastStyleFlops(size, size) / 1e9;
     for (const [name, r] of [['impasto end-to-end (PNG in, PNG out)', e2e], ['impasto tensors only', raw], ['bare onnxruntime-node session', bare], ['TF.js wasm (ml5.js stack)', tfjs]] as const) {
+      if (r.failed) {
+        rows.push({ size: `${size}²`, engine: `${name}: ${r.failed}` });
+        continue;
+      }
       rows.push({
         size: `${size}²`,
         engine: name,
         'median ms': r.medianMs,
         'GFLOP/s': gflop / (r.medianMs / 1000),
         'peak RSS MiB': r.peakRssMiB,
-        'vs TF.js wasm': tfjs.medianMs / r.medianMs,
-        'vs bare': r.medianMs / bare.medianMs,
+        'vs TF.js wasm': tfjs.failed ? 'peer failed' : tfjs.medianMs / r.medianMs,
+        // SDK rows: against a bare session timed alternately in the same process.
+        'vs bare': r.bareSameProcessMs ? r.medianMs / r.bareSameProcessMs : r.medianMs / bare.medianMs,
       });
     }
   }
@@ -72,14 +87,14 @@ async function main() {
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
   console.log(`Impasto benchmark — ${meta.cpu}, ${meta.cores} cores, Node ${meta.node}`);
   if (want('fst')) {
-    console.log('\nFast style transfer (style wave, cpu provider, one image per run; "vs bare" is time / bare session time)');
+    console.log('\nFast style transfer (style wave, cpu provider, one image per run; "vs bare" is time / bare session time; SDK rows time a bare session alternately in the same process)');
     results.fst = await fstSection();
     console.log(table(results.fst));
   }
   if (want('nst')) {
     const { nstSection } = await import('./bench/nst-section');
     console.log('\nNeural style transfer: one loss + gradient evaluation (one optimiser iteration), cpu provider');
-    results.nst = await nstSection({ quick, runCase });
+    results.nst = await nstSection({ quick, runCase, tryCase });
     console.log(table(results.nst));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });

@@ -1,0 +1,219 @@
+/**
+ * The browser demo in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+ * upload a photo, run fast style transfer (wave) on onnxruntime-web's wasm provider, and compare the
+ * pixels with @impasto/node on the same photo. Skips when Chromium or the weights mirror is absent.
+ *
+ *   apt-get install -y chromium && npx jest packages/web/test/browser.test.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
+import { decodeImage } from '../../node/src/image-io';
+import { FastStyle } from '../../node/src/fast-style';
+import { ModelStore } from '../../node/src/store/model-store';
+import type { RawImage } from '@impasto/core';
+
+const ROOT = resolve(__dirname, '../../..');
+const WEB = resolve(__dirname, '..');
+const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
+const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
+const PHOTO = resolve(WEIGHTS, '..', 'images', 'content', 'ml5_harriet_128x128.jpg');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const why = !existsSync(CHROMIUM)
+  ? `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`
+  : !existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
+    ? `no weights mirror / sample photo at ${WEIGHTS} (set IMPASTO_WEIGHTS)`
+    : undefined;
+if (why) console.warn(`SKIPPED browser tests: ${why}`);
+const suite = why ? describe.skip : describe;
+
+// The page.evaluate callbacks run in the browser; this file is type-checked without the DOM library.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const self: any;
+
+
+/** The same photo and style through @impasto/node on the CPU provider (computed once). */
+let reference: Promise<{ input: RawImage; expected: RawImage }> | undefined;
+function nodeReference() {
+  reference ??= (async () => {
+    const store = new ModelStore({ mirror: WEIGHTS, cacheDir: mkdtempSync(join(tmpdir(), 'impasto-web-test-')), download: false });
+    const fst = await FastStyle.load('wave', { ep: 'cpu', store });
+    const input = await decodeImage(PHOTO);
+    const expected = await fst.stylizeRaw(input);
+    await fst.dispose();
+    return { input, expected };
+  })();
+  return reference;
+}
+
+/** Mean and max absolute difference over the RGB channels of two interleaved images. */
+function meanAbsRgb(a: ArrayLike<number>, aCh: number, b: ArrayLike<number>, bCh: number, n: number) {
+  let sum = 0;
+  let max = 0;
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) {
+    const d = Math.abs(a[p * aCh + c]! - b[p * bCh + c]!);
+    sum += d;
+    if (d > max) max = d;
+  }
+  return { mean: sum / (3 * n), max };
+}
+
+/** Pixels of a canvas on the page. */
+async function readCanvas(page: import('playwright-core').Page, id: string): Promise<{ width: number; height: number; data: number[] }> {
+  return page.evaluate((canvasId: string) => {
+    const c = document.getElementById(canvasId);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    return { width: d.width as number, height: d.height as number, data: Array.from(d.data as Uint8ClampedArray) };
+  }, id);
+}
+
+const waitSettled = (page: import('playwright-core').Page, states = ['done', 'error']) =>
+  page.waitForFunction((s: string[]) => s.includes(document.body.dataset.state ?? ''), states, { timeout: 60_000 });
+
+suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromium', () => {
+  let server: DemoServer;
+  let profile: string;
+  let context: import('playwright-core').BrowserContext;
+
+  beforeAll(async () => {
+    // Build the demo from the sources (about 6 s); IMPASTO_DEMO_PREBUILT=1 uses demo/dist as it is.
+    if (!process.env.IMPASTO_DEMO_PREBUILT || !existsSync(join(WEB, 'demo/dist/index.html'))) {
+      const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+      const r = spawnSync(process.execPath, [vite, 'build', 'demo', '--config', 'demo/vite.config.ts'], { cwd: WEB, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    }
+    server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS });
+    profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
+    const { chromium } = await import('playwright-core');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1000, height: 700 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('stylizes an uploaded photo with wave on wasm, matching @impasto/node', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+
+    await page.goto(`${server.url}?cache=0`);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await page.selectOption('#style', 'wave');
+    await page.selectOption('#ep', 'wasm');
+    await page.setInputFiles('#photo', PHOTO);
+    await waitSettled(page);
+
+    const state: Record<'state' | 'status' | 'provider' | 'time' | 'threads', string> = await page.evaluate(() => ({
+      state: document.body.dataset.state,
+      status: document.getElementById('status').textContent,
+      provider: document.getElementById('provider').textContent,
+      time: document.getElementById('time').textContent,
+      threads: document.getElementById('threads').textContent,
+    }));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-demo-wave.png'), fullPage: true });
+    if (state.state !== 'done') throw new Error(`demo failed: ${state.status}\n${logs.join('\n')}`);
+    expect(state.provider).toBe('wasm');
+
+    const pixels = { input: await readCanvas(page, 'input'), result: await readCanvas(page, 'result') };
+
+    const { input, expected } = await nodeReference();
+    const n = input.width * input.height;
+    expect([pixels.result.width, pixels.result.height]).toEqual([expected.width, expected.height]);
+    const decodeDiff = meanAbsRgb(pixels.input.data, 4, input.data, input.channels, n);
+    const resultDiff = meanAbsRgb(pixels.result.data, 4, expected.data, expected.channels, n);
+    console.log(
+      `browser: provider ${state.provider}, inference ${state.time}, threads ${state.threads}; ` +
+      `vs node: decoded photo mean |d| ${decodeDiff.mean.toFixed(3)} (max ${decodeDiff.max}), ` +
+      `stylized mean |d| ${resultDiff.mean.toFixed(3)} (max ${resultDiff.max})`,
+    );
+    expect(resultDiff.mean).toBeLessThanOrEqual(1);
+  }, 90_000);
+
+  it('auto picks a provider that works, and keeps weights and the graph in Cache Storage', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.selectOption('#style', 'wave');
+    await page.selectOption('#ep', 'auto');
+    await page.setInputFiles('#photo', PHOTO);
+    await waitSettled(page);
+    const r: { state: string; status: string; provider: string; caches: Record<string, number> } = await page.evaluate(async () => {
+      const counts: Record<string, number> = {};
+      for (const name of await self.caches.keys()) counts[name] = (await (await self.caches.open(name)).keys()).length;
+      return {
+        state: document.body.dataset.state,
+        status: document.getElementById('status').textContent,
+        provider: document.getElementById('provider').textContent,
+        caches: counts,
+      };
+    });
+    await page.close();
+    expect(r.state === 'done' ? '' : r.status).toBe('');
+    // Headless with --disable-gpu has no WebGPU adapter, so auto falls back to wasm.
+    expect(['wasm', 'webgpu']).toContain(r.provider);
+    const { getModel } = await import('@impasto/core');
+    expect(r.caches['impasto-weights-v1']).toBe(Object.keys(getModel('fst/wave').files).length);
+    expect(r.caches['impasto-graphs-v1']).toBe(1);
+  }, 60_000);
+
+  it('runs in a Web Worker with progress, matching @impasto/node', async () => {
+    const page = await context.newPage();
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+    await page.goto(`${server.url}?worker=1&cache=0`);
+    await page.selectOption('#style', 'wave');
+    await page.selectOption('#ep', 'wasm');
+    await page.setInputFiles('#photo', PHOTO);
+    await waitSettled(page);
+    const r: Record<string, string> = await page.evaluate(() => ({
+      state: document.body.dataset.state,
+      status: document.getElementById('status').textContent,
+      provider: document.getElementById('provider').textContent,
+      where: document.getElementById('where').textContent,
+      progress: document.getElementById('progress-text').textContent,
+    }));
+    if (r.state !== 'done') throw new Error(`worker demo failed: ${r.status}\n${logs.join('\n')}`);
+    expect(r.where).toBe('worker');
+    expect(r.provider).toBe('wasm');
+    expect(r.progress).toBe('inference 1/1');
+    const result = await readCanvas(page, 'result');
+    const { input, expected } = await nodeReference();
+    const diff = meanAbsRgb(result.data, 4, expected.data, expected.channels, input.width * input.height);
+    console.log(`worker: stylized mean |d| vs node ${diff.mean.toFixed(3)} (max ${diff.max})`);
+    expect(diff.mean).toBeLessThanOrEqual(1);
+    await page.close();
+  }, 60_000);
+
+  it('aborts a load in the worker', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}?worker=1&cache=0`);
+    await page.selectOption('#style', 'udnie');
+    await page.setInputFiles('#photo', PHOTO);
+    await page.waitForFunction(() => document.body.dataset.state === 'loading', null, { timeout: 10_000 });
+    await page.click('#abort');
+    await waitSettled(page, ['done', 'error', 'aborted']);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('aborted');
+    // The worker is still usable afterwards.
+    await page.click('#run');
+    await waitSettled(page);
+    expect(await page.evaluate(() => document.getElementById('status').textContent)).toMatch(/^Done/);
+    await page.close();
+  }, 60_000);
+});
