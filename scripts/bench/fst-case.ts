@@ -49,8 +49,12 @@ async function main() {
     const b: number[] = [];
     await sdk();
     await runBare();
+    // A pause between the two lets each session's spinning worker threads go idle first.
+    const settle = () => new Promise((r) => setTimeout(r, 150));
     for (let i = 0; i < reps; i++) {
+      await settle();
       a.push((await medianMs(sdk, 1, 0)).median);
+      await settle();
       b.push((await medianMs(runBare, 1, 0)).median);
     }
     const med = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!;
