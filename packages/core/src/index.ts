@@ -11,6 +11,7 @@ export * from './fst/checkpoint';
 export * from './fst/network';
 export * from './fst/styles';
 export * from './runtime/graph-cache';
+export * from './runtime/ort-session';
 export * from './fst/fast-style-model';
 export * from './platform';
 export * from './nst/gram';

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { mayHaveProvider } from './provider-probe';
-import { ImpastoError, type Backend, type ExecutionProvider, type Session, type SessionOptions, type TensorData } from '@impasto/core';
+import { ImpastoError, type Backend, type ExecutionProvider, type SessionOptions, type TensorData, wrapOrtSession } from '@impasto/core';
 
 type Provider = Exclude<ExecutionProvider, 'auto'>;
 
@@ -15,37 +15,8 @@ const HOW_TO_ENABLE: Record<Provider, string> = {
   wasm: 'wasm is the browser provider; in Node use cpu',
 };
 
-function toOrt(t: TensorData): ort.Tensor {
-  return new ort.Tensor(t.type, t.data as never, t.dims);
-}
-
-function fromOrt(t: ort.Tensor): TensorData {
-  return { type: t.type as TensorData['type'], dims: [...t.dims], data: t.data as never };
-}
-
-class OrtSession implements Session {
-  constructor(
-    private readonly inner: ort.InferenceSession,
-    readonly provider: Provider,
-  ) {}
-  get inputNames() {
-    return this.inner.inputNames;
-  }
-  get outputNames() {
-    return this.inner.outputNames;
-  }
-  async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]) {
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
-    const res = outputs ? await this.inner.run(ortFeeds, outputs as string[]) : await this.inner.run(ortFeeds);
-    const out: Record<string, TensorData> = {};
-    for (const [k, v] of Object.entries(res)) out[k] = fromOrt(v);
-    return out;
-  }
-  async dispose() {
-    await this.inner.release();
-  }
-}
+/** Wraps core's plain tensor data (not copied) as this runtime's tensor. */
+const toOrt = (t: TensorData) => new ort.Tensor(t.type, t.data as never, t.dims);
 
 async function create(model: Uint8Array, provider: Provider, options: SessionOptions, quiet: boolean): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
@@ -78,7 +49,7 @@ export const nodeBackend: Backend = {
         throw new ImpastoError('INVALID_ARGUMENT', `Expected one of auto, ${AUTO_ORDER.join(', ')} for ep but received '${ep}'`);
       }
       try {
-        return new OrtSession(await create(model, ep, options, false), ep);
+        return wrapOrtSession(await create(model, ep, options, false), ep, toOrt);
       } catch (e) {
         if (ep === 'cpu') throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
         throw new ImpastoError('PROVIDER_UNAVAILABLE', `execution provider '${ep}' failed to load (${firstLine(e)}); ${HOW_TO_ENABLE[ep]}`, { cause: e });
@@ -91,7 +62,7 @@ export const nodeBackend: Backend = {
         continue;
       }
       try {
-        return new OrtSession(await create(model, p, options, p !== 'cpu'), p);
+        return wrapOrtSession(await create(model, p, options, p !== 'cpu'), p, toOrt);
       } catch (e) {
         errors.push(`[${p}] ${firstLine(e)}`);
       }

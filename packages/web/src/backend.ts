@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web';
-import { ImpastoError, type Backend, type ExecutionProvider, type Session, type SessionOptions, type TensorData } from '@impasto/core';
+import { ImpastoError, type Backend, type ExecutionProvider, type SessionOptions, type TensorData, wrapOrtSession } from '@impasto/core';
 
 type Provider = Exclude<ExecutionProvider, 'auto'>;
 type WebProvider = 'webgpu' | 'wasm';
@@ -56,42 +56,8 @@ export function hasWebGpuAdapter(): Promise<boolean> {
   return adapterProbe;
 }
 
-function toOrt(t: TensorData): ort.Tensor {
-  return new ort.Tensor(t.type, t.data as never, t.dims);
-}
-
-function fromOrt(t: ort.Tensor): TensorData {
-  return { type: t.type as TensorData['type'], dims: [...t.dims], data: t.data as never };
-}
-
-class WebSession implements Session {
-  constructor(
-    private readonly inner: ort.InferenceSession,
-    readonly provider: WebProvider,
-  ) {}
-  get inputNames() {
-    return this.inner.inputNames;
-  }
-  get outputNames() {
-    return this.inner.outputNames;
-  }
-  async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]) {
-    const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
-    const res = outputs ? await this.inner.run(ortFeeds, outputs as string[]) : await this.inner.run(ortFeeds);
-    const out: Record<string, TensorData> = {};
-    for (const [k, v] of Object.entries(res)) {
-      // WebGPU outputs normally come back on the CPU already; download any left on the GPU.
-      if (v.location !== 'cpu' && v.location !== 'none') await v.getData(true);
-      out[k] = fromOrt(v);
-    }
-    for (const v of Object.values(ortFeeds)) v.dispose();
-    return out;
-  }
-  async dispose() {
-    await this.inner.release();
-  }
-}
+/** Wraps core's plain tensor data (not copied) as this runtime's tensor. */
+const toOrt = (t: TensorData) => new ort.Tensor(t.type, t.data as never, t.dims);
 
 async function create(model: Uint8Array, provider: WebProvider, quiet: boolean): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, {
@@ -124,7 +90,7 @@ export const webBackend: Backend = {
         throw new ImpastoError('PROVIDER_UNAVAILABLE', `execution provider 'webgpu' has no adapter here; ${HOW_TO_ENABLE.webgpu}`);
       }
       try {
-        return new WebSession(await create(model, ep, false), ep);
+        return wrapOrtSession(await create(model, ep, false), ep, toOrt);
       } catch (e) {
         if (ep === 'wasm' && !/no available backend|\.wasm|WebAssembly/i.test(firstLine(e))) {
           throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
@@ -139,7 +105,7 @@ export const webBackend: Backend = {
         continue;
       }
       try {
-        return new WebSession(await create(model, p, p !== 'wasm'), p);
+        return wrapOrtSession(await create(model, p, p !== 'wasm'), p, toOrt);
       } catch (e) {
         errors.push(`[${p}] ${firstLine(e)}`);
       }
