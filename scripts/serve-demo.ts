@@ -40,6 +40,8 @@ export interface DemoServerOptions {
   weightsDir?: string;
   /** Log each request. */
   log?: boolean;
+  /** More URL prefixes ('/x/') → folders, tried before the built demo at '/'. */
+  extraMounts?: [string, string][];
 }
 
 export interface DemoServer {
@@ -71,6 +73,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
   const mounts: [string, string][] = [
     ['/weights/', weightsDir],
     ['/ort/', ortDir],
+    ...(options.extraMounts ?? []).map(([m, d]): [string, string] => [m, resolve(d)]),
     ['/', demoDir],
   ];
   const server = createServer((req, res) => {

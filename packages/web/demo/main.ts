@@ -5,6 +5,7 @@ import {
   ImpastoError,
   listStyles,
   readImage,
+  runNeuralStyle,
   toImageData,
   type ExecutionProvider,
   type WorkerProgress,
@@ -138,3 +139,155 @@ photo.addEventListener('change', () => {
 runBtn.addEventListener('click', () => void run());
 abortBtn.addEventListener('click', () => current?.abort());
 for (const el of [styleSel, epSel, useWorker]) el.addEventListener('change', () => void run());
+
+// ---- NST (optimisation-based neural style transfer), always in a worker so the page stays responsive ----
+
+const tabs = { fst: $<HTMLButtonElement>('tab-fst'), nst: $<HTMLButtonElement>('tab-nst') };
+function showTab(which: 'fst' | 'nst') {
+  for (const k of ['fst', 'nst'] as const) {
+    tabs[k].setAttribute('aria-selected', String(k === which));
+    $(`${k}-panel`).hidden = k !== which;
+  }
+}
+tabs.fst.addEventListener('click', () => showTab('fst'));
+tabs.nst.addEventListener('click', () => showTab('nst'));
+if (params.get('tab') === 'nst') showTab('nst');
+
+const nst = {
+  content: $<HTMLInputElement>('nst-content'),
+  style: $<HTMLInputElement>('nst-style'),
+  net: $<HTMLSelectElement>('nst-net'),
+  ep: $<HTMLSelectElement>('nst-ep'),
+  size: $<HTMLInputElement>('nst-size'),
+  iterations: $<HTMLInputElement>('nst-iterations'),
+  styleWeight: $<HTMLInputElement>('nst-style-weight'),
+  every: $<HTMLInputElement>('nst-every'),
+  run: $<HTMLButtonElement>('nst-run'),
+  cancel: $<HTMLButtonElement>('nst-cancel'),
+  status: $<HTMLParagraphElement>('nst-status'),
+  progress: $<HTMLProgressElement>('nst-progress'),
+};
+
+/** What the page saw of the current run (read by the browser test). */
+const nstState = { losses: [] as number[], checkpoints: 0, lastIteration: 0, provider: '' };
+(globalThis as { impastoNst?: typeof nstState }).impastoNst = nstState;
+
+function setNstStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error' | 'aborted', text: string) {
+  nst.status.dataset.state = state;
+  document.body.dataset.nstState = state;
+  nst.status.textContent = text;
+}
+
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
+
+let nstWorker: FastStyleWorker | undefined;
+let nstCurrent: AbortController | undefined;
+
+async function showInput(file: File | undefined, canvasId: string, size: number) {
+  if (!file) return;
+  draw($(canvasId), toImageData(await readImage(file, { maxSize: size })));
+}
+
+function updateNstButtons() {
+  nst.run.disabled = !(nst.content.files?.length && nst.style.files?.length) || !!nstCurrent;
+}
+
+async function runNst() {
+  const content = nst.content.files?.[0];
+  const style = nst.style.files?.[0];
+  if (!content || !style) return;
+  nstCurrent?.abort();
+  const ctl = new AbortController();
+  nstCurrent = ctl;
+  nst.run.disabled = true;
+  nst.cancel.disabled = false;
+  const size = Number(nst.size.value) || 256;
+  const iterations = Math.max(1, Number(nst.iterations.value) || 100);
+  const net = nst.net.value as 'squeezenet' | 'vgg19';
+  const ep = nst.ep.value as ExecutionProvider;
+  Object.assign(nstState, { losses: [], checkpoints: 0, lastIteration: 0, provider: '' });
+  nst.progress.max = iterations;
+  nst.progress.value = 0;
+  for (const id of ['nst-iter', 'nst-loss', 'nst-provider', 'nst-ms', 'nst-eta', 'nst-time']) $(id).textContent = '–';
+  $('nst-terms').textContent = '';
+  const t0 = performance.now();
+  try {
+    await showInput(content, 'nst-content-view', size);
+    await showInput(style, 'nst-style-view', size);
+    setNstStatus('loading', `Loading ${net}…`);
+    nstWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-nst' }));
+    const result = await nstWorker.neuralStyle({
+      content,
+      style,
+      size,
+      net,
+      ep,
+      iterations,
+      styleWeight: Number(nst.styleWeight.value),
+      checkpointEvery: Math.max(1, Number(nst.every.value) || 5),
+      weightsBaseUrl,
+      wasmPaths,
+      cache,
+      signal: ctl.signal,
+      onProgress: (p) => {
+        if (p.stage === 'weights') setNstStatus('loading', `Loading ${net}: ${p.message ?? ''} (${p.done} files)`);
+        else if (p.stage === 'graph') setNstStatus('loading', `Building the loss graph (${net})…`);
+      },
+      onEvent: (e) => {
+        if (ctl.signal.aborted) return;
+        if (e.type === 'checkpoint') {
+          nstState.checkpoints++;
+          draw($('nst-preview'), e.imageData);
+          $('nst-preview-caption').textContent = `Checkpoint at iteration ${e.iteration}`;
+          return;
+        }
+        nstState.losses.push(e.loss);
+        nstState.lastIteration = e.iteration;
+        nst.progress.value = e.iteration;
+        $('nst-iter').textContent = `${e.iteration}/${e.iterations}`;
+        $('nst-loss').textContent = e.loss.toExponential(3);
+        const t = e.terms;
+        $('nst-terms').textContent = `(content ${t.content?.toExponential(2) ?? '–'}, style ${t.style?.toExponential(2) ?? '–'}, tv ${t.tv?.toExponential(2) ?? '–'})`;
+        $('nst-ms').textContent = e.msPerIteration.toFixed(0);
+        $('nst-eta').textContent = fmtMs(e.etaMs);
+        setNstStatus('running', `Optimising ${net} at size ${size}: iteration ${e.iteration} of ${e.iterations}…`);
+      },
+    });
+    draw($('nst-preview'), result.imageData);
+    $('nst-preview-caption').textContent = `Result after ${result.iterations} iterations`;
+    nstState.provider = result.provider;
+    $('nst-provider').textContent = result.provider;
+    $('nst-ms').textContent = result.msPerIteration.toFixed(0);
+    $('nst-eta').textContent = '0 ms';
+    $('nst-time').textContent = fmtMs(performance.now() - t0);
+    setNstStatus('done', `Done: ${result.iterations} iterations with ${net} on ${result.provider}, loss ${result.loss.toExponential(3)}.`);
+  } catch (e) {
+    if (e instanceof ImpastoError && e.code === 'ABORTED') {
+      if (nstCurrent === ctl) setNstStatus('aborted', `Cancelled after ${nstState.lastIteration} iterations.`);
+      return;
+    }
+    const msg = e instanceof ImpastoError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    setNstStatus('error', msg);
+    console.error(e);
+  } finally {
+    if (nstCurrent === ctl) {
+      nstCurrent = undefined;
+      nst.cancel.disabled = true;
+      updateNstButtons();
+    }
+  }
+}
+
+nst.content.addEventListener('change', () => {
+  updateNstButtons();
+  void showInput(nst.content.files?.[0], 'nst-content-view', Number(nst.size.value) || 256);
+});
+nst.style.addEventListener('change', () => {
+  updateNstButtons();
+  void showInput(nst.style.files?.[0], 'nst-style-view', Number(nst.size.value) || 256);
+});
+nst.run.addEventListener('click', () => void runNst());
+nst.cancel.addEventListener('click', () => nstCurrent?.abort());
+
+// The main-thread API, for the browser test and the console: impasto.runNeuralStyle({ content, style, … }).
+(globalThis as { impasto?: object }).impasto = { runNeuralStyle, weightsBaseUrl, wasmPaths };

@@ -1,6 +1,7 @@
-import { ImpastoError, type ExecutionProvider, type ImpastoErrorCode, type RawImage } from '@impasto/core';
+import { ImpastoError, type ExecutionProvider, type ImpastoErrorCode, type NstProgress, type RawImage } from '@impasto/core';
 import { type ImageInput, type ReadImageOptions, readImage, toImageData } from './image';
-import type { WireImage, WorkerLoadOptions, WorkerRequest, WorkerResponse, WorkerStage } from './worker-protocol';
+import { WEB_NST_DEFAULT_SIZE } from './neural-style';
+import type { WireImage, WireNstEvent, WorkerLoadOptions, WorkerNstOptions, WorkerRequest, WorkerResponse, WorkerStage } from './worker-protocol';
 
 export interface WorkerProgress {
   stage: WorkerStage;
@@ -19,6 +20,35 @@ export interface WorkerCallOptions {
   signal?: AbortSignal;
 }
 
+/** A checkpoint of an NST run in the worker, ready for `putImageData`. */
+export interface WorkerNstCheckpoint {
+  type: 'checkpoint';
+  iteration: number;
+  imageData: ImageData;
+}
+export type WorkerNstEvent = NstProgress | WorkerNstCheckpoint;
+
+export interface WorkerNstRunOptions extends WorkerNstOptions, WorkerCallOptions {
+  /** Content photo (decoded and resized on this thread); not needed for style reconstruction. */
+  content?: ImageInput;
+  /** Style painting; not needed for content reconstruction. */
+  style?: ImageInput;
+  /** Longest side of the result [256]. */
+  size?: number;
+  /** Longest side the style image is resized to [size]. */
+  styleSize?: number;
+  /** Each iteration's progress and each checkpoint. */
+  onEvent?: (e: WorkerNstEvent) => void;
+}
+
+export interface WorkerNstResult {
+  imageData: ImageData;
+  loss: number;
+  iterations: number;
+  provider: string;
+  msPerIteration: number;
+}
+
 /** The parts of `Worker` the client uses, so tests can pass a fake. */
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -31,6 +61,7 @@ interface Pending {
   resolve(msg: WorkerResponse): void;
   reject(e: ImpastoError): void;
   onProgress?: (p: WorkerProgress) => void;
+  onNstEvent?: (e: WireNstEvent) => void;
 }
 
 /**
@@ -64,6 +95,10 @@ export class FastStyleWorker {
       p.onProgress?.({ stage: msg.stage, done: msg.done, total: msg.total, message: msg.message });
       return;
     }
+    if (msg.type === 'nst-event') {
+      p.onNstEvent?.(msg.event);
+      return;
+    }
     this.pending.delete(msg.id);
     if (msg.type === 'error') p.reject(new ImpastoError(msg.code === 'INTERNAL' ? 'IO' : (msg.code as ImpastoErrorCode), msg.message));
     else p.resolve(msg);
@@ -75,7 +110,12 @@ export class FastStyleWorker {
     this.pending.clear();
   }
 
-  private call(req: WorkerRequest, transfer: Transferable[], opts: WorkerCallOptions = {}): Promise<WorkerResponse> {
+  private call(
+    req: WorkerRequest,
+    transfer: Transferable[],
+    opts: WorkerCallOptions = {},
+    onNstEvent?: (e: WireNstEvent) => void,
+  ): Promise<WorkerResponse> {
     if (this.dead) return Promise.reject(this.dead);
     if (opts.signal?.aborted) return Promise.reject(new ImpastoError('ABORTED', `${req.type} was aborted`));
     return new Promise((resolve, reject) => {
@@ -95,6 +135,7 @@ export class FastStyleWorker {
         resolve: (m) => { done(); resolve(m); },
         reject: (e) => { done(); reject(e); },
         onProgress: opts.onProgress,
+        onNstEvent,
       });
       this.worker.postMessage(req, transfer);
     });
@@ -120,6 +161,27 @@ export class FastStyleWorker {
   /** Decodes `input` on this thread (canvas), stylizes it in the worker, and returns ImageData. */
   async stylize(input: ImageInput, options: ReadImageOptions & WorkerCallOptions = {}): Promise<ImageData> {
     return toImageData(await this.stylizeRaw(await readImage(input, options), options));
+  }
+
+  /**
+   * Neural style transfer (Gatys et al., optimisation) in the worker: images are decoded and resized
+   * here, the loss net (SqueezeNet by default) is fetched and kept in the worker, and each
+   * iteration's progress and every `checkpointEvery`-th image come through `onEvent`. Aborting
+   * rejects at once; the worker stops at the end of the iteration it is in.
+   */
+  async neuralStyle(options: WorkerNstRunOptions): Promise<WorkerNstResult> {
+    const { content: contentIn, style: styleIn, size = WEB_NST_DEFAULT_SIZE, styleSize, onEvent, onProgress, signal, ...rest } = options;
+    const wire = (img: RawImage): WireImage => ({ data: new Uint8Array(img.data), width: img.width, height: img.height, channels: img.channels });
+    const content = contentIn !== undefined ? wire(await readImage(contentIn, { maxSize: size })) : undefined;
+    const style = styleIn !== undefined ? wire(await readImage(styleIn, { maxSize: styleSize ?? size })) : undefined;
+    const transfer = [content, style].flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
+    const onNst = (e: WireNstEvent) => {
+      if (!onEvent) return;
+      onEvent(e.type === 'checkpoint' ? { type: 'checkpoint', iteration: e.iteration, imageData: toImageData(e.image) } : e);
+    };
+    const msg = await this.call({ type: 'nst', id: this.nextId++, content, style, options: rest }, transfer, { onProgress, signal }, onNst);
+    if (msg.type !== 'nst-result') throw new ImpastoError('IO', `unexpected answer ${msg.type} from the worker`);
+    return { imageData: toImageData(msg.image), loss: msg.loss, iterations: msg.iterations, provider: msg.provider, msPerIteration: msg.msPerIteration };
   }
 
   /** Releases the model and terminates the worker. */

@@ -4,10 +4,12 @@
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { ImpastoError, getModel, getStyle } from '@impasto/core';
+import { ImpastoError, getModel, getStyle, neuralStyleTransfer, type FeatureNet } from '@impasto/core';
+import { configureWasm, webBackend } from './backend';
 import { FastStyle } from './fast-style';
+import { isOutOfMemory, loadNeuralStyleNet, outOfMemoryError, yieldToEventLoop } from './neural-style';
 import { fetchSource } from './weights';
-import type { WorkerRequest, WorkerResponse } from './worker-protocol';
+import type { WorkerNstOptions, WorkerRequest, WorkerResponse } from './worker-protocol';
 
 // Typed by hand: the webworker lib cannot be loaded beside the DOM lib in one program.
 interface WorkerScope {
@@ -17,6 +19,20 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let model: FastStyle | undefined;
+/** Loss networks loaded for NST runs, by net, mirror and layers (weights read once per worker). */
+const nets = new Map<string, Promise<FeatureNet>>();
+
+function netFor(o: WorkerNstOptions, onFile: (path: string) => void, signal: AbortSignal): Promise<FeatureNet> {
+  const name = o.net ?? 'squeezenet';
+  const key = JSON.stringify([name, o.weightsBaseUrl ?? '', o.mode ?? 'transfer', o.contentLayers ?? null, o.styleLayers ?? null, o.pooling ?? 'max']);
+  let p = nets.get(key);
+  if (!p) {
+    p = loadNeuralStyleNet(name, { ...o, onFile, signal });
+    p.catch(() => nets.delete(key));
+    nets.set(key, p);
+  }
+  return p;
+}
 const aborts = new Map<number, AbortController>();
 /** Requests being handled, and those of them that were aborted. */
 const inflight = new Set<number>();
@@ -71,6 +87,43 @@ async function handle(req: WorkerRequest): Promise<void> {
       if (dropped.has(req.id)) throw new ImpastoError('ABORTED', 'stylize was aborted');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 1, total: 1 });
       post({ type: 'result', id: req.id, image: out, inferenceMs: model.lastTimings?.inferenceMs ?? 0 }, [out.data.buffer as ArrayBuffer]);
+      return;
+    }
+    case 'nst': {
+      const ctl = new AbortController();
+      aborts.set(req.id, ctl);
+      const o = req.options;
+      const shape = req.content ?? req.style;
+      try {
+        configureWasm(o);
+        let files = 0;
+        const net = await netFor(o, (path) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++files, total: 0, message: path }), ctl.signal);
+        post({ type: 'progress', id: req.id, stage: 'graph', done: 0, total: 1 });
+        const run = neuralStyleTransfer(webBackend, net, { content: req.content, style: req.style }, { ...o, ep: o.ep ?? 'auto', signal: ctl.signal });
+        for (;;) {
+          const r = await run.next();
+          if (r.done) {
+            const out = r.value;
+            post(
+              { type: 'nst-result', id: req.id, image: out.image, loss: out.loss, iterations: out.iterations, provider: out.provider, msPerIteration: out.msPerIteration },
+              [out.image.data.buffer as ArrayBuffer],
+            );
+            break;
+          }
+          const ev = r.value;
+          if (ev.type === 'checkpoint') post({ type: 'nst-event', id: req.id, event: { type: 'checkpoint', iteration: ev.iteration, image: ev.image } }, [ev.image.data.buffer as ArrayBuffer]);
+          else {
+            post({ type: 'nst-event', id: req.id, event: ev });
+            // Lets an 'abort' message in before the next iteration (core checks the signal there).
+            await yieldToEventLoop();
+          }
+        }
+      } catch (e) {
+        if (isOutOfMemory(e) && shape) throw outOfMemoryError(e, shape.width, shape.height, o.net ?? 'squeezenet');
+        throw e;
+      } finally {
+        aborts.delete(req.id);
+      }
       return;
     }
     case 'dispose': {
