@@ -13,15 +13,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { chromiumMissing, launchChromium } from './chromium';
 import { defaultWeightsDir, startDemoServer } from './serve-demo';
 
 const ROOT = resolve(__dirname, '..');
 const BENCH = join(ROOT, 'packages', 'web', 'bench');
-const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 interface Engine { engine: string; threads: number; loadMs: number; warmupMs: number; runsMs: number[]; medianMs: number }
 interface Result {
@@ -43,7 +39,8 @@ async function main(): Promise<void> {
   const threads = arg('--threads');
   const weightsDir = defaultWeightsDir();
   const images = resolve(weightsDir, '..', 'images', 'content');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`);
+  const missing = chromiumMissing();
+  if (missing) throw new Error(missing);
   if (!existsSync(join(weightsDir, 'fst', 'wave'))) throw new Error(`no weights mirror at ${weightsDir} (set IMPASTO_WEIGHTS)`);
   if (!existsSync(join(ROOT, 'packages', 'web', 'dist', 'index.js'))) throw new Error('packages/web is not built; run npm run build');
 
@@ -58,9 +55,8 @@ async function main(): Promise<void> {
     port: 0, host: '127.0.0.1', demoDir: out, weightsDir,
     extraMounts: [['/tfjs-wasm/', join(tfjsWasmDir, 'dist')], ['/images/', images]],
   });
-  const profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
-  const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const chrome = await launchChromium();
+  const context = chrome.context;
   let result: Result;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -75,9 +71,8 @@ async function main(): Promise<void> {
     if (err) throw new Error(`benchmark page failed: ${err}`);
     result = (await page.evaluate(`(${w}).benchResult`)) as Result;
   } finally {
-    await context.close();
+    await chrome.close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }
 

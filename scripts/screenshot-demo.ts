@@ -9,14 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { chromiumMissing, launchChromium } from './chromium';
 import { defaultWeightsDir, startDemoServer } from './serve-demo';
 
 const ROOT = resolve(__dirname, '..');
-const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const MAX_BYTES = 200 * 1024;
 
 async function main(): Promise<void> {
@@ -26,18 +22,16 @@ async function main(): Promise<void> {
   const out = resolve(ROOT, i >= 0 ? args[i + 1]! : `docs/figures/web-demo.${jpeg ? 'jpg' : 'png'}`);
   const weightsDir = defaultWeightsDir();
   const photo = resolve(weightsDir, '..', 'images', 'content', 'skimage_chelsea.png');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found (set IMPASTO_CHROMIUM)`);
+  const missing = chromiumMissing();
+  if (missing) throw new Error(missing);
   if (!existsSync(photo)) throw new Error(`${photo} not found (set IMPASTO_WEIGHTS to the weights mirror)`);
 
   const b = spawnSync('npm', ['run', 'build:demo', '-w', '@impasto/web'], { cwd: ROOT, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`demo build failed:\n${b.stdout}\n${b.stderr}`);
 
   const server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir });
-  const profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
-  const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 960, height: 680 },
-  });
+  const browser = await launchChromium({ width: 960, height: 680 });
+  const context = browser.context;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.url}?cache=0`);
@@ -53,9 +47,8 @@ async function main(): Promise<void> {
     console.log(`${out}: ${(size / 1024).toFixed(0)} KB (${state})`);
     if (size > MAX_BYTES) throw new Error(`${out} is over 200 KB; drop --png`);
   } finally {
-    await context.close();
+    await browser.close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 

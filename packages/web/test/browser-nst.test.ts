@@ -10,27 +10,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
 import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
-const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const IMAGES = resolve(WEIGHTS, '..', 'images');
 const CONTENT = join(IMAGES, 'content', 'skimage_chelsea.png');
 const STYLE = join(IMAGES, 'style', 'jcjohnson_starry_night.jpg');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-// The same launch flags as browser.test.ts.
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
-const why = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`
-  : !existsSync(join(WEIGHTS, 'squeezenet1_1-caffe')) || !existsSync(CONTENT) || !existsSync(STYLE)
+const why = chromiumMissing() ?? (!existsSync(join(WEIGHTS, 'squeezenet1_1-caffe')) || !existsSync(CONTENT) || !existsSync(STYLE)
     ? `no weights mirror / sample images at ${WEIGHTS} (set IMPASTO_WEIGHTS)`
-    : undefined;
+    : undefined);
 if (why) console.warn(`SKIPPED browser NST tests: ${why}`);
 const suite = why ? describe.skip : describe;
 
@@ -89,7 +82,7 @@ async function setUp(page: Page, url: string, iterations: number, logs: string[]
 
 suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium', () => {
   let server: DemoServer;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let outDir: string;
   let context: import('playwright-core').BrowserContext;
 
@@ -100,20 +93,13 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
     const r = spawnSync(process.execPath, [vite, 'build', 'demo', '--config', 'demo/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: WEB, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
-    profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1200, height: 800 },
-    });
+    browser = await launchChromium({ width: 1200, height: 800 });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
 import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
 import { decodeImage } from '../../node/src/image-io';
 import { FastStyle } from '../../node/src/fast-style';
@@ -17,20 +18,13 @@ import type { RawImage } from '@impasto/core';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
-const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const PHOTO = resolve(WEIGHTS, '..', 'images', 'content', 'ml5_harriet_128x128.jpg');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
-const why = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`
-  : !existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
+const why = chromiumMissing() ?? (!existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
     ? `no weights mirror / sample photo at ${WEIGHTS} (set IMPASTO_WEIGHTS)`
-    : undefined;
+    : undefined);
 if (why) console.warn(`SKIPPED browser tests: ${why}`);
 const suite = why ? describe.skip : describe;
 
@@ -80,7 +74,7 @@ const waitSettled = (page: import('playwright-core').Page, states = ['done', 'er
 
 suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromium', () => {
   let server: DemoServer;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: import('playwright-core').BrowserContext;
 
   beforeAll(async () => {
@@ -91,20 +85,13 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
       if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
     }
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS });
-    profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1000, height: 700 },
-    });
+    browser = await launchChromium({ width: 1000, height: 700 });
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('stylizes an uploaded photo with wave on wasm, matching @impasto/node', async () => {

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
 import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
 import { decodeImage } from '../../node/src/image-io';
 import { FastStyle } from '../../node/src/fast-style';
@@ -19,13 +20,8 @@ import { ModelStore } from '../../node/src/store/model-store';
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
 const APP = join(WEB, 'examples', 'bundle-app');
-const CHROMIUM = process.env.IMPASTO_CHROMIUM || '/usr/bin/chromium';
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const PHOTO = resolve(WEIGHTS, '..', 'images', 'content', 'ml5_harriet_128x128.jpg');
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -85,11 +81,9 @@ describe('bundling @impasto/web with Vite', () => {
     console.log(`bundle (onnxruntime-web external): ${report.ms} ms, ${(js.length / 1024).toFixed(0)} KiB JS, ${report.modules.length} modules`);
   }, 30_000);
 
-  const why = !existsSync(CHROMIUM)
-    ? `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`
-    : !existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
+  const why = chromiumMissing() ?? (!existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
       ? `no weights mirror / sample photo at ${WEIGHTS} (set IMPASTO_WEIGHTS)`
-      : undefined;
+      : undefined);
   if (why) console.warn(`SKIPPED bundled app in Chromium: ${why}`);
 
   describe('the whole app (onnxruntime-web bundled too)', () => {
@@ -112,10 +106,8 @@ describe('bundling @impasto/web with Vite', () => {
     (why ? it.skip : it)('stylizes a photo in headless Chromium, matching @impasto/node', async () => {
       copyFileSync(PHOTO, join(out, 'photo.jpg'));
       const server: DemoServer = await startDemoServer({ port: 0, host: '127.0.0.1', demoDir: out, weightsDir: WEIGHTS });
-      const profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
-      dirs.push(profile);
-      const { chromium } = await import('playwright-core');
-      const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+      const browser = await launchChromium();
+      const context = browser.context;
       try {
         const page = context.pages()[0] ?? (await context.newPage());
         const logs: string[] = [];
@@ -141,7 +133,7 @@ describe('bundling @impasto/web with Vite', () => {
         console.log(`bundled app in Chromium: ${r.status}; mean |d| vs @impasto/node ${(sum / (3 * n)).toFixed(3)}`);
         expect(sum / (3 * n)).toBeLessThanOrEqual(1);
       } finally {
-        await context.close();
+        await browser.close();
         await server.close();
       }
     }, 60_000);
