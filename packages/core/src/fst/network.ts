@@ -1,58 +1,158 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, checkChoice, invalidParam } from '../errors';
 import { Graph, attr } from '../onnx/graph';
-import { int64, transpose, type TensorData } from '../onnx/tensor';
-import { FST_VARIABLE_COUNT } from './checkpoint';
+import { int64, type TensorData } from '../onnx/tensor';
+import { fstParameters } from './checkpoint';
 
 /** Name of the network's input: float32 NCHW [1, 3, H, W], RGB on the 0..255 scale. */
 export const FST_INPUT = 'image';
 /** Name of the network's output: float32 NCHW [1, 3, H, W] on the 0..255 scale, not yet clamped. */
 export const FST_OUTPUT = 'stylized';
 
-type Layer = { kind: 'conv' | 'deconv'; stride: 1 | 2; relu: boolean };
+/**
+ * The transformer's parameters by name, in ONNX layout: `conv1.kernel` ([out, in, kh, kw]; for
+ * `deconv*` ConvTranspose's [in, out, kh, kw]), `conv1.gamma` and `conv1.beta` ([channels]);
+ * residual blocks nest their two layers: `res3.conv2.gamma`. `fastStyleParameterShapes()` lists them.
+ */
+export type FastStyleParams = Readonly<Record<string, TensorData<'float32'>>>;
 
-// Johnson et al. 2016 as trained by lengstrom/fast-style-transfer; variables come in this order.
-const LAYERS: Layer[] = [
-  { kind: 'conv', stride: 1, relu: true },
-  { kind: 'conv', stride: 2, relu: true },
-  { kind: 'conv', stride: 2, relu: true },
-  ...Array.from({ length: 5 }, (): Layer[] => [
-    { kind: 'conv', stride: 1, relu: true },
-    { kind: 'conv', stride: 1, relu: false },
-  ]).flat(),
-  { kind: 'deconv', stride: 2, relu: true },
-  { kind: 'deconv', stride: 2, relu: true },
-  { kind: 'conv', stride: 1, relu: false },
-];
+/** Named parameters, or a checkpoint's variables as `readFstCheckpoint` returns them. */
+export type FastStyleWeights = FastStyleParams | readonly TensorData<'float32'>[];
+
+export interface FastStyleNetworkOptions {
+  /** Graph name (default `fast_style`). */
+  name?: string;
+  /**
+   * `constant` (default): parameters become initializers. `input`: each becomes a graph input of
+   * fixed shape named like the parameter, to be fed with `fastStyleFeeds()` (training, blending).
+   */
+  bind?: 'constant' | 'input';
+}
 
 /**
- * Builds the fast-style transformer network from checkpoint variables (TensorFlow layouts, see
- * `readFstCheckpoint`). Height and width are dynamic.
+ * Builds the fast-style transformer (Johnson et al. 2016, as lengstrom/fast-style-transfer trains
+ * it). Height and width are dynamic; any size works and is kept. A string `options` is the name.
+ * With `bind: 'input'` the weights may be omitted; given, they are checked against the shapes.
  */
-export function buildFastStyleGraph(variables: readonly TensorData<'float32'>[], name = 'fast_style'): Graph {
-  if (variables.length !== FST_VARIABLE_COUNT) {
-    throw new ImpastoError('BAD_MODEL', `a fast-style checkpoint has ${FST_VARIABLE_COUNT} variables, got ${variables.length}`);
-  }
+export function buildFastStyleGraph(weights: FastStyleWeights, options?: FastStyleNetworkOptions | string): Graph;
+export function buildFastStyleGraph(weights: FastStyleWeights | undefined, options: FastStyleNetworkOptions & { bind: 'input' }): Graph;
+export function buildFastStyleGraph(weights: FastStyleWeights | undefined, options: FastStyleNetworkOptions | string = {}): Graph {
+  const { name = 'fast_style', bind = 'constant' } = typeof options === 'string' ? { name: options } : options;
+  checkChoice('bind', bind, ['constant', 'input']);
+  if (weights === undefined && bind === 'constant') throw invalidParam('weights', 'fast-style parameters (needed for bind: constant)', weights);
+  const params = weights && named(weights);
+
   const g = new Graph(name);
-  const input = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
-  const { padded, crop } = padToMultipleOf4(g, input);
-  let x = padded;
-  let residual = '';
-  LAYERS.forEach((layer, i) => {
-    const [kernel, beta, gamma] = [variables[3 * i]!, variables[3 * i + 1]!, variables[3 * i + 2]!];
-    const id = i < 3 ? `conv${i + 1}` : i < 13 ? `res${((i - 3) >> 1) + 1}_conv${((i - 3) & 1) + 1}` : i < 15 ? `deconv${i - 12}` : 'conv4';
-    g.scoped(id, () => {
-      if (i >= 3 && i < 13 && (i - 3) % 2 === 0) residual = x;
-      x = layer.kind === 'conv' ? conv(g, x, kernel, layer.stride) : deconv(g, x, kernel);
-      x = g.op('InstanceNormalization', [x, g.constant('gamma', gamma), g.constant('beta', beta)], { epsilon: attr.float(1e-3) });
-      if (layer.relu) x = g.op('Relu', [x]);
-      if (i >= 3 && i < 13 && (i - 3) % 2 === 1) x = g.op('Add', [residual, x]);
-    });
+  const bound = new Set<string>();
+  const net = new Layers(g, (param, shape) => {
+    bound.add(param);
+    if (params) checkParameter(params, param, shape);
+    if (bind === 'input') return g.input(param, 'float32', shape);
+    // The exact name, not a scoped one, so a parameter is called the same in both bindings.
+    g.initializers.set(g.reserve(param), params![param]!);
+    return param;
   });
-  const scale = g.constant('out_scale', { type: 'float32', dims: [], data: Float32Array.of(150) });
-  const shift = g.constant('out_shift', { type: 'float32', dims: [], data: Float32Array.of(127.5) });
-  const out = g.op('Add', [g.op('Mul', [g.op('Tanh', [x]), scale]), shift]);
-  g.output(crop(out), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
+  const image = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
+  const { padded, crop } = padToMultipleOf4(g, image);
+  g.output(crop(transformer(net, padded)), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
+  if (params) checkNoOthers(params, bound);
   return g;
+}
+
+/**
+ * The network of Johnson et al.'s supplementary Table 1 as lengstrom implements it: SAME padding
+ * instead of the paper's 40-pixel reflection pad and unpadded residual convolutions, and instance
+ * norm instead of batch norm.
+ */
+function transformer(net: Layers, x: string): string {
+  let y = convLayer(net, 'conv1', x, 3, 32, { kernel: 9, stride: 1 });
+  y = convLayer(net, 'conv2', y, 32, 64, { kernel: 3, stride: 2 });
+  y = convLayer(net, 'conv3', y, 64, 128, { kernel: 3, stride: 2 });
+  y = residualBlock(net, 'res1', y, 128);
+  y = residualBlock(net, 'res2', y, 128);
+  y = residualBlock(net, 'res3', y, 128);
+  y = residualBlock(net, 'res4', y, 128);
+  y = residualBlock(net, 'res5', y, 128);
+  y = deconvLayer(net, 'deconv1', y, 128, 64, { kernel: 3, stride: 2 });
+  y = deconvLayer(net, 'deconv2', y, 64, 32, { kernel: 3, stride: 2 });
+  y = convLayer(net, 'conv4', y, 32, 3, { kernel: 9, stride: 1, relu: false });
+  return net.layer('output', () => tanhToPixels(net.g, y));
+}
+
+/** Hands each layer its parameters and names its nodes after it. */
+class Layers {
+  private readonly path: string[] = [];
+  constructor(
+    readonly g: Graph,
+    private readonly bind: (param: string, shape: readonly number[]) => string,
+  ) {}
+
+  /** Builds layer `name`: its nodes are named `name/…` and its parameters `name.…`, nesting. */
+  layer(name: string, build: () => string): string {
+    this.path.push(name);
+    try {
+      return this.g.scoped(name, build);
+    } finally {
+      this.path.pop();
+    }
+  }
+
+  /** The value of the current layer's parameter `kind`, which has `shape`. */
+  param(kind: 'kernel' | 'gamma' | 'beta', shape: readonly number[]): string {
+    return this.bind([...this.path, kind].join('.'), shape);
+  }
+}
+
+interface ConvOptions {
+  kernel: number;
+  stride: number;
+  /** Default true. */
+  relu?: boolean;
+}
+
+// TensorFlow 'SAME' puts the odd padding row/column at the end; ONNX SAME_UPPER does the same.
+function convLayer(net: Layers, name: string, x: string, channelsIn: number, channelsOut: number, { kernel, stride, relu = true }: ConvOptions): string {
+  return net.layer(name, () => {
+    const w = net.param('kernel', [channelsOut, channelsIn, kernel, kernel]);
+    const y = net.g.op('Conv', [x, w], { auto_pad: 'SAME_UPPER', strides: [stride, stride] });
+    return instanceNorm(net, y, channelsOut, relu);
+  });
+}
+
+// tf.nn.conv2d_transpose(SAME) to sH x sW is the adjoint of a SAME conv on sH, which pads k - s rows,
+// the odd one at the end: for 3x3 stride 2 the transpose makes 2H + 1 rows and drops the last one.
+function deconvLayer(net: Layers, name: string, x: string, channelsIn: number, channelsOut: number, { kernel, stride }: Omit<ConvOptions, 'relu'>): string {
+  return net.layer(name, () => {
+    const w = net.param('kernel', [channelsIn, channelsOut, kernel, kernel]);
+    const begin = Math.floor((kernel - stride) / 2);
+    const end = kernel - stride - begin;
+    const y = net.g.op('ConvTranspose', [x, w], { strides: [stride, stride], pads: [begin, begin, end, end] });
+    return instanceNorm(net, y, channelsOut, true);
+  });
+}
+
+// Instance norm (Ulyanov et al. 2016) with lengstrom's epsilon 1e-3 and biased variance; its scale and
+// shift are the layer's only affine terms (the convolutions have no bias).
+function instanceNorm(net: Layers, x: string, channels: number, relu: boolean): string {
+  const gamma = net.param('gamma', [channels]);
+  const beta = net.param('beta', [channels]);
+  const y = net.g.op('InstanceNormalization', [x, gamma, beta], { epsilon: attr.float(1e-3) });
+  return relu ? net.g.op('Relu', [y]) : y;
+}
+
+// As in lengstrom's residual_block: no relu after the second layer nor after the sum.
+function residualBlock(net: Layers, name: string, x: string, channels: number): string {
+  return net.layer(name, () => {
+    const y = convLayer(net, 'conv1', x, channels, channels, { kernel: 3, stride: 1 });
+    const z = convLayer(net, 'conv2', y, channels, channels, { kernel: 3, stride: 1, relu: false });
+    return net.g.op('Add', [x, z]);
+  });
+}
+
+// lengstrom's net ends in tanh(x) * 150 + 255/2, overshooting 0..255 a little; pixels clamp later.
+function tanhToPixels(g: Graph, x: string): string {
+  const scale = g.constant('scale', { type: 'float32', dims: [], data: Float32Array.of(150) });
+  const shift = g.constant('shift', { type: 'float32', dims: [], data: Float32Array.of(127.5) });
+  return g.op('Add', [g.op('Mul', [g.op('Tanh', [x]), scale]), shift]);
 }
 
 /**
@@ -62,24 +162,53 @@ export function buildFastStyleGraph(variables: readonly TensorData<'float32'>[],
  */
 function padToMultipleOf4(g: Graph, x: string): { padded: string; crop: (y: string) => string } {
   const i64 = (hint: string, v: number[]) => g.constant(hint, int64([v.length], v));
-  const hw = g.op('Slice', [g.op('Shape', [x]), i64('hw_start', [2]), i64('hw_end', [4])]);
-  const four = i64('four', [4, 4]);
-  const pad = g.op('Mod', [g.op('Sub', [four, g.op('Mod', [hw, four])]), four]);
-  const pads = g.op('Concat', [i64('pads_begin', [0, 0, 0, 0, 0, 0]), pad], { axis: 0 });
-  const padded = g.op('Pad', [x, pads], { mode: 'edge' });
-  const crop = (y: string) => g.op('Slice', [y, i64('crop_start', [0, 0]), hw, i64('crop_axes', [2, 3])]);
-  return { padded, crop };
+  return g.scoped('pad', () => {
+    const hw = g.op('Slice', [g.op('Shape', [x]), i64('hw_start', [2]), i64('hw_end', [4])]);
+    const four = i64('four', [4, 4]);
+    const pad = g.op('Mod', [g.op('Sub', [four, g.op('Mod', [hw, four])]), four]);
+    const pads = g.op('Concat', [i64('pads_begin', [0, 0, 0, 0, 0, 0]), pad], { axis: 0 });
+    const padded = g.op('Pad', [x, pads], { mode: 'edge' });
+    const crop = (y: string) => g.scoped('crop', () => g.op('Slice', [y, i64('start', [0, 0]), hw, i64('axes', [2, 3])]));
+    return { padded, crop };
+  });
 }
 
-// TensorFlow 'SAME' puts the odd padding row/column at the end; ONNX SAME_UPPER does the same.
-function conv(g: Graph, x: string, kernelHWIO: TensorData<'float32'>, stride: number): string {
-  const w = g.constant('kernel', transpose(kernelHWIO, [3, 2, 0, 1]));
-  return g.op('Conv', [x, w], { auto_pad: 'SAME_UPPER', strides: [stride, stride] });
+let shapes: Graph | undefined;
+
+/** Every parameter's name and shape (ONNX layout), in the order the network uses them. */
+export function fastStyleParameterShapes(): Record<string, number[]> {
+  // The network declares its parameters as it goes; an input-bound graph lists them without weights.
+  shapes ??= buildFastStyleGraph(undefined, { bind: 'input' });
+  return Object.fromEntries(shapes.inputs.filter((i) => i.name !== FST_INPUT).map((i) => [i.name, i.shape!.map(Number)]));
 }
 
-// tf.nn.conv2d_transpose(stride 2, SAME) to 2H x 2W is the adjoint of a SAME conv on 2H whose one
-// padding row sits at the end: the transpose makes 2H + 1 rows and drops the last one.
-function deconv(g: Graph, x: string, kernelHWOI: TensorData<'float32'>): string {
-  const w = g.constant('kernel', transpose(kernelHWOI, [3, 2, 0, 1]));
-  return g.op('ConvTranspose', [x, w], { strides: [2, 2], pads: [0, 0, 1, 1] });
+/** The parameter feeds of a graph built with `bind: 'input'`, checked against the network's shapes. */
+export function fastStyleFeeds(weights: FastStyleWeights): Record<string, TensorData<'float32'>> {
+  const params = named(weights);
+  const expected = fastStyleParameterShapes();
+  for (const [param, shape] of Object.entries(expected)) checkParameter(params, param, shape);
+  checkNoOthers(params, new Set(Object.keys(expected)));
+  return Object.fromEntries(Object.keys(expected).map((param) => [param, params[param]!]));
+}
+
+function named(weights: FastStyleWeights): FastStyleParams {
+  return isVariableList(weights) ? fstParameters(weights) : weights;
+}
+
+function isVariableList(w: FastStyleWeights): w is readonly TensorData<'float32'>[] {
+  return Array.isArray(w);
+}
+
+function checkParameter(params: FastStyleParams, param: string, shape: readonly number[]): void {
+  const t = params[param];
+  if (!t) throw new ImpastoError('BAD_MODEL', `fast-style parameters lack ${param}`);
+  if (t.type !== 'float32' || t.dims.length !== shape.length || t.dims.some((d, i) => d !== shape[i])) {
+    throw new ImpastoError('BAD_MODEL', `fast-style parameter ${param} is ${t.type} [${t.dims.join(', ')}]; the network needs float32 [${shape.join(', ')}]`);
+  }
+}
+
+// Catches misspelt names, which would otherwise be ignored silently.
+function checkNoOthers(params: FastStyleParams, known: ReadonlySet<string>): void {
+  const others = Object.keys(params).filter((p) => !known.has(p));
+  if (others.length) throw new ImpastoError('BAD_MODEL', `not fast-style parameters: ${others.join(', ')}`);
 }

@@ -1,0 +1,138 @@
+import * as ort from 'onnxruntime-node';
+import { ImpastoError } from '../../src/errors';
+import { FST_CHECKPOINT_LAYERS, fstParameters, readFstCheckpoint } from '../../src/fst/checkpoint';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, fastStyleFeeds, fastStyleParameterShapes, type FastStyleParams } from '../../src/fst/network';
+import { Rng } from '../../src/optim/rng';
+import { float32, type TensorData } from '../../src/onnx/tensor';
+import { folderSource, noiseImage, runGraph } from '../nets/helpers';
+
+const LAYERS = ['conv1', 'conv2', 'conv3', 'res1', 'res2', 'res3', 'res4', 'res5', 'deconv1', 'deconv2', 'conv4'];
+
+/** Small random parameters (kernels scaled by fan-in, so the activations stay in tanh's working range). */
+function randomParams(seed: number): Record<string, TensorData<'float32'>> {
+  const rng = new Rng(seed);
+  return Object.fromEntries(
+    Object.entries(fastStyleParameterShapes()).map(([name, shape]) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const kind = name.slice(name.lastIndexOf('.') + 1);
+      const std = kind === 'kernel' ? 1 / Math.sqrt(n / shape[0]!) : 0.3;
+      const mean = kind === 'gamma' ? 1 : 0;
+      return [name, float32(shape, rng.fillGaussian(new Float32Array(n), std, mean))];
+    }),
+  );
+}
+
+function toOrt(feeds: Record<string, TensorData<'float32'>>): Record<string, ort.Tensor> {
+  return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, [...t.dims])]));
+}
+
+function opsOf(g: ReturnType<typeof buildFastStyleGraph>, layer: string): string[] {
+  return g.nodes.filter((n) => n.name.startsWith(`${layer}/`)).map((n) => n.opType);
+}
+
+describe('fast-style network', () => {
+  const params = randomParams(7);
+
+  it('is built from the named layers of the diagram', () => {
+    const g = buildFastStyleGraph(params);
+    expect(opsOf(g, 'conv1')).toEqual(['Conv', 'InstanceNormalization', 'Relu']);
+    expect(opsOf(g, 'conv3')).toEqual(['Conv', 'InstanceNormalization', 'Relu']);
+    expect(opsOf(g, 'res3/conv1')).toEqual(['Conv', 'InstanceNormalization', 'Relu']);
+    expect(opsOf(g, 'res3/conv2')).toEqual(['Conv', 'InstanceNormalization']);
+    expect(opsOf(g, 'res3')).toEqual(['Conv', 'InstanceNormalization', 'Relu', 'Conv', 'InstanceNormalization', 'Add']);
+    expect(opsOf(g, 'deconv2')).toEqual(['ConvTranspose', 'InstanceNormalization', 'Relu']);
+    expect(opsOf(g, 'conv4')).toEqual(['Conv', 'InstanceNormalization']);
+    expect(opsOf(g, 'output')).toEqual(['Tanh', 'Mul', 'Add']);
+    // The layers come in the diagram's order.
+    const firstNode = (layer: string) => g.nodes.findIndex((n) => n.name.startsWith(`${layer}/`));
+    const order = LAYERS.map(firstNode);
+    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+
+    const deconv = g.nodes.find((n) => n.name.startsWith('deconv1/') && n.opType === 'ConvTranspose')!;
+    expect(deconv.attributes).toEqual({ strides: [2, 2], pads: [0, 0, 1, 1] });
+    const conv2 = g.nodes.find((n) => n.name.startsWith('conv2/') && n.opType === 'Conv')!;
+    expect(conv2.attributes).toEqual({ auto_pad: 'SAME_UPPER', strides: [2, 2] });
+  });
+
+  it('names every parameter after its layer, as an initializer or as an input', () => {
+    const shapes = fastStyleParameterShapes();
+    expect(Object.keys(shapes)).toHaveLength(48);
+    expect(shapes['conv1.kernel']).toEqual([32, 3, 9, 9]);
+    expect(shapes['res3.conv2.gamma']).toEqual([128]);
+    expect(shapes['deconv1.kernel']).toEqual([128, 64, 3, 3]);
+    expect(shapes['conv4.beta']).toEqual([3]);
+
+    const constant = buildFastStyleGraph(params);
+    expect(constant.inputs.map((i) => i.name)).toEqual([FST_INPUT]);
+    expect([...constant.initializers.keys()].filter((k) => k in shapes).sort()).toEqual(Object.keys(shapes).sort());
+    expect(constant.initializers.get('res3.conv2.gamma')).toBe(params['res3.conv2.gamma']);
+
+    const input = buildFastStyleGraph(undefined, { bind: 'input', name: 'trainable' });
+    expect(input.name).toBe('trainable');
+    expect(input.inputs.slice(1).map((i) => [i.name, i.shape])).toEqual(Object.entries(shapes));
+    expect(input.initializers.size).toBeLessThan(10); // only the pad/crop and output constants
+  });
+
+  it('gives the same output with parameters fed as inputs as with them built in', async () => {
+    for (const [h, w] of [[20, 24], [13, 18]] as const) {
+      const image = noiseImage(h, w, 3);
+      const built = (await runGraph(buildFastStyleGraph(params), { [FST_INPUT]: image }))[FST_OUTPUT]!;
+      const graph = buildFastStyleGraph(params, { bind: 'input' });
+      const fed = (await runGraph(graph, { [FST_INPUT]: image, ...toOrt(fastStyleFeeds(params)) }))[FST_OUTPUT]!;
+      expect(fed.dims).toEqual([1, 3, h, w]);
+      const a = built.data as Float32Array;
+      const b = fed.data as Float32Array;
+      let maxDiff = 0;
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+      // Not bit-exact: ONNX Runtime prepacks constant kernels, which changes the summation order.
+      expect(maxDiff).toBeLessThan(0.01);
+      // Not a flat picture: the random weights do reach the output.
+      expect(Math.max(...a) - Math.min(...a)).toBeGreaterThan(20);
+    }
+  });
+
+  it('feeds another parameter set to the same input-bound graph', async () => {
+    const graph = buildFastStyleGraph(undefined, { bind: 'input' });
+    const image = noiseImage(8, 8, 5);
+    const run = async (p: FastStyleParams) => (await runGraph(graph, { [FST_INPUT]: image, ...toOrt(fastStyleFeeds(p)) }))[FST_OUTPUT]!.data as Float32Array;
+    const other = randomParams(8);
+    const [a, b, c] = [await run(params), await run(other), await run(params)];
+    expect(Array.from(a)).toEqual(Array.from(c));
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+
+  it('names a checkpoint variables in creation order and keeps the old call forms', async () => {
+    expect(FST_CHECKPOINT_LAYERS).toHaveLength(16);
+    const vars = await readFstCheckpoint(folderSource('fst/wave'));
+    const named = fstParameters(vars);
+    // TensorFlow [kh, kw, out, in] becomes ConvTranspose [in, out, kh, kw]; `Variable_40` is deconv1's beta.
+    expect(vars[39]!.dims).toEqual([3, 3, 64, 128]);
+    expect(named['deconv1.kernel']!.dims).toEqual([128, 64, 3, 3]);
+    expect(named['deconv1.beta']).toBe(vars[40]);
+    expect(named['deconv1.gamma']).toBe(vars[41]);
+    expect(Object.keys(fastStyleFeeds(vars))).toEqual(Object.keys(fastStyleParameterShapes()));
+    const g = buildFastStyleGraph(vars, 'fast_style_wave');
+    expect(g.name).toBe('fast_style_wave');
+    expect(g.initializers.get('conv1.kernel')!.data).toEqual(named['conv1.kernel']!.data);
+  });
+
+  it('rejects parameter sets that do not fit, naming the parameter', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof ImpastoError ? `${e.code}: ${e.message}` : String(e);
+      }
+      return 'no error';
+    };
+    const { ['res2.conv1.beta']: _dropped, ...missing } = params;
+    expect(code(() => buildFastStyleGraph(missing))).toBe('BAD_MODEL: fast-style parameters lack res2.conv1.beta');
+    const wrong = { ...params, 'conv4.kernel': float32([3, 32, 3, 3]) };
+    expect(code(() => fastStyleFeeds(wrong))).toBe('BAD_MODEL: fast-style parameter conv4.kernel is float32 [3, 32, 3, 3]; the network needs float32 [3, 32, 9, 9]');
+    expect(code(() => buildFastStyleGraph(wrong, { bind: 'input' }))).toMatch(/^BAD_MODEL: fast-style parameter conv4.kernel/);
+    expect(code(() => buildFastStyleGraph({ ...params, 'conv1.kernal': float32([1]) }))).toBe('BAD_MODEL: not fast-style parameters: conv1.kernal');
+    expect(code(() => buildFastStyleGraph([]))).toBe('BAD_MODEL: a fast-style checkpoint has 48 variables, got 0');
+    expect(code(() => buildFastStyleGraph(params, { bind: 'inputs' as 'input' }))).toMatch(/^INVALID_ARGUMENT: Expected one of/);
+    expect(code(() => buildFastStyleGraph(undefined as unknown as FastStyleParams))).toMatch(/^INVALID_ARGUMENT: Expected fast-style parameters/);
+  });
+});
