@@ -1,10 +1,18 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // One entry per subpath export: an FST-only app imports @impasto/core/fst and never the autodiff.
+  entry: {
+    index: 'src/index.ts',
+    fst: 'src/entries/fst.ts',
+    nst: 'src/entries/nst.ts',
+    onnx: 'src/entries/onnx.ts',
+    autodiff: 'src/entries/autodiff.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
-  target: 'node20',
+  splitting: true,
+  target: 'es2022',
 });

@@ -13,6 +13,7 @@ export type ImpastoErrorCode =
   | 'BAD_MODEL'
   | 'NUMERIC'
   | 'ABORTED'
+  | 'RUNTIME'
   | 'IO';
 
 /** Every error Impasto throws on purpose: a one-line message and a stable `code`. */
@@ -61,4 +62,21 @@ export function checkChoice<T extends string>(name: string, value: unknown, choi
     throw invalidParam(name, `one of ${choices.join(', ')}`, value);
   }
   return value as T;
+}
+
+/** True for an `ImpastoError`, also one thrown by another copy of Impasto (ESM beside CJS). */
+export function isImpastoError(e: unknown): e is ImpastoError {
+  return e instanceof ImpastoError || (e instanceof Error && e.name === 'ImpastoError' && typeof (e as { code?: unknown }).code === 'string');
+}
+
+/** The first non-empty line of an error's message, shortened: what a one-line report shows. */
+export function firstLine(e: unknown, max = 200): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return (msg.split('\n').find((l) => l.trim()) ?? msg).replace(/\x1b\[[0-9;]*m/g, '').trim().slice(0, max);
+}
+
+/** `e` as it is when it is an `ImpastoError`, else wrapped with `code` and its first line. */
+export function asImpastoError(e: unknown, code: ImpastoErrorCode, context: string): ImpastoError {
+  if (isImpastoError(e)) return e;
+  return new ImpastoError(code, `${context}: ${firstLine(e)}`, { cause: e });
 }

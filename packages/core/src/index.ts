@@ -1,36 +1,57 @@
-export * from './errors';
-export * from './onnx/tensor';
-export * from './onnx/graph';
-export * from './onnx/serialize';
-export * from './runtime/backend';
-export * from './store/source';
-export * from './store/catalogue';
-export * from './store/hash';
-export * from './image/raw-image';
-export * from './fst/checkpoint';
-export * from './fst/network';
-export * from './fst/styles';
-export * from './runtime/graph-cache';
-export * from './runtime/ort-session';
-export * from './fst/fast-style-model';
-export * from './platform';
-export * from './nst/gram';
-export * from './nst/losses';
-export * from './optim/types';
-export * from './optim/adam';
-export * from './optim/lbfgs';
-export * from './optim/rng';
-export * from './fst/flops';
-export * from './nets/feature-net';
-export * from './nets/preprocess';
-export * from './nets/tfjs-layers';
-export * from './nets/prototxt';
-export * from './nets/caffe';
-export * from './nets/caffejs-weights';
-export * from './nets/vgg19';
-export * from './nets/squeezenet';
-export * from './nets/custom';
-export * from './autodiff';
-export * from './nst/problem';
-export * from './nst/options';
-export * from './nst/transfer';
+// @impasto/core: the product, written once. Platform packages (@impasto/node, @impasto/web)
+// implement the three contracts below and re-export this. Building blocks live in subpaths:
+// @impasto/core/fst, /nst, /onnx, /autodiff.
+
+// Errors: every error Impasto throws on purpose.
+export { ImpastoError, isImpastoError, type ImpastoErrorCode } from './errors';
+
+// Options: one schema per operation (defaults, validation, docs, CLI flags).
+export type * from './options/generated';
+export { resolveOptions, defineSchema, checkField, expectedText, kebab, type Field, type Fields, type Schema, type PlatformKind, type ResolveContext } from './options/schema';
+export { defaultText } from './options/render-types';
+export { OPTION_SCHEMAS } from './options/catalog';
+export { SESSION_SCHEMA, PROVIDERS, type Provider, type ExecutionProvider } from './runtime/session-options';
+export { DECODE_SCHEMA, ENCODE_SCHEMA, OUTPUT_FORMATS, DEFAULT_MAX_PIXELS, type OutputFormat } from './image/options';
+export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './fst/options';
+export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } from './nst/options';
+
+// Platform contracts: Backend, ImageCodec, CacheStore (and the Platform that bundles them).
+export type { Backend, Session } from './runtime/backend';
+export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
+export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
+export { isOutOfMemory } from './runtime/out-of-memory';
+export type { Platform, CallContext } from './runtime/platform';
+export type { ImageCodec, CodecDecodeOptions } from './image/codec';
+export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';
+export { ModelStore, treeSource, type ModelStoreParts, type LookupContext } from './store/model-store';
+export type { DownloadProgress, FetchLike, ResponseLike } from './store/download';
+export { type WeightSource, memorySource } from './store/source';
+export { getModel, modelIds, FST_LICENCE, type ModelEntry } from './store/catalogue';
+export type { GraphCache } from './runtime/graph-cache';
+
+// Images.
+export { type RawImage, isRawImage, fitInside, imageToTensor, tensorToImage } from './image/raw-image';
+export { loadImage, saveImage, checkFormat, imageIO, type ImageIO } from './image/pipeline';
+
+// Fast style transfer.
+export { FastStyle, openFastStyle, type FastStyleParts } from './fst/fast-style';
+export { listStyles, getStyle, type StyleInfo } from './fst/styles';
+
+// Neural style transfer.
+export {
+  NeuralStyle,
+  openNeuralStyle,
+  runNeuralStyle,
+  type NeuralStyleParts,
+  type NeuralStyleContext,
+  type NstEvent,
+  type NstProgress,
+  type NstCheckpoint,
+  type NstResult,
+  type NstInputs,
+} from './nst/neural-style';
+export { LOSS_NETS, type LossNetName } from './nets/loss-nets';
+export type { FeatureNet } from './nets/feature-net';
+
+// Long calls.
+export { type Run, startRun } from './util/run';

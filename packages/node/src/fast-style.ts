@@ -1,101 +1,58 @@
-import { existsSync, statSync } from 'node:fs';
-import {
-  FastStyleModel,
-  combinedHash,
-  getModel,
-  getStyle,
-  type RawImage,
-  type SessionOptions,
-  type StyleInfo,
-  type WeightSource,
-} from '@impasto/core';
-import { nodeBackend } from './backend';
-import { type DecodeOptions, type OutputFormat, decodeImage, encodeImage, formatFromPath, writeFileAtomic } from './image-io';
-import { ModelStore, type ModelStoreOptions } from './store/model-store';
-
-export interface FastStyleLoadOptions extends SessionOptions {
-  /** A store to share between models; otherwise one is made from `storeOptions`. */
-  store?: ModelStore;
-  storeOptions?: ModelStoreOptions;
-}
-
-export interface StylizeOptions extends DecodeOptions {
-  /** Output format (default: from the output file's extension, else png). */
-  format?: OutputFormat;
-  /** JPEG/WebP/AVIF quality 1–100. */
-  quality?: number;
-}
+import { statSync } from 'node:fs';
+import { FastStyle as CoreFastStyle, type FastStyleLoadOptions, type CallContext, type StylizeOptions, openFastStyle, treeSource } from '@impasto/core';
+import { checkOutputPath, formatFromPath, writeFileAtomic } from './files';
+import { folderTree } from './platform/cache-store';
+import type { NodeImageInput } from './platform/image-codec';
+import { nodePlatform } from './platform';
 
 /** Result of `stylizeFile`. */
-export interface StylizeResult {
+export interface StylizeFileResult {
   readonly output: string;
   readonly width: number;
   readonly height: number;
-  readonly format: OutputFormat;
+  readonly format: NonNullable<StylizeOptions['format']>;
   /** Milliseconds inside the network. */
   readonly inferenceMs: number;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return /[\\/]/.test(path) && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Fast style transfer (Johnson et al. 2016) in Node.
+ * Fast style transfer (Johnson et al. 2016) in Node: core's `FastStyle` on onnxruntime-node and
+ * sharp, plus files.
  * @example
  * const fst = await FastStyle.load('wave', { ep: 'auto' });
  * await fst.stylizeFile('in.jpg', 'out.png');
+ * const pixels = await fst.stylize('in.jpg', { maxSize: 512 });      // RawImage
+ * const jpeg = await fst.stylizeEncoded(buffer, { format: 'jpeg' }); // Buffer
  */
-export class FastStyle {
-  private constructor(
-    private readonly model: FastStyleModel,
-    /** The catalogued style, or undefined for a checkpoint folder of the user's own. */
-    readonly style: StyleInfo | undefined,
-  ) {}
-
-  /** Loads a pretrained style by id (see `listStyles()`), or a checkpoint folder by path. */
-  static async load(styleOrPath: string, options: FastStyleLoadOptions = {}): Promise<FastStyle> {
-    const store = options.store ?? new ModelStore(options.storeOptions);
-    const isFolder = /[\\/]/.test(styleOrPath) && existsSync(styleOrPath) && statSync(styleOrPath).isDirectory();
-    let source: WeightSource;
-    let style: StyleInfo | undefined;
-    let weightsKey: string | undefined;
-    if (isFolder) {
-      source = ModelStore.folder(styleOrPath);
-    } else {
-      style = getStyle(styleOrPath);
-      source = store.source(style.model);
-      weightsKey = await combinedHash(getModel(style.model).files);
-    }
-    const graphCache = { get: (k: string) => store.getGraph(k), put: (k: string, b: Uint8Array) => store.putGraph(k, b) };
-    const model = await FastStyleModel.create(nodeBackend, source, { ...options, graphCache, weightsKey });
-    return new FastStyle(model, style);
+export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
+  /**
+   * Loads a pretrained style by id (see `listStyles()`), or a checkpoint folder by path. Errors:
+   * `UNKNOWN_STYLE` listing the valid ones, `INVALID_ARGUMENT` for bad options, `MISSING_FILE` /
+   * `HASH_MISMATCH` / `DOWNLOAD_FAILED` from the model store, `PROVIDER_UNAVAILABLE`.
+   */
+  static async load(styleOrPath: string, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyle> {
+    const style = isFolder(styleOrPath) ? treeSource(folderTree(styleOrPath)) : styleOrPath;
+    return new FastStyle(nodePlatform, await openFastStyle(nodePlatform, style, options, context));
   }
 
-  /** The execution provider actually used (`auto` resolved). */
-  get provider() {
-    return this.model.provider;
-  }
-
-  /** Stylizes decoded pixels. */
-  stylizeRaw(image: RawImage): Promise<RawImage> {
-    return this.model.stylize(image);
-  }
-
-  /** Stylizes an encoded image (file path or bytes) and returns encoded bytes (PNG by default). */
-  async stylize(input: string | Uint8Array, options: StylizeOptions = {}): Promise<Buffer> {
-    const image = await decodeImage(input, options);
-    return encodeImage(await this.model.stylize(image), options.format ?? 'png', options);
-  }
-
-  /** Stylizes `input` into `output`; the output appears whole or not at all, and never replaces the input. */
-  async stylizeFile(input: string, output: string, options: StylizeOptions = {}): Promise<StylizeResult> {
-    const format = options.format ?? formatFromPath(output) ?? 'png';
-    const image = await decodeImage(input, options);
-    const t0 = performance.now();
-    const result = await this.model.stylize(image);
-    const inferenceMs = performance.now() - t0;
-    await writeFileAtomic(output, await encodeImage(result, format, options), [input]);
-    return { output, width: result.width, height: result.height, format, inferenceMs };
-  }
-
-  async dispose(): Promise<void> {
-    await this.model.dispose();
+  /**
+   * Stylizes the image file `input` into `output` (format from `options.format`, else the file
+   * name, else PNG). The output appears whole or not at all, and never replaces the input.
+   */
+  async stylizeFile(input: string, output: string, options: StylizeOptions = {}): Promise<StylizeFileResult> {
+    const o = this.resolve({ ...options, format: options.format ?? formatFromPath(output) ?? 'png' });
+    await checkOutputPath(output, [input]);
+    const image = await this.stylizeResolved(input, o);
+    const bytes = await this.platform.codec.encode(image, { format: o.format!, quality: o.quality });
+    await writeFileAtomic(output, bytes, [input]);
+    return { output, width: image.width, height: image.height, format: o.format!, inferenceMs: this.lastInferenceMs };
   }
 }

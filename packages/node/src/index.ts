@@ -1,8 +1,16 @@
+// @impasto/node: Impasto on onnxruntime-node and sharp. The product is core's; this package adds
+// its three platform contracts (platform/), files and the `impasto` CLI.
+import { imageIO } from '@impasto/core';
+import { nodePlatform } from './platform';
+
 export * from '@impasto/core';
-export { nodeBackend } from './backend';
-export { ModelStore, type ModelStoreOptions } from './store/model-store';
-export { downloadVerified, type DownloadProgress } from './store/download';
-export * from './image-io';
-export * from './fast-style';
-export { transfer, type TransferOptions } from './nst/transfer';
-export { loadFeatureNet, NET_NAMES, type NetName } from './nst/feature-nets';
+export { nodePlatform };
+export { nodeBackend } from './platform/backend';
+export { nodeCodec, type NodeImageInput } from './platform/image-codec';
+export { ModelStore, fileCacheStore, folderTree, type ModelStoreOptions } from './platform/cache-store';
+export { FastStyle, type StylizeFileResult } from './fast-style';
+export { NeuralStyle, neuralStyle } from './neural-style';
+export { checkOutputPath, formatFromPath, writeFileAtomic } from './files';
+
+/** Decodes a file path, bytes or `RawImage` to pixels; encodes pixels to a Buffer. */
+export const { decodeImage, encodeImage } = imageIO(nodePlatform);

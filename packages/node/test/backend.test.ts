@@ -1,6 +1,8 @@
-import { Graph, ImpastoError, encodeModel, float32 } from '@impasto/core';
-import { nodeBackend } from '../src/backend';
-import { mayHaveProvider } from '../src/provider-probe';
+import { ImpastoError } from '@impasto/core';
+import { Graph, encodeModel, float32 } from '@impasto/core/onnx';
+import { nodeBackend, providerUnavailable } from '../src/platform/backend';
+
+const mayHaveProvider = (p: 'cuda' | 'webgpu') => providerUnavailable(p) === undefined;
 
 function reluModel(): Uint8Array {
   const g = new Graph('relu');

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, encodeModel, imageToTensor, listStyles, readFstCheckpoint } from '@impasto/core';
-import { loadTfjsFastStyle } from '../../../scripts/reference/fst-tfjs';
-import { nodeBackend } from '../src/backend';
-import { ModelStore } from '../src/store/model-store';
-import { FastStyle } from '../src/fast-style';
-import { decodeImage } from '../src/image-io';
+import { imageToTensor, listStyles } from '@impasto/core';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
+import { encodeModel } from '@impasto/core/onnx';
+import { loadTfjsFastStyle } from '@impasto/test-support/reference/fst-tfjs';
+import { FastStyle, ModelStore, decodeImage, nodeBackend } from '../src';
 import { CONTENT, WEIGHTS, tempDir } from './helpers';
 
 const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });
@@ -53,7 +52,7 @@ describe('fast-style network', () => {
   });
 
   it('keeps the input size for sizes that are not multiples of 4', async () => {
-    const fst = await FastStyle.load('scream', { ep: 'cpu', store });
+    const fst = await FastStyle.load('scream', { ep: 'cpu' }, { store });
     for (const [w, h] of [[33, 18], [1, 1], [7, 130]] as const) {
       const r = await fst.stylizeRaw({ data: new Uint8Array(w * h * 3).fill(90), width: w, height: h, channels: 3 });
       expect([r.width, r.height]).toEqual([w, h]);
@@ -62,7 +61,7 @@ describe('fast-style network', () => {
   });
 
   it('carries alpha through unchanged', async () => {
-    const fst = await FastStyle.load('la_muse', { ep: 'cpu', store });
+    const fst = await FastStyle.load('la_muse', { ep: 'cpu' }, { store });
     const data = new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 3 ? i & 0xff : 120));
     const r = await fst.stylizeRaw({ data, width: 8, height: 8, channels: 4 });
     expect(r.channels).toBe(4);
@@ -75,26 +74,26 @@ describe('fast-style network', () => {
     const mirrorStore = new ModelStore({ mirror: WEIGHTS, cacheDir, download: false });
     const img = await decodeImage(join(CONTENT, 'ml5_harriet_128x128.jpg'), { maxSize: 32 });
     for (const s of listStyles()) {
-      const fst = await FastStyle.load(s.id, { ep: 'cpu', store: mirrorStore });
+      const fst = await FastStyle.load(s.id, { ep: 'cpu' }, { store: mirrorStore });
       expect(fst.style?.id).toBe(s.id);
       expect((await fst.stylizeRaw(img)).width).toBe(32);
       await fst.dispose();
     }
     // Second load of a style needs no weights at all: the graph comes from the cache.
     const offline = new ModelStore({ mirror: null, cacheDir, download: false });
-    const again = await FastStyle.load('wave', { ep: 'cpu', store: offline });
+    const again = await FastStyle.load('wave', { ep: 'cpu' }, { store: offline });
     await again.dispose();
   });
 
   it('loads a checkpoint folder of the user\'s own', async () => {
     const fst = await FastStyle.load(join(WEIGHTS, 'fst', 'matta'), { ep: 'cpu' });
     expect(fst.style).toBeUndefined();
-    const png = await fst.stylize(join(CONTENT, 'ml5_harriet_128x128.jpg'), { maxSize: 16 });
+    const png = await fst.stylizeEncoded(join(CONTENT, 'ml5_harriet_128x128.jpg'), { maxSize: 16 });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     await fst.dispose();
   });
 
   it('rejects an unknown style with the valid ones', async () => {
-    await expect(FastStyle.load('monet', { store })).rejects.toMatchObject({ code: 'UNKNOWN_STYLE', message: expect.stringContaining('valid styles: la_muse') });
+    await expect(FastStyle.load('monet', {}, { store })).rejects.toMatchObject({ code: 'UNKNOWN_STYLE', message: expect.stringContaining('valid styles: la_muse') });
   });
 });

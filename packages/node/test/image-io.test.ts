@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ImpastoError } from '@impasto/core';
-import { decodeImage, encodeImage, formatFromPath, writeFileAtomic } from '../src/image-io';
+import { decodeImage, encodeImage, formatFromPath, writeFileAtomic } from '../src';
 import { CONTENT, tempDir } from './helpers';
 
 async function code(p: Promise<unknown>): Promise<string> {
@@ -55,7 +55,7 @@ describe('decodeImage', () => {
     expect(await code(decodeImage(join(dir, 'truncated.jpg')))).toMatch(/^BAD_IMAGE: .*truncated\.jpg cannot be decoded/);
     expect(await code(decodeImage(join(dir, 'missing.png')))).toMatch(/^MISSING_FILE: .*missing\.png does not exist/);
     expect(await code(decodeImage(join(CONTENT, 'jcjohnson_tubingen.jpg'), { maxPixels: 1000 }))).toMatch(/^IMAGE_TOO_LARGE: .*more than 1000 pixels/);
-    expect(await code(decodeImage(join(CONTENT, 'ml5_harriet_128x128.jpg'), { maxSize: 0 }))).toMatch(/^INVALID_ARGUMENT: Expected positive integer for maxSize/);
+    expect(await code(decodeImage(join(CONTENT, 'ml5_harriet_128x128.jpg'), { maxSize: 0 }))).toMatch(/^INVALID_ARGUMENT: Expected integer between 1 and 65535 for maxSize/);
   });
 });
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ImpastoError, getModel } from '@impasto/core';
-import { ModelStore } from '../src/store/model-store';
+import { ModelStore } from '../src/platform/cache-store';
 import { WEIGHTS, tempDir } from './helpers';
 
 /** Serves files from the shared mirror over loopback HTTP, optionally corrupting them. */
@@ -96,6 +96,6 @@ describe('ModelStore', () => {
     expect(await store.getGraph('k')).toBeUndefined();
     await store.putGraph('k', new Uint8Array([1, 2, 3]));
     expect(Array.from((await store.getGraph('k'))!)).toEqual([1, 2, 3]);
-    expect(readdirSync(join(cacheDir, 'graphs'))).toEqual(['k.onnx']);
+    expect(readdirSync(join(cacheDir, 'graphs')).sort()).toEqual(['k.onnx', 'k.sha256']);
   });
 });

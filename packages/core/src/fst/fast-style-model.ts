@@ -2,17 +2,18 @@ import { ImpastoError } from '../errors';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
 import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
-import type { Backend, Session, SessionOptions } from '../runtime/backend';
-import { GRAPH_BUILDER_VERSION, type GraphCache } from '../runtime/graph-cache';
+import type { SessionOptions } from '../options/generated';
+import type { Backend, Session } from '../runtime/backend';
+import { type GraphCache, graphKey } from '../runtime/graph-cache';
 import type { WeightSource } from '../store/source';
 import { readFstCheckpoint } from './checkpoint';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from './network';
 
-export interface FastStyleModelOptions extends SessionOptions {
-  /** Keeps built graphs; used together with `weightsKey`. */
-  graphCache?: GraphCache;
-  /** Hash of the weights (e.g. from the catalogue), so a cached graph can be found without reading them. */
-  weightsKey?: string;
+/** Where `FastStyleModel.create` may find and keep its built graph. */
+export interface FastStyleGraphOptions {
+  readonly graphCache?: GraphCache;
+  /** Hash of the weights (e.g. from the catalogue), so a cached graph is found without reading them. */
+  readonly weightsKey?: string;
 }
 
 /** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
@@ -20,21 +21,21 @@ export class FastStyleModel {
   private constructor(private readonly session: Session) {}
 
   /** Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session. */
-  static async create(backend: Backend, source: WeightSource, options: FastStyleModelOptions = {}): Promise<FastStyleModel> {
-    const key = options.weightsKey && `fst-${options.weightsKey.slice(0, 32)}-v${GRAPH_BUILDER_VERSION}`;
-    const cached = key ? await options.graphCache?.get(key) : undefined;
+  static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
+    const key = graph.weightsKey && (await graphKey('fst', [graph.weightsKey]));
+    const cached = key ? await graph.graphCache?.get(key) : undefined;
     if (cached) {
       try {
-        return new FastStyleModel(await backend.createSession(cached, options));
+        return new FastStyleModel(await backend.createSession(cached, session));
       } catch (e) {
         // A damaged cache entry is rebuilt below; a provider problem is the caller's to see.
         if (!(e instanceof ImpastoError) || e.code !== 'BAD_MODEL') throw e;
       }
     }
     const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
-    const session = await backend.createSession(bytes, options);
-    if (key) await options.graphCache?.put(key, bytes);
-    return new FastStyleModel(session);
+    const opened = await backend.createSession(bytes, session);
+    if (key) await graph.graphCache?.put(key, bytes);
+    return new FastStyleModel(opened);
   }
 
   /** The execution provider that runs the network. */

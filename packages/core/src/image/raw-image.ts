@@ -10,6 +10,20 @@ export interface RawImage {
   readonly channels: 3 | 4;
 }
 
+/** Whether `x` is a `RawImage` (typed-array pixels with width, height and 3 or 4 channels). */
+export function isRawImage(x: unknown): x is RawImage {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as Partial<RawImage>;
+  return (r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray) && typeof r.width === 'number' && typeof r.height === 'number' && (r.channels === 3 || r.channels === 4);
+}
+
+/** Width and height that fit inside `maxSize` keeping the aspect ratio (never enlarging). */
+export function fitInside(width: number, height: number, maxSize?: number): [number, number] {
+  if (!maxSize || Math.max(width, height) <= maxSize) return [width, height];
+  const s = maxSize / Math.max(width, height);
+  return [Math.max(1, Math.round(width * s)), Math.max(1, Math.round(height * s))];
+}
+
 function checkRaw(img: RawImage): void {
   if (img.channels !== 3 && img.channels !== 4) throw invalidParam('channels', '3 or 4', img.channels);
   if (img.data.length !== img.width * img.height * img.channels) {

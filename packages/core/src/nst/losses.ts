@@ -60,7 +60,7 @@ export function totalVariation(g: Graph, image: string): string {
 }
 
 /** One term of a composite loss: a scalar graph value and its weight. */
-export interface LossTerm {
+export interface WeightedValue {
   readonly value: string;
   readonly weight: number;
   /** Graph output name for the weighted term when `outputs` is set (default `loss_<index>`). */
@@ -85,7 +85,7 @@ export interface ComposedLoss {
  * Weighted sum of scalar loss terms. Throws `INVALID_ARGUMENT` for no terms or a non-finite
  * weight. With `outputs`, the total and each weighted term also become graph outputs.
  */
-export function composeLoss(g: Graph, terms: readonly LossTerm[], options: ComposeOptions = {}): ComposedLoss {
+export function composeLoss(g: Graph, terms: readonly WeightedValue[], options: ComposeOptions = {}): ComposedLoss {
   if (terms.length === 0) throw new ImpastoError('INVALID_ARGUMENT', 'composeLoss needs at least one term');
   terms.forEach((t, i) => checkNumber(`terms[${i}].weight`, t.weight));
   const weighted = g.scoped('total', () =>

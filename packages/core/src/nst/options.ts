@@ -1,82 +1,110 @@
-import { checkChoice, checkInt, checkNumber, invalidParam } from '../errors';
-import type { FeatureNet } from '../nets/feature-net';
-import type { RawImage } from '../image/raw-image';
+import { invalidParam } from '../errors';
+import { DECODE_SCHEMA } from '../image/options';
+import { isRawImage } from '../image/raw-image';
+import { LOSS_NETS } from '../nets/loss-nets';
+import { type ResolveContext, defineSchema } from '../options/schema';
+import { SESSION_SCHEMA } from '../runtime/session-options';
 
 /** What the optimisation reproduces: both images (transfer), or one of them from noise. */
-export type NstMode = 'transfer' | 'content' | 'style';
+export const NST_MODES = ['transfer', 'content', 'style'] as const;
+export type NstMode = (typeof NST_MODES)[number];
 
-/** Options of an NST run. Plain data, so they cross to a Web Worker unchanged. */
-export interface NstOptions {
-  /** `transfer` (default), `content` reconstruction or `style` reconstruction. */
-  mode?: NstMode;
-  /** Layer(s) for the content loss (default: the net's, relu4_2 for VGG19). Names or Owl indices. */
-  contentLayers?: readonly (string | number)[];
-  /** Layers for the style loss (default: the net's, relu1_1 … relu5_1 for VGG19). */
-  styleLayers?: readonly (string | number)[];
-  /** Weight of the content loss [1]. */
-  contentWeight?: number;
-  /** Weight of the style loss [1e3]. */
-  styleWeight?: number;
-  /** Weight of the total-variation smoothness term [0.1 for transfer, else 0]. */
-  tvWeight?: number;
-  /** `adam` (default, as the seed) or `lbfgs`. */
-  optimizer?: 'adam' | 'lbfgs';
-  /** Learning rate: Adam's step on the 0..255 scale [4], or L-BFGS's first step [1]. */
-  lr?: number;
-  /** L-BFGS history size [10]. */
-  historySize?: number;
-  /** Iterations [250]. */
-  iterations?: number;
-  /** Yield a checkpoint image every N iterations; 0 for none [50]. */
-  checkpointEvery?: number;
-  /** Start from `noise` (the seed's Gaussian × 0.256 around mid-grey), the `content` image, or given pixels. */
-  init?: 'noise' | 'content' | RawImage;
-  /** Seed for the noise [0]. */
-  seed?: number;
-  /** Stops the run between iterations; the generator then throws an `ABORTED` error. */
-  signal?: { readonly aborted: boolean };
-}
+/** What an engine is built for: the loss net, its layers and the terms (a change means another graph). */
+export const NST_LOAD_SCHEMA = defineSchema(
+  'NeuralStyleLoadOptions',
+  'loading a neural-style engine',
+  {
+    net: {
+      kind: 'choice',
+      choices: LOSS_NETS,
+      default: (_r, c) => (c.platform === 'web' ? 'squeezenet' : 'vgg19'),
+      defaultDoc: 'vgg19; squeezenet in the browser',
+      doc: 'Loss network: VGG19 with uint8 weights, VGG19 float32, or SqueezeNet 1.1 (fast)',
+    },
+    pooling: { kind: 'choice', choices: ['max', 'avg'], default: 'max', arg: 'kind', doc: 'Pooling inside VGG19' },
+    mode: { kind: 'choice', choices: NST_MODES, default: 'transfer', flag: false, doc: '`transfer`, or reconstruction of the `content` or the `style` image alone from noise' },
+    contentLayers: {
+      kind: 'list',
+      minLength: 1,
+      flag: 'content-layer',
+      arg: 'layers',
+      defaultDoc: "the net's: relu4_2 for VGG19, fire2 for SqueezeNet",
+      doc: 'Layers of the content loss: names or the seed\'s Owl indices (relu4_2 = 23), comma-separated on the command line',
+    },
+    styleLayers: {
+      kind: 'list',
+      minLength: 1,
+      arg: 'layers',
+      defaultDoc: "the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19",
+      doc: 'Layers of the style loss: names or Owl indices (2,7,12,21,30)',
+    },
+  },
+  { extend: [SESSION_SCHEMA] },
+);
 
-export interface ResolvedNstOptions {
-  mode: NstMode;
-  contentLayers: string[];
-  styleLayers: string[];
-  contentWeight: number;
-  styleWeight: number;
-  tvWeight: number;
-  optimizer: 'adam' | 'lbfgs';
-  lr: number;
-  historySize: number;
-  iterations: number;
-  checkpointEvery: number;
-  init: 'noise' | 'content' | RawImage;
-  seed: number;
-}
+const INIT_KINDS = ['noise', 'content'] as const;
 
-/** Fills defaults, resolves layer names against `net` and validates every option. */
-export function resolveNstOptions(net: FeatureNet, o: NstOptions = {}): ResolvedNstOptions {
-  const mode = checkChoice('mode', o.mode ?? 'transfer', ['transfer', 'content', 'style'] as const);
-  const optimizer = checkChoice('optimizer', o.optimizer ?? 'adam', ['adam', 'lbfgs'] as const);
-  const contentLayers = mode === 'style' ? [] : (o.contentLayers ?? [net.defaultContentLayer]).map((l) => net.resolve(l));
-  const styleLayers = mode === 'content' ? [] : (o.styleLayers ?? net.defaultStyleLayers).map((l) => net.resolve(l));
-  if (mode !== 'style' && !contentLayers.length) throw invalidParam('contentLayers', 'at least one layer', o.contentLayers);
-  if (mode !== 'content' && !styleLayers.length) throw invalidParam('styleLayers', 'at least one layer', o.styleLayers);
-  const init = o.init ?? (mode === 'transfer' ? 'content' : 'noise');
-  if (typeof init === 'string') checkChoice('init', init, ['noise', 'content'] as const);
-  if (init === 'content' && mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", init);
-  return {
-    mode,
-    contentLayers,
-    styleLayers,
-    contentWeight: checkNumber('contentWeight', o.contentWeight ?? 1, 0),
-    styleWeight: checkNumber('styleWeight', o.styleWeight ?? 1e3, 0),
-    tvWeight: checkNumber('tvWeight', o.tvWeight ?? (mode === 'transfer' ? 0.1 : 0), 0),
-    optimizer,
-    lr: checkNumber('lr', o.lr ?? (optimizer === 'adam' ? 4 : 1), Number.MIN_VALUE),
-    historySize: checkInt('historySize', o.historySize ?? 10, 1, 1000),
-    iterations: checkInt('iterations', o.iterations ?? 250, 1, 1e6),
-    checkpointEvery: checkInt('checkpointEvery', o.checkpointEvery ?? 50, 0, 1e6),
-    init,
-    seed: checkInt('seed', o.seed ?? 0, 0, 2 ** 32 - 1),
-  };
-}
+/** What each run chooses: sizes, weights, optimiser, iterations, start image. */
+export const NST_RUN_SCHEMA = defineSchema(
+  'NeuralStyleRunOptions',
+  'a neural-style run',
+  {
+    size: {
+      kind: 'int',
+      min: 16,
+      max: 16384,
+      default: (_r, c) => (c.platform === 'web' ? 256 : 512),
+      defaultDoc: '512; 256 in the browser',
+      arg: 'n',
+      doc: 'Longest side of the result in pixels; the content image is resized to it',
+    },
+    styleSize: { kind: 'int', min: 16, max: 16384, default: (r) => r.size as number, defaultDoc: 'size', arg: 'n', doc: 'Longest side the style image is resized to' },
+    maxPixels: DECODE_SCHEMA.fields.maxPixels,
+    contentWeight: { kind: 'number', min: 0, default: 1, arg: 'x', doc: 'Weight of the content loss' },
+    styleWeight: { kind: 'number', min: 0, default: 1e3, arg: 'x', doc: 'Weight of the style loss' },
+    tvWeight: {
+      kind: 'number',
+      min: 0,
+      default: (_r, c) => (c.mode === 'transfer' ? 0.1 : 0),
+      defaultDoc: '0.1 for transfer, else 0',
+      arg: 'x',
+      doc: 'Weight of the total-variation smoothness term',
+    },
+    optimizer: { kind: 'choice', choices: ['adam', 'lbfgs'], default: 'adam', arg: 'name', doc: 'Optimiser: Adam (as the seed) or L-BFGS' },
+    lr: {
+      kind: 'number',
+      min: 0,
+      exclusiveMin: true,
+      default: (r) => (r.optimizer === 'adam' ? 4 : 1),
+      defaultDoc: '4 for adam (on the 0–255 scale), 1 for lbfgs',
+      arg: 'x',
+      doc: "Learning rate: Adam's step, or L-BFGS's first step",
+    },
+    historySize: { kind: 'int', min: 1, max: 1000, default: 10, flag: false, doc: 'L-BFGS history size' },
+    iterations: { kind: 'int', min: 1, max: 1e6, default: 250, arg: 'n', doc: 'Optimiser iterations' },
+    checkpointEvery: { kind: 'int', min: 0, max: 1e6, default: 50, flag: 'checkpoint', arg: 'n', doc: 'Emit the current image every N iterations; 0 for none' },
+    init: {
+      kind: 'custom',
+      tsType: "'noise' | 'content' | RawImage",
+      expected: "'noise', 'content' or a RawImage of the result's size",
+      check: (v) => (INIT_KINDS as readonly unknown[]).includes(v) || isRawImage(v),
+      fromString: (s) => s,
+      default: (_r: unknown, c: ResolveContext) => (c.mode === 'transfer' ? 'content' : 'noise'),
+      defaultDoc: 'content for transfer, else noise',
+      arg: 'kind',
+      doc: "Start image: the seed's Gaussian noise around mid-grey, the content photo, or given pixels",
+    },
+    seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, default: 0, arg: 'n', doc: 'Seed for the noise' },
+  },
+  {
+    check: (r, c) => {
+      if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
+    },
+  },
+);
+
+/** A one-off run (`neuralStyle()`, `impasto nst`): the engine's options and the run's. */
+export const NST_SCHEMA = defineSchema('NeuralStyleOptions', 'neural style transfer', {}, { extend: [NST_LOAD_SCHEMA, NST_RUN_SCHEMA] });
+
+/** The keys of `NST_LOAD_SCHEMA`, to split a one-off's options. */
+export const NST_LOAD_KEYS: readonly string[] = Object.keys(NST_LOAD_SCHEMA.fields);

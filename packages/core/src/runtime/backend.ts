@@ -1,22 +1,17 @@
 import type { TensorData } from '../onnx/tensor';
+import type { ResolvedSessionOptions, SessionOptions } from '../options/generated';
+import type { ExecutionProvider, Provider } from './session-options';
 
-/** Execution providers Impasto knows by name. `auto` picks the first that initialises. */
-export type ExecutionProvider = 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm' | 'auto';
+export type { ExecutionProvider, Provider };
+export type { SessionOptions, ResolvedSessionOptions };
 
-/** Options for a session, shaped after onnxruntime's `InferenceSession.SessionOptions`. */
-export interface SessionOptions {
-  /** Execution provider, or `auto` (default). */
-  ep?: ExecutionProvider;
-  /** Threads inside one operator (0 lets ONNX Runtime decide). */
-  intraOpNumThreads?: number;
-  /** Threads across operators (0 lets ONNX Runtime decide). */
-  interOpNumThreads?: number;
-}
-
-/** One loaded model on one execution provider. */
+/**
+ * One loaded model on one execution provider. Errors from `run` are `ImpastoError`s: running out
+ * of memory is `IMAGE_TOO_LARGE`, anything else ONNX Runtime reports is `RUNTIME`.
+ */
 export interface Session {
   /** The provider that actually runs it (never `auto`). */
-  readonly provider: Exclude<ExecutionProvider, 'auto'>;
+  readonly provider: Provider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>>;
@@ -24,12 +19,13 @@ export interface Session {
 }
 
 /**
- * What a runtime adapter (onnxruntime-node, onnxruntime-web) provides to core. Each platform
- * package implements it in one file.
+ * Platform contract 1 of 3: sessions on a runtime (onnxruntime-node, onnxruntime-web). Each
+ * platform package makes one with `createBackend` from a small `RuntimeAdapter`.
  */
 export interface Backend {
   readonly name: string;
   /** Providers this runtime may offer, in the order `auto` tries them. */
-  readonly providers: readonly Exclude<ExecutionProvider, 'auto'>[];
+  readonly providers: readonly Provider[];
+  /** Opens `model` (ONNX bytes). Bad options are `INVALID_ARGUMENT`, a missing provider `PROVIDER_UNAVAILABLE`, a model ONNX Runtime rejects `BAD_MODEL`. */
   createSession(model: Uint8Array, options?: SessionOptions): Promise<Session>;
 }

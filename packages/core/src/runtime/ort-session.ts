@@ -1,5 +1,7 @@
+import { ImpastoError } from '../errors';
 import type { TensorData } from '../onnx/tensor';
-import type { ExecutionProvider, Session } from './backend';
+import type { Provider, Session } from './backend';
+import { isOutOfMemory, runtimeReason } from './out-of-memory';
 
 // The slice of onnxruntime-common's API that both runtime adapters use. onnxruntime-node and
 // onnxruntime-web share it; declaring it here keeps core free of any runtime package.
@@ -24,15 +26,20 @@ export interface OrtSessionLike {
   release(): Promise<void>;
 }
 
+/** What a failed `run` becomes: out of memory is `IMAGE_TOO_LARGE` (callers add the size), the rest `RUNTIME`. */
+export function runError(e: unknown, provider: Provider): ImpastoError {
+  if (e instanceof ImpastoError) return e;
+  if (isOutOfMemory(e)) return new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory on ${provider} (${runtimeReason(e)})`, { cause: e });
+  return new ImpastoError('RUNTIME', `ONNX Runtime failed on ${provider}: ${runtimeReason(e)}`, { cause: e });
+}
+
 /**
  * Adapts an ONNX Runtime session to core's `Session`: plain `TensorData` in and out, with
- * `makeTensor` building the runtime's own tensor type (no copy of the data).
+ * `makeTensor` building the runtime's own tensor type (no copy of the data), and the runtime's
+ * errors mapped to `ImpastoError`s at this one boundary.
  */
-export function wrapOrtSession(
-  inner: OrtSessionLike,
-  provider: Exclude<ExecutionProvider, 'auto'>,
-  makeTensor: (t: TensorData) => OrtTensorLike,
-): Session {
+export function wrapOrtSession(inner: OrtSessionLike, provider: Provider, makeTensor: (t: TensorData) => OrtTensorLike): Session {
+  let disposed = false;
   return {
     provider,
     get inputNames() {
@@ -42,18 +49,28 @@ export function wrapOrtSession(
       return inner.outputNames;
     },
     async run(feeds, outputs) {
+      if (disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this session was disposed');
       const ortFeeds: Record<string, OrtTensorLike> = {};
-      for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = makeTensor(v);
-      const res = outputs ? await inner.run(ortFeeds, [...outputs]) : await inner.run(ortFeeds);
-      const out: Record<string, TensorData> = {};
-      for (const [k, v] of Object.entries(res)) {
-        // GPU providers normally hand outputs back on the CPU already; download any that are not.
-        if (v.location && v.location !== 'cpu' && v.location !== 'none') await v.getData?.(true);
-        out[k] = { type: v.type as TensorData['type'], dims: [...v.dims], data: v.data as never };
+      try {
+        for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = makeTensor(v);
+        const res = outputs ? await inner.run(ortFeeds, [...outputs]) : await inner.run(ortFeeds);
+        const out: Record<string, TensorData> = {};
+        for (const [k, v] of Object.entries(res)) {
+          // GPU providers normally hand outputs back on the CPU already; download any that are not.
+          if (v.location && v.location !== 'cpu' && v.location !== 'none') await v.getData?.(true);
+          out[k] = { type: v.type as TensorData['type'], dims: [...v.dims], data: v.data as never };
+        }
+        return out;
+      } catch (e) {
+        throw runError(e, provider);
+      } finally {
+        for (const v of Object.values(ortFeeds)) v.dispose?.();
       }
-      for (const v of Object.values(ortFeeds)) v.dispose?.();
-      return out;
     },
-    dispose: () => inner.release(),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await inner.release();
+    },
   };
 }

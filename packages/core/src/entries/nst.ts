@@ -1,0 +1,19 @@
+// @impasto/core/nst: the neural-style engine and its building blocks: loss terms, objective
+// graphs, loss networks, optimisers.
+export * from '../nst/neural-style';
+export * from '../nst/terms';
+export * from '../nst/objective';
+export * from '../nst/gram';
+export * from '../nst/losses';
+export * from '../nst/options';
+export * from '../nets/feature-net';
+export * from '../nets/loss-nets';
+export * from '../nets/vgg19';
+export * from '../nets/squeezenet';
+export * from '../nets/custom';
+export * from '../nets/preprocess';
+export * from '../optim/types';
+export * from '../optim/adam';
+export * from '../optim/lbfgs';
+export * from '../optim/rng';
+export * from '../optim/loop';

@@ -1,0 +1,126 @@
+import { ImpastoError, isImpastoError } from '../errors';
+import { checkFormat, loadImage, saveImage } from '../image/pipeline';
+import type { RawImage } from '../image/raw-image';
+import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
+import { resolveOptions } from '../options/schema';
+import { now } from '../platform';
+import type { CallContext, Platform } from '../runtime/platform';
+import { getModel } from '../store/catalogue';
+import { combinedHash } from '../store/hash';
+import type { WeightSource } from '../store/source';
+import { FastStyleModel } from './fast-style-model';
+import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './options';
+import { type StyleInfo, getStyle } from './styles';
+
+/** What `openFastStyle` hands a platform's `FastStyle` constructor. */
+export interface FastStyleParts {
+  readonly model: FastStyleModel;
+  /** The catalogued style, or undefined for a checkpoint of the user's own. */
+  readonly style: StyleInfo | undefined;
+}
+
+/**
+ * Loads a pretrained style by id, or a checkpoint from `style` as a `WeightSource`, on
+ * `platform`: options are validated first, then the built graph comes from the store's cache
+ * (no weights read) or is built from the weights and cached.
+ */
+export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyleParts> {
+  const o = resolveOptions<ResolvedFastStyleLoadOptions>(FAST_STYLE_LOAD_SCHEMA, options, { platform: platform.kind });
+  const store = context.store ?? platform.defaultStore();
+  const backend = context.backend ?? platform.backend;
+  if (typeof style !== 'string') return { model: await FastStyleModel.create(backend, style, o), style: undefined };
+  const info = getStyle(style);
+  const model = await FastStyleModel.create(backend, store.source(info.model, { signal: context.signal }), o, {
+    graphCache: store.graphs,
+    weightsKey: await combinedHash(getModel(info.model).files),
+  });
+  return { model, style: info };
+}
+
+/**
+ * Fast style transfer (Johnson et al. 2016): one pass of a network trained for one style. The
+ * platform packages export it bound to their runtime as `FastStyle.load(style, options)`.
+ */
+export class FastStyle<In, Encoded> {
+  private disposed = false;
+  /** Milliseconds inside the network in the last call (tensor conversion included). */
+  lastInferenceMs = 0;
+
+  constructor(
+    protected readonly platform: Platform<In, Encoded>,
+    private readonly parts: FastStyleParts,
+  ) {}
+
+  /** The catalogued style, or undefined for a checkpoint of the user's own. */
+  get style(): StyleInfo | undefined {
+    return this.parts.style;
+  }
+
+  /** The execution provider that runs the network (`auto` resolved). */
+  get provider() {
+    return this.parts.model.provider;
+  }
+
+  /**
+   * Stylizes `input` (anything this platform decodes, or a `RawImage`) and returns its pixels, the
+   * input's size after `maxSize`, alpha carried over. Options are checked before anything is
+   * decoded; running out of memory is `IMAGE_TOO_LARGE` with a size to try.
+   */
+  async stylize(input: In | RawImage, options: StylizeOptions = {}): Promise<RawImage> {
+    return this.stylizeResolved(input, this.resolve(options));
+  }
+
+  /** Like `stylize`, then encoded (PNG unless `format` says otherwise): a Buffer in Node, a Blob in the browser. */
+  async stylizeEncoded(input: In | RawImage, options: StylizeOptions = {}): Promise<Encoded> {
+    const o = this.resolve(options);
+    checkFormat(this.platform.codec.formats, o.format);
+    return saveImage(this.platform.codec, await this.stylizeResolved(input, o), o);
+  }
+
+  /** Runs the network on decoded pixels, with no resizing or limits: the engine of the calls above. */
+  async stylizeRaw(image: RawImage): Promise<RawImage> {
+    this.checkOpen();
+    const t0 = now();
+    try {
+      const out = await this.parts.model.stylize(image);
+      this.lastInferenceMs = now() - t0;
+      return out;
+    } catch (e) {
+      throw outOfMemoryHint(e, image);
+    }
+  }
+
+  /** The network itself, on a float32 NCHW [1, 3, H, W] tensor (0..255); output unclamped. */
+  get model(): FastStyleModel {
+    return this.parts.model;
+  }
+
+  /** Releases the session; later calls fail with `INVALID_ARGUMENT`. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.parts.model.dispose();
+  }
+
+  protected resolve(options: StylizeOptions): ResolvedStylizeOptions {
+    this.checkOpen();
+    return resolveOptions<ResolvedStylizeOptions>(STYLIZE_SCHEMA, options, { platform: this.platform.kind });
+  }
+
+  protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions): Promise<RawImage> {
+    const image = await loadImage(this.platform.codec, input, o);
+    return this.stylizeRaw(image);
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this FastStyle was disposed; load the style again');
+  }
+}
+
+/** An out-of-memory error with the size that failed and half of it to try. */
+export function outOfMemoryHint(e: unknown, image: { width: number; height: number }, what = 'fast style transfer', extra = ''): unknown {
+  if (!isImpastoError(e) || e.code !== 'IMAGE_TOO_LARGE') return e;
+  const longest = Math.max(image.width, image.height);
+  const suggest = Math.max(16, Math.floor(longest / 2 / 16) * 16);
+  return new ImpastoError('IMAGE_TOO_LARGE', `ran out of memory for ${what} at ${image.width}x${image.height} (${e.message}); try a size of ${suggest} (half the current ${longest})${extra}`, { cause: e });
+}

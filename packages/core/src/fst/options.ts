@@ -1,0 +1,9 @@
+import { DECODE_SCHEMA, ENCODE_SCHEMA } from '../image/options';
+import { defineSchema } from '../options/schema';
+import { SESSION_SCHEMA } from '../runtime/session-options';
+
+/** `FastStyle.load`'s options: the session's. */
+export const FAST_STYLE_LOAD_SCHEMA = defineSchema('FastStyleLoadOptions', 'loading a fast-style network', {}, { extend: [SESSION_SCHEMA] });
+
+/** `FastStyle.stylize…`'s options: how the input is decoded and the result encoded. */
+export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, { extend: [DECODE_SCHEMA, ENCODE_SCHEMA] });

@@ -1,0 +1,25 @@
+import { defineSchema } from '../options/schema';
+
+/** Output formats by name; each platform's codec encodes some of them (see `ImageCodec.formats`). */
+export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The default pixel limit: 8192 x 8192, far above any photo, far below a decompression bomb. */
+export const DEFAULT_MAX_PIXELS = 8192 * 8192;
+
+export const DECODE_SCHEMA = defineSchema('DecodeOptions', 'decoding an image', {
+  maxSize: { kind: 'int', min: 1, max: 65535, arg: 'n', doc: 'Shrink so the longest side is at most this many pixels (never enlarges)' },
+  maxPixels: {
+    kind: 'int',
+    min: 1,
+    max: 2 ** 31 - 1,
+    default: DEFAULT_MAX_PIXELS,
+    arg: 'n',
+    doc: 'Refuse images with more pixels than this, before decoding them (decompression-bomb guard)',
+  },
+});
+
+export const ENCODE_SCHEMA = defineSchema('EncodeOptions', 'encoding an image', {
+  format: { kind: 'choice', choices: OUTPUT_FORMATS, defaultDoc: 'png, or from the output file name', arg: 'format', doc: 'Output format' },
+  quality: { kind: 'int', min: 1, max: 100, defaultDoc: "the encoder's", arg: 'q', doc: 'JPEG, WebP and AVIF quality' },
+});

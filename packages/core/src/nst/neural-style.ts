@@ -1,0 +1,352 @@
+import { ImpastoError, isImpastoError } from '../errors';
+import { outOfMemoryHint } from '../fst/fast-style';
+import { loadImage } from '../image/pipeline';
+import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
+import { type FeatureNet } from '../nets/feature-net';
+import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, type LossNetName, loadLossNet } from '../nets/loss-nets';
+import { encodeModel } from '../onnx/serialize';
+import { float32, type TensorData } from '../onnx/tensor';
+import { Adam } from '../optim/adam';
+import { Lbfgs } from '../optim/lbfgs';
+import { optimize } from '../optim/loop';
+import { Rng } from '../optim/rng';
+import type { Objective, Optimizer } from '../optim/types';
+import type {
+  NeuralStyleLoadOptions,
+  NeuralStyleOptions,
+  NeuralStyleRunOptions,
+  ResolvedNeuralStyleLoadOptions,
+  ResolvedNeuralStyleRunOptions,
+} from '../options/generated';
+import { resolveOptions } from '../options/schema';
+import { now } from '../platform';
+import type { Backend, Session } from '../runtime/backend';
+import { graphKey } from '../runtime/graph-cache';
+import type { CallContext, Platform } from '../runtime/platform';
+import { getModel } from '../store/catalogue';
+import { combinedHash } from '../store/hash';
+import type { ModelStore } from '../store/model-store';
+import { type Run, startRun } from '../util/run';
+import { OBJECTIVE_IO, buildObjectiveGraph, buildTargetGraph } from './objective';
+import { NST_LOAD_KEYS, NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from './options';
+import { type LossTerm, contentTerm, styleTerm, tvTerm } from './terms';
+
+/** One iteration's report. Terms are weighted, as they add up to `loss`, keyed by term name. */
+export interface NstProgress {
+  readonly type: 'progress';
+  readonly iteration: number;
+  readonly iterations: number;
+  readonly loss: number;
+  readonly terms: Readonly<Record<string, number>>;
+  readonly msPerIteration: number;
+  readonly etaMs: number;
+  readonly evaluations: number;
+}
+
+/** The current image every `checkpointEvery` iterations. */
+export interface NstCheckpoint {
+  readonly type: 'checkpoint';
+  readonly iteration: number;
+  readonly image: RawImage;
+}
+
+export type NstEvent = NstProgress | NstCheckpoint;
+
+/** The images of a run: anything the platform decodes, or `RawImage`s. */
+export interface NstInputs<In> {
+  /** The photo (not needed for style reconstruction). */
+  readonly content?: In | RawImage;
+  /** The painting (not needed for content reconstruction). */
+  readonly style?: In | RawImage;
+}
+
+/** What a finished run gives. */
+export interface NstResult {
+  readonly image: RawImage;
+  readonly loss: number;
+  readonly iterations: number;
+  readonly provider: string;
+  readonly msPerIteration: number;
+  /** Milliseconds from the call to the first iteration: loading (one-off runs), decoding, targets. */
+  readonly startupMs: number;
+}
+
+/** Context of an engine: a custom loss net may be given instead of a named one. */
+export interface NeuralStyleContext extends CallContext {
+  /** A loaded loss net to use instead of `options.net` (its graphs are built, not cached). */
+  readonly net?: FeatureNet;
+}
+
+/** What `openNeuralStyle` hands a platform's `NeuralStyle` constructor. */
+export interface NeuralStyleParts {
+  readonly options: ResolvedNeuralStyleLoadOptions;
+  readonly terms: readonly LossTerm[];
+  readonly targets: Session;
+  readonly objective: Session;
+  /** Milliseconds the load took (graphs from the cache make it short). */
+  readonly loadMs: number;
+}
+
+function requestedLayers(o: ResolvedNeuralStyleLoadOptions, net: LossNetName): { content: readonly (string | number)[]; style: readonly (string | number)[] } {
+  const d = LOSS_NET_DEFAULTS[net];
+  return {
+    content: o.mode === 'style' ? [] : (o.contentLayers ?? [d.content]),
+    style: o.mode === 'content' ? [] : (o.styleLayers ?? d.style),
+  };
+}
+
+function termsFor(net: FeatureNet, layers: { content: readonly (string | number)[]; style: readonly (string | number)[] }): LossTerm[] {
+  const terms: LossTerm[] = [];
+  if (layers.content.length) terms.push(contentTerm(layers.content.map((l) => net.resolve(l))));
+  if (layers.style.length) terms.push(styleTerm(layers.style.map((l) => net.resolve(l))));
+  // Always present (weight 0 costs next to nothing), so every mode's runs may smooth.
+  terms.push(tvTerm());
+  return terms;
+}
+
+/** The terms of a cached objective, by name only (their graphs are already built). */
+function cachedTerms(layers: { content: readonly unknown[]; style: readonly unknown[] }): LossTerm[] {
+  const stub = (name: string, image: string | undefined, n: number, kind: 'features' | 'gram'): LossTerm => ({
+    name,
+    image,
+    layers: [],
+    targets: Array.from({ length: n }, () => ({ kind, layer: '' })),
+    key: name,
+    build: () => {
+      throw new ImpastoError('INVALID_ARGUMENT', 'a cached term cannot be rebuilt');
+    },
+  });
+  return [
+    ...(layers.content.length ? [stub('content', 'content', layers.content.length, 'features')] : []),
+    ...(layers.style.length ? [stub('style', 'style', layers.style.length, 'gram')] : []),
+    stub('tv', undefined, 0, 'features'),
+  ];
+}
+
+async function sessionFrom(backend: Backend, bytes: Uint8Array | undefined, o: ResolvedNeuralStyleLoadOptions): Promise<Session | undefined> {
+  if (!bytes) return undefined;
+  try {
+    return await backend.createSession(bytes, { ep: o.ep, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads });
+  } catch (e) {
+    if (isImpastoError(e) && e.code === 'BAD_MODEL') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Builds an engine on `platform`: validates the options, then takes the target and objective
+ * graphs from the store's cache (no weights read at all) or loads the loss net's weights, builds
+ * both graphs once and caches them. The sessions live as long as the engine.
+ */
+export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, options: NeuralStyleLoadOptions = {}, context: NeuralStyleContext = {}): Promise<NeuralStyleParts> {
+  const t0 = now();
+  const o = resolveOptions<ResolvedNeuralStyleLoadOptions>(NST_LOAD_SCHEMA, options, { platform: platform.kind });
+  const backend = context.backend ?? platform.backend;
+  const store: ModelStore = context.store ?? platform.defaultStore();
+  const layers = requestedLayers(o, o.net);
+  const graphs = store.graphs;
+  const key = context.net
+    ? undefined
+    : await graphKey('nst', [await combinedHash(getModel(LOSS_NET_MODEL[o.net]).files), o.net, o.pooling, layers]);
+
+  const open = async (terms: LossTerm[], targetBytes?: Uint8Array, objectiveBytes?: Uint8Array): Promise<NeuralStyleParts | undefined> => {
+    const targets = await sessionFrom(backend, targetBytes, o);
+    const objective = targets && (await sessionFrom(backend, objectiveBytes, o));
+    if (!targets || !objective) {
+      await targets?.dispose();
+      return undefined;
+    }
+    return { options: o, terms, targets, objective, loadMs: now() - t0 };
+  };
+  if (key) {
+    const [t, f] = await Promise.all([graphs.get(`${key}-targets`), graphs.get(`${key}-objective`)]);
+    const hit = t && f ? await open(cachedTerms(layers), t, f) : undefined;
+    if (hit) return hit;
+  }
+  if (context.signal?.aborted) throw new ImpastoError('ABORTED', 'loading the loss network was aborted');
+  const net = context.net ?? (await loadLossNet(o.net, store.source(LOSS_NET_MODEL[o.net], { signal: context.signal }), [...layers.content, ...layers.style], o.pooling));
+  const terms = termsFor(net, layers);
+  const targetBytes = encodeModel(buildTargetGraph(net, terms));
+  const objectiveBytes = encodeModel(buildObjectiveGraph(net, terms));
+  const parts = await open(terms, targetBytes, objectiveBytes);
+  if (!parts) throw new ImpastoError('BAD_MODEL', 'ONNX Runtime could not load the built NST graphs');
+  if (key) await Promise.all([graphs.put(`${key}-targets`, targetBytes), graphs.put(`${key}-objective`, objectiveBytes)]);
+  return parts;
+}
+
+function noise(width: number, height: number, seed: number): Float32Array {
+  // The seed's white noise (Gaussian x 0.256) lives in mean-subtracted space; here that is mid-grey.
+  const x = new Float32Array(3 * width * height);
+  new Rng(seed).fillGaussian(x, 0.256, 127.5);
+  return x;
+}
+
+const WEIGHT_OPTION: Readonly<Record<string, keyof ResolvedNeuralStyleRunOptions>> = { content: 'contentWeight', style: 'styleWeight', tv: 'tvWeight' };
+
+/**
+ * Gatys et al. neural style transfer as an engine: one loss net, its target and objective graphs
+ * and their sessions, reused by every `run` (a service or a video loop pays the set-up once).
+ * Runs on one engine take turns. The platform packages export it as `NeuralStyle.load(options)`.
+ */
+export class NeuralStyle<In, Encoded> {
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    protected readonly platform: Platform<In, Encoded>,
+    private readonly parts: NeuralStyleParts,
+  ) {}
+
+  /** The engine's options, defaults filled in. */
+  get options(): ResolvedNeuralStyleLoadOptions {
+    return this.parts.options;
+  }
+
+  /** Milliseconds the engine took to load. */
+  get loadMs(): number {
+    return this.parts.loadMs;
+  }
+
+  /** The provider that runs the objective. */
+  get provider() {
+    return this.parts.objective.provider;
+  }
+
+  /**
+   * Starts a run: `events` (progress every iteration, a checkpoint every `checkpointEvery`) and
+   * `result` (the final image). Bad options throw here, before any image is decoded; a missing
+   * image, a failed decode, a non-finite loss (`NUMERIC`) or an abort (`ABORTED`) reject `result`.
+   */
+  run(inputs: NstInputs<In>, options: NeuralStyleRunOptions = {}, context: { readonly signal?: { readonly aborted: boolean } } = {}): Run<NstEvent, NstResult> {
+    if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this NeuralStyle was disposed; load it again');
+    const o = resolveOptions<ResolvedNeuralStyleRunOptions>(NST_RUN_SCHEMA, options, { platform: this.platform.kind, mode: this.parts.options.mode });
+    return startRun((emit) => this.exclusive(() => this.optimise(inputs, o, context.signal, emit, now())));
+  }
+
+  /** Runs `inputs` with resolved options; `t0` is when the caller's clock started (for `startupMs`). */
+  private async optimise(
+    inputs: NstInputs<In>,
+    o: ResolvedNeuralStyleRunOptions,
+    signal: { readonly aborted: boolean } | undefined,
+    emit: (e: NstEvent) => Promise<void>,
+    t0: number,
+  ): Promise<NstResult> {
+    const { mode, net } = this.parts.options;
+    if (mode !== 'style' && inputs.content === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a content image is needed for ${mode}`);
+    if (mode !== 'content' && inputs.style === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a style image is needed for ${mode}`);
+    const codec = this.platform.codec;
+    const content = mode !== 'style' ? await loadImage(codec, inputs.content!, { maxSize: o.size, maxPixels: o.maxPixels }) : undefined;
+    const style = mode !== 'content' ? await loadImage(codec, inputs.style!, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : undefined;
+    const shape = content ?? (typeof o.init === 'object' ? o.init : style!);
+    const { width, height } = shape;
+    try {
+      const feeds = await this.targetFeeds({ content, style }, o);
+      const x = this.initialImage(o, shape, content);
+      const startupMs = now() - t0;
+      let terms: Record<string, number> = {};
+      const objective: Objective = async (img) => {
+        const out = await this.parts.objective.run({ ...feeds, [OBJECTIVE_IO.x]: float32([1, 3, height, width], img) });
+        const loss = (out[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!;
+        if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the learning rate (lr ${o.lr}) or the loss weights`);
+        terms = {};
+        for (const t of this.parts.terms) terms[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
+        return { loss, grad: out[OBJECTIVE_IO.grad]!.data as Float32Array };
+      };
+      const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new Lbfgs({ lr: o.lr, historySize: o.historySize });
+      const r = await optimize(x, objective, optimizer, {
+        iterations: o.iterations,
+        signal,
+        hooks: {
+          // Adam works in pixel space: keeping pixels displayable stops it wandering where no image is.
+          afterStep: o.optimizer === 'adam' ? (v) => v.forEach((p, i) => (v[i] = p < 0 ? 0 : p > 255 ? 255 : p)) : undefined,
+          yieldToEventLoop: () => this.platform.yieldToEventLoop(),
+          onIteration: async (rep, v) => {
+            await emit({ type: 'progress', ...rep, terms });
+            if (o.checkpointEvery && rep.iteration % o.checkpointEvery === 0 && rep.iteration < rep.iterations) {
+              await emit({ type: 'checkpoint', iteration: rep.iteration, image: tensorToImage(float32([1, 3, height, width], v)) });
+            }
+          },
+        },
+      });
+      const image = tensorToImage(float32([1, 3, height, width], x));
+      return { image, loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs };
+    } catch (e) {
+      throw outOfMemoryHint(e, { width, height }, `neural style transfer with ${net}`, net === 'squeezenet' ? '' : ', or the squeezenet net');
+    }
+  }
+
+  /** The terms' targets (features, Gram matrices) and weights, as feeds of the objective. */
+  private async targetFeeds(images: Record<string, RawImage | undefined>, o: ResolvedNeuralStyleRunOptions): Promise<Record<string, TensorData>> {
+    const feeds: Record<string, TensorData> = {};
+    for (const t of this.parts.terms) {
+      const option = WEIGHT_OPTION[t.name];
+      feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [option ? (o[option] as number) : 1]);
+      if (!t.targets.length) continue;
+      const image = images[t.image!];
+      if (!image) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term needs the ${t.image} image`);
+      const names = t.targets.map((_, i) => OBJECTIVE_IO.target(t.name, i));
+      Object.assign(feeds, await this.parts.targets.run({ [OBJECTIVE_IO.image]: imageToTensor(image) }, names));
+    }
+    return feeds;
+  }
+
+  private initialImage(o: ResolvedNeuralStyleRunOptions, shape: RawImage, content: RawImage | undefined): Float32Array {
+    if (o.init === 'content') return imageToTensor(content!).data.slice();
+    if (typeof o.init === 'object') {
+      if (o.init.width !== shape.width || o.init.height !== shape.height) {
+        throw new ImpastoError('INVALID_ARGUMENT', `init image is ${o.init.width}x${o.init.height}; the output is ${shape.width}x${shape.height}`);
+      }
+      return imageToTensor(o.init).data.slice();
+    }
+    return noise(shape.width, shape.height, o.seed);
+  }
+
+  /** Runs `fn` after every earlier run on this engine has settled. */
+  protected exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Releases the sessions (after the runs in progress). Later runs fail with `INVALID_ARGUMENT`. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await Promise.all([this.parts.targets.dispose(), this.parts.objective.dispose()]);
+  }
+}
+
+/** Splits a one-off's options into the engine's and the run's. */
+export function splitNstOptions(options: NeuralStyleOptions): { load: NeuralStyleLoadOptions; run: NeuralStyleRunOptions } {
+  const load: Record<string, unknown> = {};
+  const run: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) (NST_LOAD_KEYS.includes(k) ? load : run)[k] = v;
+  return { load, run };
+}
+
+/**
+ * A one-off neural style transfer: validates every option at the call (throws), then loads an
+ * engine (from the graph cache when it can), runs it once and releases it.
+ */
+export function runNeuralStyle<In, Enc>(
+  platform: Platform<In, Enc>,
+  make: (parts: NeuralStyleParts) => NeuralStyle<In, Enc>,
+  inputs: NstInputs<In>,
+  options: NeuralStyleOptions = {},
+  context: NeuralStyleContext = {},
+): Run<NstEvent, NstResult> {
+  resolveOptions(NST_SCHEMA, options, { platform: platform.kind, mode: options.mode ?? 'transfer' });
+  const { load, run } = splitNstOptions(options);
+  return startRun(async (emit) => {
+    const engine = make(await openNeuralStyle(platform, load, context));
+    try {
+      const r = engine.run(inputs, run, context);
+      for await (const e of r.events) await emit(e);
+      const result = await r.result;
+      return { ...result, startupMs: result.startupMs + engine.loadMs };
+    } finally {
+      await engine.dispose();
+    }
+  });
+}

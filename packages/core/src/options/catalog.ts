@@ -1,0 +1,28 @@
+import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
+import { DECODE_SCHEMA, ENCODE_SCHEMA } from '../image/options';
+import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from '../nst/options';
+import { SESSION_SCHEMA } from '../runtime/session-options';
+import { renderOptionTypes } from './render-types';
+import type { Schema } from './schema';
+
+/** Every public options schema, in the order generated.ts declares them. */
+export const OPTION_SCHEMAS: readonly Schema[] = [
+  SESSION_SCHEMA,
+  DECODE_SCHEMA,
+  ENCODE_SCHEMA,
+  FAST_STYLE_LOAD_SCHEMA,
+  STYLIZE_SCHEMA,
+  NST_LOAD_SCHEMA,
+  NST_RUN_SCHEMA,
+  NST_SCHEMA,
+];
+
+const HEADER = `// Generated from the option schemas by scripts/gen-options.ts (npm run gen:options). Do not edit:
+// change the schema (its \`doc\`, \`default\`, range) and regenerate; a test fails when this is stale.
+import type { RawImage } from '../image/raw-image';
+`;
+
+/** The text of generated.ts. */
+export function renderGeneratedOptions(): string {
+  return renderOptionTypes(OPTION_SCHEMAS, HEADER);
+}

@@ -1,0 +1,235 @@
+// Generated from the option schemas by scripts/gen-options.ts (npm run gen:options). Do not edit:
+// change the schema (its `doc`, `default`, range) and regenerate; a test fails when this is stale.
+import type { RawImage } from '../image/raw-image';
+
+/** Options of an ONNX Runtime session. Plain data: every field is optional and validated when given. */
+export interface SessionOptions {
+  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+}
+
+/** An ONNX Runtime session with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedSessionOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+}
+
+/** Options of decoding an image. Plain data: every field is optional and validated when given. */
+export interface DecodeOptions {
+  /** Shrink so the longest side is at most this many pixels (never enlarges) (1–65535) */
+  maxSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+}
+
+/** Decoding an image with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedDecodeOptions {
+  readonly maxSize?: number;
+  readonly maxPixels: number;
+}
+
+/** Options of encoding an image. Plain data: every field is optional and validated when given. */
+export interface EncodeOptions {
+  /** Output format [png, or from the output file name] */
+  format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
+  quality?: number;
+}
+
+/** Encoding an image with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedEncodeOptions {
+  readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  readonly quality?: number;
+}
+
+/** Options of loading a fast-style network. Plain data: every field is optional and validated when given. */
+export interface FastStyleLoadOptions {
+  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+}
+
+/** Loading a fast-style network with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedFastStyleLoadOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+}
+
+/** Options of stylizing an image. Plain data: every field is optional and validated when given. */
+export interface StylizeOptions {
+  /** Shrink so the longest side is at most this many pixels (never enlarges) (1–65535) */
+  maxSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+  /** Output format [png, or from the output file name] */
+  format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
+  quality?: number;
+}
+
+/** Stylizing an image with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedStylizeOptions {
+  readonly maxSize?: number;
+  readonly maxPixels: number;
+  readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  readonly quality?: number;
+}
+
+/** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */
+export interface NeuralStyleLoadOptions {
+  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+  /** Loss network: VGG19 with uint8 weights, VGG19 float32, or SqueezeNet 1.1 (fast) [vgg19; squeezenet in the browser] */
+  net?: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  /** Pooling inside VGG19 [max] */
+  pooling?: 'max' | 'avg';
+  /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
+  mode?: 'transfer' | 'content' | 'style';
+  /** Layers of the content loss: names or the seed's Owl indices (relu4_2 = 23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
+  contentLayers?: readonly (string | number)[];
+  /** Layers of the style loss: names or Owl indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
+  styleLayers?: readonly (string | number)[];
+}
+
+/** Loading a neural-style engine with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedNeuralStyleLoadOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+  readonly net: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  readonly pooling: 'max' | 'avg';
+  readonly mode: 'transfer' | 'content' | 'style';
+  readonly contentLayers?: readonly (string | number)[];
+  readonly styleLayers?: readonly (string | number)[];
+}
+
+/** Options of a neural-style run. Plain data: every field is optional and validated when given. */
+export interface NeuralStyleRunOptions {
+  /** Longest side of the result in pixels; the content image is resized to it (16–16384) [512; 256 in the browser] */
+  size?: number;
+  /** Longest side the style image is resized to (16–16384) [size] */
+  styleSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+  /** Weight of the content loss (≥ 0) [1] */
+  contentWeight?: number;
+  /** Weight of the style loss (≥ 0) [1000] */
+  styleWeight?: number;
+  /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
+  tvWeight?: number;
+  /** Optimiser: Adam (as the seed) or L-BFGS [adam] */
+  optimizer?: 'adam' | 'lbfgs';
+  /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
+  lr?: number;
+  /** L-BFGS history size (1–1000) [10] */
+  historySize?: number;
+  /** Optimiser iterations (1–1000000) [250] */
+  iterations?: number;
+  /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
+  checkpointEvery?: number;
+  /** Start image: the seed's Gaussian noise around mid-grey, the content photo, or given pixels [content for transfer, else noise] */
+  init?: 'noise' | 'content' | RawImage;
+  /** Seed for the noise (0–4294967295) [0] */
+  seed?: number;
+}
+
+/** A neural-style run with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedNeuralStyleRunOptions {
+  readonly size: number;
+  readonly styleSize: number;
+  readonly maxPixels: number;
+  readonly contentWeight: number;
+  readonly styleWeight: number;
+  readonly tvWeight: number;
+  readonly optimizer: 'adam' | 'lbfgs';
+  readonly lr: number;
+  readonly historySize: number;
+  readonly iterations: number;
+  readonly checkpointEvery: number;
+  readonly init: 'noise' | 'content' | RawImage;
+  readonly seed: number;
+}
+
+/** Options of neural style transfer. Plain data: every field is optional and validated when given. */
+export interface NeuralStyleOptions {
+  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+  /** Loss network: VGG19 with uint8 weights, VGG19 float32, or SqueezeNet 1.1 (fast) [vgg19; squeezenet in the browser] */
+  net?: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  /** Pooling inside VGG19 [max] */
+  pooling?: 'max' | 'avg';
+  /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
+  mode?: 'transfer' | 'content' | 'style';
+  /** Layers of the content loss: names or the seed's Owl indices (relu4_2 = 23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
+  contentLayers?: readonly (string | number)[];
+  /** Layers of the style loss: names or Owl indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
+  styleLayers?: readonly (string | number)[];
+  /** Longest side of the result in pixels; the content image is resized to it (16–16384) [512; 256 in the browser] */
+  size?: number;
+  /** Longest side the style image is resized to (16–16384) [size] */
+  styleSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+  /** Weight of the content loss (≥ 0) [1] */
+  contentWeight?: number;
+  /** Weight of the style loss (≥ 0) [1000] */
+  styleWeight?: number;
+  /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
+  tvWeight?: number;
+  /** Optimiser: Adam (as the seed) or L-BFGS [adam] */
+  optimizer?: 'adam' | 'lbfgs';
+  /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
+  lr?: number;
+  /** L-BFGS history size (1–1000) [10] */
+  historySize?: number;
+  /** Optimiser iterations (1–1000000) [250] */
+  iterations?: number;
+  /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
+  checkpointEvery?: number;
+  /** Start image: the seed's Gaussian noise around mid-grey, the content photo, or given pixels [content for transfer, else noise] */
+  init?: 'noise' | 'content' | RawImage;
+  /** Seed for the noise (0–4294967295) [0] */
+  seed?: number;
+}
+
+/** Neural style transfer with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedNeuralStyleOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+  readonly net: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  readonly pooling: 'max' | 'avg';
+  readonly mode: 'transfer' | 'content' | 'style';
+  readonly contentLayers?: readonly (string | number)[];
+  readonly styleLayers?: readonly (string | number)[];
+  readonly size: number;
+  readonly styleSize: number;
+  readonly maxPixels: number;
+  readonly contentWeight: number;
+  readonly styleWeight: number;
+  readonly tvWeight: number;
+  readonly optimizer: 'adam' | 'lbfgs';
+  readonly lr: number;
+  readonly historySize: number;
+  readonly iterations: number;
+  readonly checkpointEvery: number;
+  readonly init: 'noise' | 'content' | RawImage;
+  readonly seed: number;
+}

@@ -1,0 +1,29 @@
+import type { ImageCodec } from '../image/codec';
+import type { PlatformKind } from '../options/schema';
+import type { ModelStore } from '../store/model-store';
+import type { Backend } from './backend';
+
+/**
+ * What a platform package gives core: one implementation of each contract. Everything else —
+ * FastStyle, NeuralStyle, the image pipeline, the model store's lookup chain — is core's.
+ */
+export interface Platform<In, Encoded> {
+  /** Picks platform defaults in the option schemas (e.g. SqueezeNet and 256 px in the browser). */
+  readonly kind: PlatformKind;
+  readonly backend: Backend;
+  readonly codec: ImageCodec<In, Encoded>;
+  /** The store used when a call passes none: this platform's cache, mirror and download settings. */
+  defaultStore(): ModelStore;
+  /** Lets the event loop run (messages, an abort, a repaint) between long steps. */
+  yieldToEventLoop(): Promise<void>;
+}
+
+/** Not options but things: what a long call may be given besides its plain-data options. */
+export interface CallContext {
+  /** Stops the call at the next step boundary with an `ABORTED` error. */
+  readonly signal?: { readonly aborted: boolean };
+  /** The model store (default: the platform's). */
+  readonly store?: ModelStore;
+  /** The backend (default: the platform's); tests and custom runtimes. */
+  readonly backend?: Backend;
+}

@@ -1,0 +1,35 @@
+import { defineSchema } from '../options/schema';
+
+/** Every execution provider Impasto knows by name; each platform offers some of them. */
+export const PROVIDERS = ['cpu', 'cuda', 'dml', 'webgpu', 'wasm'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+/** A provider, or `auto`: the best one present, reported by the session. */
+export type ExecutionProvider = Provider | 'auto';
+
+/** Options of one ONNX Runtime session, shaped after onnxruntime's `SessionOptions`. */
+export const SESSION_SCHEMA = defineSchema('SessionOptions', 'an ONNX Runtime session', {
+  ep: {
+    kind: 'choice',
+    choices: ['auto', ...PROVIDERS],
+    default: 'auto',
+    arg: 'provider',
+    doc: 'Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran',
+  },
+  intraOpNumThreads: {
+    kind: 'int',
+    min: 0,
+    max: 256,
+    default: 0,
+    flag: 'threads',
+    arg: 'n',
+    doc: 'Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session)',
+  },
+  interOpNumThreads: {
+    kind: 'int',
+    min: 0,
+    max: 256,
+    default: 0,
+    flag: false,
+    doc: 'Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values)',
+  },
+});

@@ -1,0 +1,160 @@
+import { ImpastoError } from '../errors';
+import { utf8Encode } from '../platform';
+import type { GraphCache } from '../runtime/graph-cache';
+import { type CacheStore, type FileTree, checkCacheKey } from './cache-store';
+import { type ModelEntry, getModel } from './catalogue';
+import { type AbortSignalLike, type DownloadProgress, type FetchLike, downloadVerified } from './download';
+import { sha256Hex } from './hash';
+import type { WeightSource } from './source';
+
+/** Where a `ModelStore` looks, in this order: `path`, `cache`, `mirror`, then the public URL. */
+export interface ModelStoreParts {
+  /** Files of the user's own for the model, looked at first (their hashes are still checked). */
+  readonly path?: FileTree;
+  /** Verified downloads and built graphs are kept here; a damaged entry is dropped and refetched. */
+  readonly cache?: CacheStore;
+  /** A local mirror laid out `<model id>/<file>` (e.g. `IMPASTO_WEIGHTS`, or a URL prefix on the web). */
+  readonly mirror?: FileTree;
+  /** Download from the catalogue's public URL when nothing else has the file [true]. */
+  readonly download?: boolean;
+  /** Replaces the global `fetch` (tests, proxies). */
+  readonly fetch?: FetchLike;
+  /** Replaces a model's public URL prefix (tests, private HTTPS mirrors). */
+  readonly baseUrl?: (model: ModelEntry) => string;
+  readonly onProgress?: (p: DownloadProgress) => void;
+}
+
+/** Per-call context of a lookup: abort, and progress for this load only. */
+export interface LookupContext {
+  readonly signal?: AbortSignalLike;
+  readonly onProgress?: (p: DownloadProgress) => void;
+}
+
+/**
+ * Resolves catalogued model files to verified bytes through one chain, the same on every
+ * platform: explicit path → cache → mirror → HTTPS download with a SHA-256 check (then cached).
+ * A file whose hash does not match is never used: `HASH_MISMATCH` names it (a damaged cache entry
+ * is dropped and the chain goes on). Files with no known hash are never downloaded.
+ */
+export class ModelStore {
+  constructor(readonly parts: ModelStoreParts = {}) {}
+
+  /** A source over the catalogued model `modelId` (`fst/wave`, `vgg19-tfjs-uint8`, …). */
+  source(modelId: string, context: LookupContext = {}): WeightSource {
+    const model = getModel(modelId);
+    return { location: modelId, read: (file) => this.read(model, file, context) };
+  }
+
+  /** The order of places, for messages and `--help`. */
+  describe(): string {
+    const { path, cache, mirror, download } = this.parts;
+    return [path?.location, cache?.location, mirror?.location, download === false ? undefined : 'the public URL'].filter(Boolean).join(' → ');
+  }
+
+  private async read(model: ModelEntry, file: string, context: LookupContext): Promise<Uint8Array> {
+    const want = model.files[file];
+    const tried: string[] = [];
+    const mismatch = (where: string, got: string) =>
+      new ImpastoError('HASH_MISMATCH', `${where} is corrupt or not the published file (SHA-256 ${got.slice(0, 12)}…, expected ${want!.slice(0, 12)}…); delete or replace it`);
+    const check = async (bytes: Uint8Array) => (want ? sha256Hex(bytes) : want);
+
+    const { path, cache, mirror } = this.parts;
+    if (path) {
+      tried.push(`${path.location}/${file}`);
+      const bytes = await path.read(file);
+      if (bytes) {
+        const got = await check(bytes);
+        if (got !== want) throw mismatch(`${path.location}/${file}`, got!);
+        return bytes;
+      }
+    }
+    const key = checkCacheKey(`${model.id}/${file}`);
+    if (cache) {
+      tried.push(`${cache.location}/${key}`);
+      const bytes = await cache.get(key);
+      if (bytes) {
+        if ((await check(bytes)) === want) return bytes;
+        await cache.delete(key);
+      }
+    }
+    if (mirror) {
+      tried.push(`${mirror.location}/${key}`);
+      const bytes = await mirror.read(key);
+      if (bytes) {
+        const got = await check(bytes);
+        if (got !== want) throw mismatch(`${mirror.location}/${key}`, got!);
+        return bytes;
+      }
+    }
+    if (this.parts.download === false || !want) {
+      const why = want ? 'downloads are disabled' : 'no checksum is known for it, so it is never downloaded';
+      throw new ImpastoError('MISSING_FILE', `missing file ${file} of ${model.id} (looked in ${tried.join(', ') || 'nothing'}; ${why})`);
+    }
+    const url = (this.parts.baseUrl?.(model) ?? model.baseUrl) + file;
+    const report = context.onProgress ?? this.parts.onProgress;
+    const bytes = await downloadVerified(url, want, {
+      fetch: this.parts.fetch,
+      signal: context.signal,
+      onProgress: report && ((loaded, total) => report({ model: model.id, file, url, loaded, total })),
+    });
+    await cache?.put(key, bytes);
+    return bytes;
+  }
+
+  /**
+   * Built graphs, kept in the cache beside a SHA-256 of their key and bytes: an entry that was
+   * altered, or copied under another key, fails the check and is rebuilt instead of used.
+   */
+  get graphs(): GraphCache {
+    const cache = this.parts.cache;
+    const seal = async (key: string, bytes: Uint8Array) => sha256Hex(concat(utf8Encode(`${key}\n`), bytes));
+    return {
+      async get(key) {
+        if (!cache) return undefined;
+        const [bytes, sum] = await Promise.all([cache.get(graphKey(key)), cache.get(sealKey(key))]);
+        if (!bytes || !sum) return undefined;
+        if (asciiText(sum) !== (await seal(key, bytes))) {
+          await Promise.all([cache.delete(graphKey(key)), cache.delete(sealKey(key))]);
+          return undefined;
+        }
+        return bytes;
+      },
+      async put(key, bytes) {
+        if (!cache) return;
+        try {
+          await cache.put(graphKey(key), bytes);
+          await cache.put(sealKey(key), utf8Encode(await seal(key, bytes)));
+        } catch {
+          // The graph cache is an optimisation: a full disk or quota only costs a rebuild.
+        }
+      },
+    };
+  }
+}
+
+const graphKey = (key: string) => checkCacheKey(`graphs/${key}.onnx`);
+const sealKey = (key: string) => checkCacheKey(`graphs/${key}.sha256`);
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+// The seal is 64 ASCII hex digits.
+function asciiText(b: Uint8Array): string {
+  return String.fromCharCode(...b.subarray(0, 128));
+}
+
+/** A `WeightSource` over a folder of the user's own (not catalogued: nothing to verify against). */
+export function treeSource(tree: FileTree): WeightSource {
+  return {
+    location: tree.location,
+    async read(file) {
+      const b = await tree.read(file);
+      if (!b) throw new ImpastoError('MISSING_FILE', `missing file ${file} in ${tree.location}`);
+      return b;
+    },
+  };
+}

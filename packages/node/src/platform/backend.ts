@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core';
+
+// Trying a provider whose native pieces are absent makes ONNX Runtime and Dawn print errors on
+// stderr that no log level silences, so `auto` first looks for those pieces on disk.
+
+function libDirs(): string[] {
+  const fromEnv = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  return [...fromEnv, '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib64', '/lib', '/usr/local/lib'];
+}
+
+function ortBinDir(): string | undefined {
+  try {
+    const req = createRequire(import.meta.url);
+    return join(dirname(req.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why `provider` cannot initialise here, or undefined if it may (what `auto` skips). */
+export function providerUnavailable(provider: Provider): string | undefined {
+  switch (provider) {
+    case 'cuda': {
+      const dir = ortBinDir();
+      return dir && existsSync(join(dir, 'libonnxruntime_providers_cuda.so')) ? undefined : 'not installed here';
+    }
+    case 'dml':
+      return process.platform === 'win32' ? undefined : 'needs Windows';
+    case 'webgpu':
+      if (process.platform !== 'linux') return undefined;
+      return libDirs().some((d) => existsSync(join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1)';
+    default:
+      return undefined;
+  }
+}
+
+const adapter: RuntimeAdapter = {
+  name: 'onnxruntime-node',
+  where: 'in Node',
+  providers: ['cuda', 'dml', 'webgpu', 'cpu'],
+  hints: {
+    cuda: 'reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 (needs an NVIDIA GPU with CUDA 12 and cuDNN 9)',
+    dml: 'DirectML needs Windows 10 or later with a DirectX 12 GPU',
+    webgpu: 'needs a GPU and its Vulkan (Linux), Metal (macOS) or D3D12 (Windows) driver; on Linux also the libvulkan1 package',
+    cpu: 'the CPU provider is always bundled; reinstall onnxruntime-node',
+    wasm: 'wasm is the browser provider; in Node use cpu',
+  },
+  unavailable: providerUnavailable,
+  create: (model, provider, o, quiet) =>
+    ort.InferenceSession.create(model, {
+      executionProviders: [provider],
+      intraOpNumThreads: o.intraOpNumThreads,
+      interOpNumThreads: o.interOpNumThreads,
+      graphOptimizationLevel: 'all',
+      // Probing providers for `auto` is expected to fail; ORT would print each failure as an error.
+      logSeverityLevel: quiet ? 4 : 3,
+    }),
+  tensor: (t) => new ort.Tensor(t.type, t.data as never, t.dims),
+  isModelError: (provider) => provider === 'cpu',
+};
+
+/** Platform contract 1: sessions on onnxruntime-node (cpu, cuda, dml, webgpu). */
+export const nodeBackend = createBackend(adapter);

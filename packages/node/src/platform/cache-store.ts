@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type CacheStore, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
+
+async function readIfExists(file: string): Promise<Uint8Array | undefined> {
+  try {
+    const b = await readFile(file);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ImpastoError('IO', `could not read ${file}: ${code ?? (e as Error).message}`, { cause: e });
+  }
+}
+
+/** A `FileTree` over a folder: the user's own files, or a mirror laid out `<model id>/<file>`. */
+export function folderTree(dir: string): FileTree {
+  const root = resolve(dir);
+  return { location: root, read: (path) => readIfExists(join(root, checkCacheKey(path))) };
+}
+
+/**
+ * Platform contract 3: a `CacheStore` of files under `dir`, each written to a temporary file in
+ * the same folder and renamed into place, so concurrent loads never read half a file.
+ */
+export function fileCacheStore(dir: string): CacheStore {
+  const root = resolve(dir);
+  return {
+    location: root,
+    get: (key) => readIfExists(join(root, checkCacheKey(key))),
+    async put(key, bytes) {
+      const dest = join(root, checkCacheKey(key));
+      const tmp = `${dest}.tmp.${process.pid}.${randomBytes(4).toString('hex')}`;
+      try {
+        await mkdir(resolve(dest, '..'), { recursive: true });
+        await writeFile(tmp, bytes);
+        await rename(tmp, dest);
+      } catch (e) {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        throw new ImpastoError('IO', `could not save ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      }
+    },
+    async delete(key) {
+      await rm(join(root, checkCacheKey(key)), { force: true });
+    },
+  };
+}
+
+/** Where the Node store looks, in order: `path`, the cache, the mirror, then the public URL. */
+export interface ModelStoreOptions {
+  /** A folder holding the model's files, used before anything else. */
+  path?: string;
+  /** Download and graph cache [`IMPASTO_CACHE`, else `~/.cache/impasto`]. */
+  cacheDir?: string;
+  /** Local mirror with one folder per model id [`IMPASTO_WEIGHTS`]; `null` ignores the variable. */
+  mirror?: string | null;
+  /** Download from the public URLs when nothing else has a file [true]. */
+  download?: boolean;
+  onProgress?: (p: DownloadProgress) => void;
+  /** Replaces the global `fetch` (tests, proxies). */
+  fetch?: FetchLike;
+  /** Replaces a model's public URL prefix (tests, private HTTPS mirrors). */
+  baseUrl?: (model: ModelEntry) => string;
+}
+
+/**
+ * Core's model store with Node's defaults: files cached under `cacheDir` (`IMPASTO_CACHE`,
+ * `~/.cache/impasto`) and the `IMPASTO_WEIGHTS` mirror. Nothing is looked up relative to the
+ * working directory.
+ */
+export class ModelStore extends CoreModelStore {
+  readonly cacheDir: string;
+  readonly mirror: string | undefined;
+
+  constructor(options: ModelStoreOptions = {}) {
+    const cacheDir = resolve(options.cacheDir ?? process.env.IMPASTO_CACHE ?? join(homedir(), '.cache', 'impasto'));
+    const mirror = options.mirror === null ? undefined : (options.mirror ?? process.env.IMPASTO_WEIGHTS) || undefined;
+    super({
+      path: options.path ? folderTree(options.path) : undefined,
+      cache: fileCacheStore(cacheDir),
+      mirror: mirror ? folderTree(mirror) : undefined,
+      download: options.download,
+      fetch: options.fetch,
+      baseUrl: options.baseUrl,
+      onProgress: options.onProgress,
+    });
+    this.cacheDir = cacheDir;
+    this.mirror = mirror && resolve(mirror);
+  }
+
+  /** A built graph from the cache (see `graphs`). */
+  getGraph(key: string): Promise<Uint8Array | undefined> {
+    return this.graphs.get(key);
+  }
+
+  /** Caches a built graph; failures to write are ignored (the cache is an optimisation). */
+  putGraph(key: string, bytes: Uint8Array): Promise<void> {
+    return this.graphs.put(key, bytes);
+  }
+}
