@@ -40,15 +40,19 @@ function differentiable(rule: GradRule | undefined, node: NodeDef): readonly num
   return typeof rule.differentiable === 'function' ? rule.differentiable(node) : rule.differentiable;
 }
 
-interface PathNode {
+/** A node on the gradient path, with the rule that differentiates it. */
+export interface PathNode {
   readonly node: NodeDef;
   readonly rule: GradRule | undefined;
   /** Inputs that depend on `wrt` through differentiable edges. */
   readonly live: ReadonlySet<number>;
 }
 
-/** Nodes on a differentiable path from some `wrt` value to `loss`, consumers first. */
-function gradientPath(g: Graph, loss: string, wrt: readonly string[]): PathNode[] {
+/**
+ * Nodes on a differentiable path from some `wrt` value to `loss`, consumers first: the nodes
+ * whose rules `addGradients` runs (exported for the registry's test-coverage check).
+ */
+export function gradientPath(g: Graph, loss: string, wrt: readonly string[]): PathNode[] {
   const order = ancestors(g, loss);
   const depends = new Set(wrt);
   const live = new Map<NodeDef, Set<number>>();

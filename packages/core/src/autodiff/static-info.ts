@@ -6,7 +6,7 @@ import { intAttr, intsAttr, optionalInput } from './attrs';
 const SAME_RANK = new Set([
   'Relu', 'LeakyRelu', 'Neg', 'Sqrt', 'Tanh', 'Sigmoid', 'Exp', 'Log', 'Abs', 'Identity', 'Cast', 'Dropout',
   'Softmax', 'InstanceNormalization', 'BatchNormalization', 'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool',
-  'Pad', 'Slice', 'Concat', 'Clip', 'Elu', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Transpose',
+  'Pad', 'Slice', 'Concat', 'Clip', 'Elu', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Transpose', 'Resize',
 ]);
 // Broadcasting ops: the output rank is the largest input rank.
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Sum', 'Max', 'Min', 'Mean', 'Where', 'Equal', 'Greater', 'Less']);

@@ -40,15 +40,15 @@ describe('autodiff: API', () => {
     expect({ nodes: g.nodes.length, inits: g.initializers.size }).toEqual(before);
   });
 
-  it('rejects reflect Pad on the path and restores the graph, MaxPool rewrite included', () => {
+  it('rejects wrap Pad on the path and restores the graph, MaxPool rewrite included', () => {
     const g = new Graph();
     const x = g.input('x', 'float32');
     // Backward visits MaxPool (which adds an Indices output to its node) before it meets the Pad.
-    const padded = g.op('Pad', [x, g.constant('p', int64([8], [0, 0, 1, 1, 0, 0, 1, 1]))], { mode: 'reflect' });
+    const padded = g.op('Pad', [x, g.constant('p', int64([8], [0, 0, 1, 1, 0, 0, 1, 1]))], { mode: 'wrap' });
     const loss = sumLoss(g, g.op('MaxPool', [padded], { kernel_shape: [2, 2] }));
     const nodes = [...g.nodes];
     const inits = [...g.initializers.keys()];
-    expect(() => addGradients(g, loss, [x])).toThrow("no gradient for ONNX op 'Pad' in mode 'reflect'");
+    expect(() => addGradients(g, loss, [x])).toThrow("no gradient for ONNX op 'Pad' in mode 'wrap'");
     expect(g.nodes).toEqual(nodes);
     expect(g.nodes[1]!.outputs).toHaveLength(1);
     expect([...g.initializers.keys()]).toEqual(inits);

@@ -1,28 +1,8 @@
-import type { NodeDef } from '../../onnx/graph';
-import { intAttr, intsAttr } from '../attrs';
-import type { GradBuilder } from '../builder';
+import { intAttr } from '../attrs';
 import { filterGradient } from '../conv-filter';
-import { backToInput, readGeometry, resolvePads, spatialAxes, staticExtent, type Extent, type Geometry } from '../spatial';
+import { convSpatialRank, kernelExtent } from '../conv-shape';
+import { backToInput, readGeometry, resolvePads, spatialAxes } from '../spatial';
 import type { GradRule } from '../types';
-
-function spatialRank(b: GradBuilder, node: NodeDef, x: string, w: string): number {
-  const fromAttrs = intsAttr(node, 'kernel_shape')?.length ?? intsAttr(node, 'strides')?.length ?? intsAttr(node, 'dilations')?.length;
-  if (fromAttrs !== undefined) return fromAttrs;
-  const pads = intsAttr(node, 'pads');
-  if (pads) return pads.length / 2;
-  const r = b.info.rank(w) ?? b.info.rank(x);
-  return r === undefined ? 2 : r - 2; // images
-}
-
-function kernelExtent(b: GradBuilder, node: NodeDef, w: string, geo: Geometry): Extent {
-  const k = intsAttr(node, 'kernel_shape') ?? b.info.shape(w)?.slice(2);
-  if (k) {
-    const e = k.map((v, i) => (v - 1) * geo.dilations[i]! + 1);
-    return staticExtent(b, e);
-  }
-  const scaled = b.op('Mul', [b.op('Sub', [b.dims(w, 2), b.int(1)]), b.ints(geo.dilations)]);
-  return { value: b.op('Add', [scaled, b.int(1)], {}, 'extent') };
-}
 
 /** Conv: input gradient by ConvTranspose, weight gradient by a batch-summed correlation. */
 export const conv: GradRule = {
@@ -30,7 +10,7 @@ export const conv: GradRule = {
   grad({ b, node, dY, needs }) {
     const x = node.inputs[0]!;
     const w = node.inputs[1]!;
-    const nsp = spatialRank(b, node, x, w);
+    const nsp = convSpatialRank(b, node, x, w);
     const geo = readGeometry(node, nsp);
     const group = intAttr(node, 'group', 1);
     // Only the input and weight gradients need the padding (a bias-only pass builds none of it).
