@@ -3,7 +3,7 @@
 // @impasto/core/fst, /nst, /onnx, /autodiff.
 
 // Errors: every error Impasto throws on purpose.
-export { ImpastoError, isImpastoError, type ImpastoErrorCode } from './errors';
+export { ImpastoError, isImpastoError, firstLine as firstLineOf, type ImpastoErrorCode } from './errors';
 
 // Options: one schema per operation (defaults, validation, docs, CLI flags).
 export type * from './options/generated';
@@ -19,7 +19,7 @@ export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } 
 export type { Backend, Session } from './runtime/backend';
 export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
-export { isOutOfMemory } from './runtime/out-of-memory';
+export { isOutOfMemory, outOfMemoryHint } from './runtime/out-of-memory';
 export type { Platform, CallContext } from './runtime/platform';
 export type { ImageCodec, CodecDecodeOptions } from './image/codec';
 export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';
@@ -42,6 +42,7 @@ export {
   NeuralStyle,
   openNeuralStyle,
   runNeuralStyle,
+  splitNstOptions,
   type NeuralStyleParts,
   type NeuralStyleContext,
   type NstEvent,

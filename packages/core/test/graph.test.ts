@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { Graph, attr, decodeModel, encodeModel, float32, int64 } from '@impasto/core';
+import { Graph, attr, decodeModel, encodeModel, float32, int64 } from '@impasto/core/onnx';
 
 async function run(g: Graph, feeds: Record<string, ort.Tensor>) {
   const s = await ort.InferenceSession.create(encodeModel(g));

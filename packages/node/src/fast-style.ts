@@ -1,7 +1,5 @@
-import { statSync } from 'node:fs';
-import { FastStyle as CoreFastStyle, type FastStyleLoadOptions, type CallContext, type StylizeOptions, openFastStyle, treeSource } from '@impasto/core';
+import { FastStyle as CoreFastStyle, type StylizeOptions } from '@impasto/core';
 import { checkOutputPath, formatFromPath, writeFileAtomic } from './files';
-import { folderTree } from './platform/cache-store';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 
@@ -15,14 +13,6 @@ export interface StylizeFileResult {
   readonly inferenceMs: number;
 }
 
-function isFolder(path: string): boolean {
-  try {
-    return /[\\/]/.test(path) && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Fast style transfer (Johnson et al. 2016) in Node: core's `FastStyle` on onnxruntime-node and
  * sharp, plus files.
@@ -33,15 +23,7 @@ function isFolder(path: string): boolean {
  * const jpeg = await fst.stylizeEncoded(buffer, { format: 'jpeg' }); // Buffer
  */
 export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
-  /**
-   * Loads a pretrained style by id (see `listStyles()`), or a checkpoint folder by path. Errors:
-   * `UNKNOWN_STYLE` listing the valid ones, `INVALID_ARGUMENT` for bad options, `MISSING_FILE` /
-   * `HASH_MISMATCH` / `DOWNLOAD_FAILED` from the model store, `PROVIDER_UNAVAILABLE`.
-   */
-  static async load(styleOrPath: string, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyle> {
-    const style = isFolder(styleOrPath) ? treeSource(folderTree(styleOrPath)) : styleOrPath;
-    return new FastStyle(nodePlatform, await openFastStyle(nodePlatform, style, options, context));
-  }
+  static override readonly platform = nodePlatform;
 
   /**
    * Stylizes the image file `input` into `output` (format from `options.format`, else the file

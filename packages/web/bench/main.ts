@@ -5,7 +5,7 @@
  *
  * Query: size (512), runs (3), threads (navigator.hardwareConcurrency), style (wave), image (URL).
  */
-import { FastStyle } from '@impasto/web';
+import { FastStyle, ModelStore, configureWasm } from '@impasto/web';
 import * as ort from 'onnxruntime-web';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -43,8 +43,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
 }
 
 async function benchOrt(rgb: Uint8ClampedArray): Promise<[EngineResult, Uint8Array | Uint8ClampedArray]> {
-  const [loadMs, fst] = await timed(() => FastStyle.load(STYLE, {
-    ep: 'wasm', weightsBaseUrl: '/weights/', wasmPaths: '/ort/', numThreads: THREADS, cache: false,
+  configureWasm({ wasmPaths: '/ort/', numThreads: THREADS });
+  const [loadMs, fst] = await timed(() => FastStyle.load(STYLE, { ep: 'wasm' }, {
+    store: new ModelStore({ weightsBaseUrl: '/weights/', cache: false }),
   }));
   const image = { data: rgb, width: SIZE, height: SIZE, channels: 3 as const };
   const [warmupMs, first] = await timed(() => fst.stylizeRaw(image));

@@ -3,11 +3,15 @@ import {
   FastStyle,
   FastStyleWorker,
   ImpastoError,
+  ModelStore,
+  NeuralStyle,
+  configureWasm,
+  decodeImage,
   listStyles,
-  readImage,
-  runNeuralStyle,
+  neuralStyle,
   toImageData,
   type ExecutionProvider,
+  type RawImage,
   type WorkerProgress,
 } from '../src/index';
 
@@ -16,6 +20,10 @@ const params = new URLSearchParams(location.search);
 const weightsBaseUrl = params.get('weights') ?? new URL('weights/', location.href).href;
 const wasmPaths = params.get('ort') ?? new URL('ort/', location.href).href;
 const cache = params.get('cache') !== '0';
+configureWasm({ wasmPaths });
+const store = new ModelStore({ weightsBaseUrl, cache });
+/** What the worker is told: the same store and wasm settings, as plain data. */
+const setup = { store: { weightsBaseUrl, cache }, wasm: { wasmPaths } };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const styleSel = $<HTMLSelectElement>('style');
@@ -50,7 +58,7 @@ function loadHere(style: string, ep: ExecutionProvider): Promise<FastStyle> {
   const key = `${style}/${ep}`;
   let p = loaded.get(key);
   if (!p) {
-    p = FastStyle.load(style, { ep, weightsBaseUrl, wasmPaths, cache });
+    p = FastStyle.load(style, { ep }, { store });
     p.catch(() => loaded.delete(key));
     loaded.set(key, p);
   }
@@ -61,7 +69,8 @@ function loadHere(style: string, ep: ExecutionProvider): Promise<FastStyle> {
 let worker: FastStyleWorker | undefined;
 let workerModel = '';
 
-function draw(canvas: HTMLCanvasElement, img: ImageData) {
+function draw(canvas: HTMLCanvasElement, raw: RawImage) {
+  const img = toImageData(raw);
   canvas.width = img.width;
   canvas.height = img.height;
   canvas.getContext('2d')!.putImageData(img, 0, 0);
@@ -80,23 +89,23 @@ async function run() {
   const style = styleSel.value;
   const ep = epSel.value as ExecutionProvider;
   try {
-    const input = await readImage(file, { maxSize: Number(maxSize.value) || undefined });
-    draw($('input'), toImageData(input));
+    const input = await decodeImage(file, { maxSize: Number(maxSize.value) || undefined });
+    draw($('input'), input);
     setStatus('loading', `Loading ${style}…`);
     const t0 = performance.now();
-    let out: ImageData;
+    let out: RawImage;
     let provider: string;
     let inferenceMs: number;
     if (useWorker.checked) {
-      worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }));
+      worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }), setup);
       if (workerModel !== `${style}/${ep}`) {
         workerModel = '';
-        await worker.load(style, { ep, weightsBaseUrl, wasmPaths, cache }, { signal: ctl.signal, onProgress: showProgress });
+        await worker.load(style, { ep }, { signal: ctl.signal, onProgress: showProgress });
         workerModel = `${style}/${ep}`;
       }
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
       setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${worker.provider} in a worker…`);
-      out = toImageData(await worker.stylizeRaw(input, { signal: ctl.signal, onProgress: showProgress }));
+      out = await worker.stylize(input, {}, { signal: ctl.signal, onProgress: showProgress });
       provider = worker.provider!;
       inferenceMs = worker.lastInferenceMs!;
       $('threads').textContent = 'in worker';
@@ -107,7 +116,7 @@ async function run() {
       out = await fst.stylize(input);
       if (ctl.signal.aborted) throw new ImpastoError('ABORTED', 'aborted');
       provider = fst.provider;
-      inferenceMs = fst.lastTimings!.inferenceMs;
+      inferenceMs = fst.lastInferenceMs;
       $('threads').textContent = String(ort.env.wasm.numThreads ?? '?');
     }
     draw($('result'), out);
@@ -185,7 +194,7 @@ let nstCurrent: AbortController | undefined;
 
 async function showInput(file: File | undefined, canvasId: string, size: number) {
   if (!file) return;
-  draw($(canvasId), toImageData(await readImage(file, { maxSize: size })));
+  draw($(canvasId), await decodeImage(file, { maxSize: size }));
 }
 
 function updateNstButtons() {
@@ -215,31 +224,24 @@ async function runNst() {
     await showInput(content, 'nst-content-view', size);
     await showInput(style, 'nst-style-view', size);
     setNstStatus('loading', `Loading ${net}…`);
-    nstWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-nst' }));
-    const result = await nstWorker.neuralStyle({
-      content,
-      style,
-      size,
-      net,
-      ep,
-      iterations,
-      styleWeight: Number(nst.styleWeight.value),
-      checkpointEvery: Math.max(1, Number(nst.every.value) || 5),
-      weightsBaseUrl,
-      wasmPaths,
-      cache,
-      signal: ctl.signal,
-      onProgress: (p) => {
-        if (p.stage === 'weights') setNstStatus('loading', `Loading ${net}: ${p.message ?? ''} (${p.done} files)`);
-        else if (p.stage === 'graph') setNstStatus('loading', `Building the loss graph (${net})…`);
+    nstWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-nst' }), setup);
+    const run = nstWorker.neuralStyle(
+      { content, style },
+      { size, net, ep, iterations, styleWeight: Number(nst.styleWeight.value), checkpointEvery: Math.max(1, Number(nst.every.value) || 5) },
+      {
+        signal: ctl.signal,
+        onProgress: (p) => {
+          if (p.stage === 'weights') setNstStatus('loading', `Loading ${net}: ${p.message ?? ''} (${p.done} files)`);
+        },
       },
-      onEvent: (e) => {
-        if (ctl.signal.aborted) return;
+    );
+    for await (const e of run.events) {
+        if (ctl.signal.aborted) break;
         if (e.type === 'checkpoint') {
           nstState.checkpoints++;
-          draw($('nst-preview'), e.imageData);
+          draw($('nst-preview'), e.image);
           $('nst-preview-caption').textContent = `Checkpoint at iteration ${e.iteration}`;
-          return;
+          continue;
         }
         nstState.losses.push(e.loss);
         nstState.lastIteration = e.iteration;
@@ -251,9 +253,9 @@ async function runNst() {
         $('nst-ms').textContent = e.msPerIteration.toFixed(0);
         $('nst-eta').textContent = fmtMs(e.etaMs);
         setNstStatus('running', `Optimising ${net} at size ${size}: iteration ${e.iteration} of ${e.iterations}…`);
-      },
-    });
-    draw($('nst-preview'), result.imageData);
+    }
+    const result = await run.result;
+    draw($('nst-preview'), result.image);
     $('nst-preview-caption').textContent = `Result after ${result.iterations} iterations`;
     nstState.provider = result.provider;
     $('nst-provider').textContent = result.provider;
@@ -289,5 +291,5 @@ nst.style.addEventListener('change', () => {
 nst.run.addEventListener('click', () => void runNst());
 nst.cancel.addEventListener('click', () => nstCurrent?.abort());
 
-// The main-thread API, for the browser test and the console: impasto.runNeuralStyle({ content, style, … }).
-(globalThis as { impasto?: object }).impasto = { runNeuralStyle, weightsBaseUrl, wasmPaths };
+// The main-thread API, for the browser tests and the console.
+(globalThis as { impasto?: object }).impasto = { FastStyle, NeuralStyle, neuralStyle, decodeImage, toImageData, store, weightsBaseUrl, wasmPaths };

@@ -9,7 +9,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: {
-    alias: { '@impasto/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@impasto\/core$/, replacement: fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)) },
+      { find: /^@impasto\/core\/(.*)$/, replacement: fileURLToPath(new URL('../../core/src/entries/$1.ts', import.meta.url)) },
+    ],
     conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'import', 'default'],
   },
   build: {

@@ -1,39 +1,17 @@
+// @impasto/web: Impasto on onnxruntime-web. The product is core's; this package adds its three
+// platform contracts (platform/), DOM helpers and a Web Worker.
+import { imageIO } from '@impasto/core';
+import { webPlatform } from './platform';
+
 export * from '@impasto/core';
-export { webBackend, configureWasm, hasWebGpuAdapter, type WasmOptions } from './backend';
-export {
-  fetchSource,
-  cacheStorageGraphCache,
-  clearCaches,
-  WEIGHTS_CACHE_NAME,
-  GRAPHS_CACHE_NAME,
-  type FetchSourceOptions,
-} from './weights';
-export { readImage, fromImageData, toImageData, encodeImage, type ImageInput, type ReadImageOptions } from './image';
-export { FastStyle, type FastStyleLoadOptions, type StylizeTimings } from './fast-style';
-export {
-  neuralStyle,
-  runNeuralStyle,
-  loadNeuralStyleNet,
-  isOutOfMemory,
-  outOfMemoryError,
-  yieldToEventLoop,
-  WEB_NET_NAMES,
-  WEB_NST_DEFAULT_SIZE,
-  type WebNetName,
-  type LoadNetOptions,
-  type NeuralStyleOptions,
-  type WebNstEvent,
-  type WebNstCheckpoint,
-  type WebNstResult,
-} from './neural-style';
-export {
-  FastStyleWorker,
-  type WorkerCallOptions,
-  type WorkerLike,
-  type WorkerProgress,
-  type WorkerNstEvent,
-  type WorkerNstCheckpoint,
-  type WorkerNstRunOptions,
-  type WorkerNstResult,
-} from './worker-client';
-export type { WorkerLoadOptions, WorkerNstOptions, WireNstEvent, WorkerRequest, WorkerResponse, WorkerStage, WireImage } from './worker-protocol';
+export { webPlatform, yieldToEventLoop } from './platform';
+export { webBackend, configureWasm, hasWebGpuAdapter, type WasmOptions } from './platform/backend';
+export { webCodec, fromImageData, toImageData, type ImageInput } from './platform/image-codec';
+export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type ModelStoreOptions, type WebStoreOptions } from './platform/cache-store';
+export { FastStyle } from './fast-style';
+export { NeuralStyle, neuralStyle } from './neural-style';
+export { FastStyleWorker, type WorkerCallOptions, type WorkerLike, type WorkerProgress } from './worker-client';
+export type { WorkerRequest, WorkerResponse, WorkerStage, WorkerWasmOptions } from './worker-protocol';
+
+/** Decodes a Blob, canvas, bitmap, `<img>`, ImageData or `RawImage` to pixels; encodes pixels to a Blob. */
+export const { decodeImage, encodeImage } = imageIO(webPlatform);

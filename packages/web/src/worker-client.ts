@@ -1,7 +1,24 @@
-import { ImpastoError, type ExecutionProvider, type ImpastoErrorCode, type NstProgress, type RawImage } from '@impasto/core';
-import { type ImageInput, type ReadImageOptions, readImage, toImageData } from './image';
-import { WEB_NST_DEFAULT_SIZE } from './neural-style';
-import type { WireImage, WireNstEvent, WorkerLoadOptions, WorkerNstOptions, WorkerRequest, WorkerResponse, WorkerStage } from './worker-protocol';
+import {
+  type FastStyleLoadOptions,
+  ImpastoError,
+  type ImpastoErrorCode,
+  NST_SCHEMA,
+  type NeuralStyleOptions,
+  type NstEvent,
+  type NstInputs,
+  type NstResult,
+  type Provider,
+  type RawImage,
+  type ResolvedNeuralStyleOptions,
+  type ResolvedStylizeOptions,
+  type Run,
+  STYLIZE_SCHEMA,
+  loadImage,
+  resolveOptions,
+  startRun,
+} from '@impasto/core';
+import { type ImageInput, webCodec } from './platform/image-codec';
+import type { WorkerRequest, WorkerResponse, WorkerSetup, WorkerStage } from './worker-protocol';
 
 export interface WorkerProgress {
   stage: WorkerStage;
@@ -13,40 +30,11 @@ export interface WorkerProgress {
 export interface WorkerCallOptions {
   onProgress?: (p: WorkerProgress) => void;
   /**
-   * Aborting rejects the call at once with `ABORTED`. A load stops fetching weights; a running
-   * inference cannot be interrupted inside ONNX Runtime, so its result is dropped (or, with
-   * `terminateOnAbort`, the worker is terminated and this client becomes unusable).
+   * Aborting rejects the call at once with `ABORTED`. A load stops fetching weights; an NST run
+   * stops between iterations; a running inference cannot be interrupted inside ONNX Runtime, so
+   * its result is dropped (or, with `terminateOnAbort`, the worker is terminated).
    */
   signal?: AbortSignal;
-}
-
-/** A checkpoint of an NST run in the worker, ready for `putImageData`. */
-export interface WorkerNstCheckpoint {
-  type: 'checkpoint';
-  iteration: number;
-  imageData: ImageData;
-}
-export type WorkerNstEvent = NstProgress | WorkerNstCheckpoint;
-
-export interface WorkerNstRunOptions extends WorkerNstOptions, WorkerCallOptions {
-  /** Content photo (decoded and resized on this thread); not needed for style reconstruction. */
-  content?: ImageInput;
-  /** Style painting; not needed for content reconstruction. */
-  style?: ImageInput;
-  /** Longest side of the result [256]. */
-  size?: number;
-  /** Longest side the style image is resized to [size]. */
-  styleSize?: number;
-  /** Each iteration's progress and each checkpoint. */
-  onEvent?: (e: WorkerNstEvent) => void;
-}
-
-export interface WorkerNstResult {
-  imageData: ImageData;
-  loss: number;
-  iterations: number;
-  provider: string;
-  msPerIteration: number;
 }
 
 /** The parts of `Worker` the client uses, so tests can pass a fake. */
@@ -61,31 +49,41 @@ interface Pending {
   resolve(msg: WorkerResponse): void;
   reject(e: ImpastoError): void;
   onProgress?: (p: WorkerProgress) => void;
-  onNstEvent?: (e: WireNstEvent) => void;
+  onEvent?: (e: NstEvent) => Promise<void>;
+}
+
+/** A copy of `img` whose buffer can be transferred without detaching the caller's pixels. */
+function copy(img: RawImage): RawImage {
+  return { data: new Uint8Array(img.data), width: img.width, height: img.height, channels: img.channels };
 }
 
 /**
- * Fast style transfer in a Web Worker (see worker.ts), with progress and abort.
+ * Impasto in a Web Worker (see worker.ts): the same `FastStyle` and `NeuralStyle` with the same
+ * options, decoded on the page and run off the main thread, with progress and abort.
  * @example
- * const w = new FastStyleWorker(new Worker(new URL('@impasto/web/worker', import.meta.url), { type: 'module' }));
- * await w.load('wave', { weightsBaseUrl: '/weights/' }, { onProgress: (p) => console.log(p) });
- * const out = await w.stylize(file);
+ * const w = new FastStyleWorker(new Worker(new URL('@impasto/web/worker', import.meta.url), { type: 'module' }), { store: { weightsBaseUrl: '/weights/' } });
+ * await w.load('wave', { ep: 'wasm' }, { onProgress: (p) => console.log(p) });
+ * ctx.putImageData(toImageData(await w.stylize(file)), 0, 0);
  */
 export class FastStyleWorker {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private dead: ImpastoError | undefined;
   /** Provider of the loaded model. */
-  provider: Exclude<ExecutionProvider, 'auto'> | undefined;
+  provider: Provider | undefined;
   /** Milliseconds inside the network in the last `stylize`. */
   lastInferenceMs: number | undefined;
 
   constructor(
     private readonly worker: WorkerLike,
-    private readonly options: { terminateOnAbort?: boolean } = {},
+    private readonly options: WorkerSetup & { terminateOnAbort?: boolean } = {},
   ) {
     worker.addEventListener('message', (ev: MessageEvent<WorkerResponse>) => this.onMessage(ev.data));
     worker.addEventListener('error', (ev: ErrorEvent) => this.kill(new ImpastoError('IO', `the worker failed: ${ev.message || 'script error'}`)));
+  }
+
+  private get setup(): WorkerSetup {
+    return { store: this.options.store, wasm: this.options.wasm };
   }
 
   private onMessage(msg: WorkerResponse): void {
@@ -96,7 +94,7 @@ export class FastStyleWorker {
       return;
     }
     if (msg.type === 'nst-event') {
-      p.onNstEvent?.(msg.event);
+      void p.onEvent?.(msg.event);
       return;
     }
     this.pending.delete(msg.id);
@@ -110,12 +108,7 @@ export class FastStyleWorker {
     this.pending.clear();
   }
 
-  private call(
-    req: WorkerRequest,
-    transfer: Transferable[],
-    opts: WorkerCallOptions = {},
-    onNstEvent?: (e: WireNstEvent) => void,
-  ): Promise<WorkerResponse> {
+  private call(req: WorkerRequest, transfer: Transferable[], opts: WorkerCallOptions = {}, onEvent?: (e: NstEvent) => Promise<void>): Promise<WorkerResponse> {
     if (this.dead) return Promise.reject(this.dead);
     if (opts.signal?.aborted) return Promise.reject(new ImpastoError('ABORTED', `${req.type} was aborted`));
     return new Promise((resolve, reject) => {
@@ -132,59 +125,63 @@ export class FastStyleWorker {
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => opts.signal?.removeEventListener('abort', onAbort);
       this.pending.set(req.id, {
-        resolve: (m) => { done(); resolve(m); },
-        reject: (e) => { done(); reject(e); },
+        resolve: (m) => {
+          done();
+          resolve(m);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
         onProgress: opts.onProgress,
-        onNstEvent,
+        onEvent,
       });
       this.worker.postMessage(req, transfer);
     });
   }
 
+  private answer<T extends WorkerResponse['type']>(msg: WorkerResponse, type: T): Extract<WorkerResponse, { type: T }> {
+    if (msg.type !== type) throw new ImpastoError('IO', `unexpected answer ${msg.type} from the worker`);
+    return msg as Extract<WorkerResponse, { type: T }>;
+  }
+
   /** Loads style `style` in the worker (replacing any loaded one); resolves to the provider used. */
-  async load(style: string, options: WorkerLoadOptions = {}, call: WorkerCallOptions = {}): Promise<Exclude<ExecutionProvider, 'auto'>> {
-    const msg = await this.call({ type: 'load', id: this.nextId++, style, options }, [], call);
-    if (msg.type !== 'loaded') throw new ImpastoError('IO', `unexpected answer ${msg.type} from the worker`);
+  async load(style: string, options: FastStyleLoadOptions = {}, call: WorkerCallOptions = {}): Promise<Provider> {
+    const msg = this.answer(await this.call({ type: 'load', id: this.nextId++, style, options, setup: this.setup }, [], call), 'loaded');
     this.provider = msg.provider;
     return msg.provider;
   }
 
-  /** Stylizes decoded pixels in the worker. The input's buffer is copied, not transferred. */
-  async stylizeRaw(image: RawImage, call: WorkerCallOptions = {}): Promise<RawImage> {
-    const copy: WireImage = { data: new Uint8Array(image.data), width: image.width, height: image.height, channels: image.channels };
-    const msg = await this.call({ type: 'stylize', id: this.nextId++, image: copy }, [copy.data.buffer as ArrayBuffer], call);
-    if (msg.type !== 'result') throw new ImpastoError('IO', `unexpected answer ${msg.type} from the worker`);
+  /** Decodes `input` on this thread (`maxSize`, `maxPixels`), stylizes it in the worker and returns the pixels. */
+  async stylize(input: ImageInput | RawImage, options: { maxSize?: number; maxPixels?: number } = {}, call: WorkerCallOptions = {}): Promise<RawImage> {
+    const o = resolveOptions<ResolvedStylizeOptions>(STYLIZE_SCHEMA, options, { platform: 'web' });
+    const image = copy(await loadImage(webCodec, input, o));
+    const msg = this.answer(await this.call({ type: 'stylize', id: this.nextId++, image, options: {} }, [image.data.buffer as ArrayBuffer], call), 'result');
     this.lastInferenceMs = msg.inferenceMs;
     return msg.image;
   }
 
-  /** Decodes `input` on this thread (canvas), stylizes it in the worker, and returns ImageData. */
-  async stylize(input: ImageInput, options: ReadImageOptions & WorkerCallOptions = {}): Promise<ImageData> {
-    return toImageData(await this.stylizeRaw(await readImage(input, options), options));
-  }
-
   /**
-   * Neural style transfer (Gatys et al., optimisation) in the worker: images are decoded and resized
-   * here, the loss net (SqueezeNet by default) is fetched and kept in the worker, and each
-   * iteration's progress and every `checkpointEvery`-th image come through `onEvent`. Aborting
-   * rejects at once; the worker stops at the end of the iteration it is in.
+   * Neural style transfer in the worker: images are decoded and sized here, the engine (SqueezeNet
+   * by default) is loaded once per worker and options, and `events` brings each iteration's
+   * progress and every `checkpointEvery`-th image. Bad options throw here, at the call.
    */
-  async neuralStyle(options: WorkerNstRunOptions): Promise<WorkerNstResult> {
-    const { content: contentIn, style: styleIn, size = WEB_NST_DEFAULT_SIZE, styleSize, onEvent, onProgress, signal, ...rest } = options;
-    const wire = (img: RawImage): WireImage => ({ data: new Uint8Array(img.data), width: img.width, height: img.height, channels: img.channels });
-    const content = contentIn !== undefined ? wire(await readImage(contentIn, { maxSize: size })) : undefined;
-    const style = styleIn !== undefined ? wire(await readImage(styleIn, { maxSize: styleSize ?? size })) : undefined;
-    const transfer = [content, style].flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
-    const onNst = (e: WireNstEvent) => {
-      if (!onEvent) return;
-      onEvent(e.type === 'checkpoint' ? { type: 'checkpoint', iteration: e.iteration, imageData: toImageData(e.image) } : e);
-    };
-    const msg = await this.call({ type: 'nst', id: this.nextId++, content, style, options: rest }, transfer, { onProgress, signal }, onNst);
-    if (msg.type !== 'nst-result') throw new ImpastoError('IO', `unexpected answer ${msg.type} from the worker`);
-    return { imageData: toImageData(msg.image), loss: msg.loss, iterations: msg.iterations, provider: msg.provider, msPerIteration: msg.msPerIteration };
+  neuralStyle(inputs: NstInputs<ImageInput>, options: NeuralStyleOptions = {}, call: WorkerCallOptions = {}): Run<NstEvent, NstResult> {
+    const o = resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, options, { platform: 'web', mode: options.mode ?? 'transfer' });
+    if (typeof options.init === 'object') throw new ImpastoError('INVALID_ARGUMENT', "a worker run starts from 'noise' or 'content'; pass init images to NeuralStyle on the page");
+    const wire = { ...options, init: options.init as 'noise' | 'content' | undefined };
+    return startRun(async (emit) => {
+      const decode = async (img: ImageInput | RawImage | undefined, maxSize: number) =>
+        img === undefined ? undefined : copy(await loadImage(webCodec, img, { maxSize, maxPixels: o.maxPixels }));
+      const content = await decode(inputs.content, o.size);
+      const style = await decode(inputs.style, o.styleSize);
+      const transfer = [content, style].flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
+      const req: WorkerRequest = { type: 'nst', id: this.nextId++, content, style, options: wire, setup: this.setup };
+      return this.answer(await this.call(req, transfer, call, emit), 'nst-result').result;
+    });
   }
 
-  /** Releases the model and terminates the worker. */
+  /** Releases the models and terminates the worker. */
   async dispose(): Promise<void> {
     if (!this.dead) {
       try {

@@ -1,60 +1,49 @@
-import type { ExecutionProvider, ImpastoErrorCode, NstOptions, NstProgress, RawImage } from '@impasto/core';
+import type {
+  FastStyleLoadOptions,
+  ImpastoErrorCode,
+  NeuralStyleOptions,
+  NstEvent,
+  NstResult,
+  Provider,
+  RawImage,
+  StylizeOptions,
+} from '@impasto/core';
+import type { WebStoreOptions } from './platform/cache-store';
 
-/** Options the worker accepts for `load` (plain data: it crosses postMessage). */
-export interface WorkerLoadOptions {
-  ep?: ExecutionProvider;
-  weightsBaseUrl?: string;
+// One typed message union each way, from the same option types the library takes: the worker
+// accepts exactly what FastStyle and NeuralStyle accept, less what is not data.
+
+/** onnxruntime-web's wasm settings, as plain data. */
+export interface WorkerWasmOptions {
   wasmPaths?: string;
   numThreads?: number;
-  cache?: boolean;
 }
 
-/** Pixels as they cross postMessage; the buffer is transferred, not copied. */
-export interface WireImage {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-  channels: 3 | 4;
+/** Where the worker's store looks, and how ORT's wasm is set up. */
+export interface WorkerSetup {
+  store?: WebStoreOptions;
+  wasm?: WorkerWasmOptions;
 }
-
-/** Options of an NST run in the worker (plain data; core's `NstOptions` less the signal and a custom init image). */
-export interface WorkerNstOptions extends Omit<NstOptions, 'signal' | 'init'> {
-  init?: 'noise' | 'content';
-  /** Loss network [squeezenet]. */
-  net?: 'squeezenet' | 'vgg19' | 'vgg19-f32';
-  pooling?: 'max' | 'avg';
-  ep?: ExecutionProvider;
-  weightsBaseUrl?: string;
-  wasmPaths?: string;
-  numThreads?: number;
-  cache?: boolean;
-}
-
-/** What an NST run reports as it goes: core's progress, or a checkpoint image. */
-export type WireNstEvent = NstProgress | { type: 'checkpoint'; iteration: number; image: WireImage };
 
 /** Messages to the worker. Every request has an `id`; its answers carry the same `id`. */
 export type WorkerRequest =
-  | { type: 'load'; id: number; style: string; options: WorkerLoadOptions }
-  | { type: 'stylize'; id: number; image: WireImage }
-  /** Neural style transfer (optimisation): content and style already sized (longest side = the run's size). */
-  | { type: 'nst'; id: number; content?: WireImage; style?: WireImage; options: WorkerNstOptions }
+  | { type: 'load'; id: number; style: string; options: FastStyleLoadOptions; setup: WorkerSetup }
+  /** Pixels already decoded (and sized) on the page; the buffer is transferred. */
+  | { type: 'stylize'; id: number; image: RawImage; options: StylizeOptions }
+  /** Neural style transfer: content and style already decoded and sized on the page. */
+  | { type: 'nst'; id: number; content?: RawImage; style?: RawImage; options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' }; setup: WorkerSetup }
   /** Cancels request `target`: a load stops fetching; a stylize's result is dropped; an nst run stops between iterations. */
   | { type: 'abort'; id: number; target: number }
   | { type: 'dispose'; id: number };
 
-export type WorkerStage = 'weights' | 'graph' | 'inference';
+export type WorkerStage = 'weights' | 'inference';
 
 /** Messages from the worker. */
 export type WorkerResponse =
   | { type: 'progress'; id: number; stage: WorkerStage; done: number; total: number; message?: string }
-  | { type: 'loaded'; id: number; style: string; provider: Exclude<ExecutionProvider, 'auto'> }
-  | { type: 'result'; id: number; image: WireImage; inferenceMs: number }
-  | { type: 'nst-event'; id: number; event: WireNstEvent }
-  | { type: 'nst-result'; id: number; image: WireImage; loss: number; iterations: number; provider: string; msPerIteration: number }
+  | { type: 'loaded'; id: number; style: string; provider: Provider }
+  | { type: 'result'; id: number; image: RawImage; inferenceMs: number }
+  | { type: 'nst-event'; id: number; event: NstEvent }
+  | { type: 'nst-result'; id: number; result: NstResult }
   | { type: 'disposed'; id: number }
   | { type: 'error'; id: number; code: ImpastoErrorCode | 'INTERNAL'; message: string };
-
-export function toWire(img: RawImage): WireImage {
-  return { data: img.data, width: img.width, height: img.height, channels: img.channels };
-}

@@ -1,15 +1,15 @@
 /**
- * A module Web Worker that runs fast style transfer off the main thread. Start it with
+ * A module Web Worker that runs fast style transfer and NST off the main thread. Start it with
  * `new Worker(new URL('@impasto/web/worker', import.meta.url), { type: 'module' })` (or your
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { ImpastoError, getModel, getStyle, neuralStyleTransfer, type FeatureNet } from '@impasto/core';
-import { configureWasm, webBackend } from './backend';
+import { ImpastoError, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
 import { FastStyle } from './fast-style';
-import { isOutOfMemory, loadNeuralStyleNet, outOfMemoryError, yieldToEventLoop } from './neural-style';
-import { fetchSource } from './weights';
-import type { WorkerNstOptions, WorkerRequest, WorkerResponse } from './worker-protocol';
+import { NeuralStyle } from './neural-style';
+import { configureWasm } from './platform/backend';
+import { ModelStore } from './platform/cache-store';
+import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protocol';
 
 // Typed by hand: the webworker lib cannot be loaded beside the DOM lib in one program.
 interface WorkerScope {
@@ -19,20 +19,8 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let model: FastStyle | undefined;
-/** Loss networks loaded for NST runs, by net, mirror and layers (weights read once per worker). */
-const nets = new Map<string, Promise<FeatureNet>>();
-
-function netFor(o: WorkerNstOptions, onFile: (path: string) => void, signal: AbortSignal): Promise<FeatureNet> {
-  const name = o.net ?? 'squeezenet';
-  const key = JSON.stringify([name, o.weightsBaseUrl ?? '', o.mode ?? 'transfer', o.contentLayers ?? null, o.styleLayers ?? null, o.pooling ?? 'max']);
-  let p = nets.get(key);
-  if (!p) {
-    p = loadNeuralStyleNet(name, { ...o, onFile, signal });
-    p.catch(() => nets.delete(key));
-    nets.set(key, p);
-  }
-  return p;
-}
+/** NST engines by their options: graphs built and sessions opened once per worker. */
+const engines = new Map<string, Promise<NeuralStyle>>();
 const aborts = new Map<number, AbortController>();
 /** Requests being handled, and those of them that were aborted. */
 const inflight = new Set<number>();
@@ -43,8 +31,13 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 function fail(id: number, e: unknown): void {
-  if (e instanceof ImpastoError) post({ type: 'error', id, code: e.code, message: e.message });
+  if (isImpastoError(e)) post({ type: 'error', id, code: e.code, message: e.message });
   else post({ type: 'error', id, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });
+}
+
+function setUp(setup: WorkerSetup): ModelStore {
+  if (setup.wasm) configureWasm(setup.wasm);
+  return new ModelStore(setup.store);
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -58,16 +51,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       const ctl = new AbortController();
       aborts.set(req.id, ctl);
       try {
-        const style = getStyle(req.style);
-        const total = Object.keys(getModel(style.model).files).length;
+        const total = Object.keys(getModel(getStyle(req.style).model).files).length;
         let done = 0;
-        const source = fetchSource(style.model, {
-          baseUrl: req.options.weightsBaseUrl,
-          cache: req.options.cache,
+        const next = await FastStyle.load(req.style, req.options, {
+          store: setUp(req.setup),
           signal: ctl.signal,
-          onFile: (path) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++done, total, message: path }),
+          onFile: (file) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++done, total, message: file }),
         });
-        const next = await FastStyle.load(req.style, { ...req.options, source });
         if (ctl.signal.aborted || dropped.has(req.id)) {
           await next.dispose();
           throw new ImpastoError('ABORTED', `loading ${req.style} was aborted`);
@@ -83,44 +73,33 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'stylize': {
       if (!model) throw new ImpastoError('INVALID_ARGUMENT', 'no model loaded; send a load request first');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 0, total: 1 });
-      const out = await model.stylizeRaw(req.image);
+      const out = await model.stylize(req.image, req.options);
       if (dropped.has(req.id)) throw new ImpastoError('ABORTED', 'stylize was aborted');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 1, total: 1 });
-      post({ type: 'result', id: req.id, image: out, inferenceMs: model.lastTimings?.inferenceMs ?? 0 }, [out.data.buffer as ArrayBuffer]);
+      post({ type: 'result', id: req.id, image: out, inferenceMs: model.lastInferenceMs }, [out.data.buffer as ArrayBuffer]);
       return;
     }
     case 'nst': {
       const ctl = new AbortController();
       aborts.set(req.id, ctl);
-      const o = req.options;
-      const shape = req.content ?? req.style;
       try {
-        configureWasm(o);
-        let files = 0;
-        const net = await netFor(o, (path) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++files, total: 0, message: path }), ctl.signal);
-        post({ type: 'progress', id: req.id, stage: 'graph', done: 0, total: 1 });
-        const run = neuralStyleTransfer(webBackend, net, { content: req.content, style: req.style }, { ...o, ep: o.ep ?? 'auto', signal: ctl.signal });
-        for (;;) {
-          const r = await run.next();
-          if (r.done) {
-            const out = r.value;
-            post(
-              { type: 'nst-result', id: req.id, image: out.image, loss: out.loss, iterations: out.iterations, provider: out.provider, msPerIteration: out.msPerIteration },
-              [out.image.data.buffer as ArrayBuffer],
-            );
-            break;
-          }
-          const ev = r.value;
-          if (ev.type === 'checkpoint') post({ type: 'nst-event', id: req.id, event: { type: 'checkpoint', iteration: ev.iteration, image: ev.image } }, [ev.image.data.buffer as ArrayBuffer]);
-          else {
-            post({ type: 'nst-event', id: req.id, event: ev });
-            // Lets an 'abort' message in before the next iteration (core checks the signal there).
-            await yieldToEventLoop();
-          }
+        const { load, run } = splitNstOptions(req.options);
+        const key = JSON.stringify([load, req.setup]);
+        let engine = engines.get(key);
+        if (!engine) {
+          let files = 0;
+          const store = setUp(req.setup);
+          const progress = (file: string) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++files, total: 0, message: file });
+          engine = NeuralStyle.load(load, { store, signal: ctl.signal, onFile: progress });
+          engine.catch(() => engines.delete(key));
+          engines.set(key, engine);
         }
-      } catch (e) {
-        if (isOutOfMemory(e) && shape) throw outOfMemoryError(e, shape.width, shape.height, o.net ?? 'squeezenet');
-        throw e;
+        const r = (await engine).run({ content: req.content, style: req.style }, run, { signal: ctl.signal });
+        for await (const ev of r.events) {
+          post({ type: 'nst-event', id: req.id, event: ev }, ev.type === 'checkpoint' ? [ev.image.data.buffer as ArrayBuffer] : []);
+        }
+        const result = await r.result;
+        post({ type: 'nst-result', id: req.id, result }, [result.image.data.buffer as ArrayBuffer]);
       } finally {
         aborts.delete(req.id);
       }
@@ -129,6 +108,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'dispose': {
       await model?.dispose();
       model = undefined;
+      for (const e of engines.values()) await (await e.catch(() => undefined))?.dispose();
+      engines.clear();
       post({ type: 'disposed', id: req.id });
       return;
     }

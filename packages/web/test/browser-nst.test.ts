@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
-import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
+import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
+import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');

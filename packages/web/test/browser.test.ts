@@ -9,11 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
-import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
-import { decodeImage } from '../../node/src/image-io';
-import { FastStyle } from '../../node/src/fast-style';
-import { ModelStore } from '../../node/src/store/model-store';
+import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
+import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
+import { FastStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -39,7 +37,7 @@ let reference: Promise<{ input: RawImage; expected: RawImage }> | undefined;
 function nodeReference() {
   reference ??= (async () => {
     const store = new ModelStore({ mirror: WEIGHTS, cacheDir: mkdtempSync(join(tmpdir(), 'impasto-web-test-')), download: false });
-    const fst = await FastStyle.load('wave', { ep: 'cpu', store });
+    const fst = await FastStyle.load('wave', { ep: 'cpu' }, { store });
     const input = await decodeImage(PHOTO);
     const expected = await fst.stylizeRaw(input);
     await fst.dispose();
@@ -156,8 +154,8 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     // Headless with --disable-gpu has no WebGPU adapter, so auto falls back to wasm.
     expect(['wasm', 'webgpu']).toContain(r.provider);
     const { getModel } = await import('@impasto/core');
-    expect(r.caches['impasto-weights-v1']).toBe(Object.keys(getModel('fst/wave').files).length);
-    expect(r.caches['impasto-graphs-v1']).toBe(1);
+    // One bucket: every weight file, and the built graph with its seal.
+    expect(r.caches['impasto-v2']).toBe(Object.keys(getModel('fst/wave').files).length + 2);
   }, 60_000);
 
   it('runs in a Web Worker with progress, matching @impasto/node', async () => {

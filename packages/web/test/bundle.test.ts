@@ -11,11 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromiumMissing, launchChromium } from '../../../scripts/chromium';
-import { startDemoServer, type DemoServer } from '../../../scripts/serve-demo';
-import { decodeImage } from '../../node/src/image-io';
-import { FastStyle } from '../../node/src/fast-style';
-import { ModelStore } from '../../node/src/store/model-store';
+import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
+import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
+import { FastStyle, ModelStore, decodeImage } from '../../node/src';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
@@ -123,7 +121,7 @@ describe('bundling @impasto/web with Vite', () => {
         if (r.state !== 'done') throw new Error(`bundled app failed: ${r.status}\n${logs.join('\n')}`);
 
         const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tmp(), download: false });
-        const fst = await FastStyle.load('wave', { ep: 'cpu', store });
+        const fst = await FastStyle.load('wave', { ep: 'cpu' }, { store });
         const expected = await fst.stylizeRaw(await decodeImage(PHOTO));
         await fst.dispose();
         expect([r.width, r.height]).toEqual([expected.width, expected.height]);

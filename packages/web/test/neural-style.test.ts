@@ -5,16 +5,25 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ImpastoError, getModel, type FeatureNet, type WeightSource } from '@impasto/core';
+import { ImpastoError, type ModelStore, getModel, isOutOfMemory, outOfMemoryHint, type WeightSource } from '@impasto/core';
+import { LOSS_NET_DEFAULTS, loadLossNet, type LossNetName } from '@impasto/core/nst';
 
 type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
-const { fetchSource } = require('../src/weights') as {
-  fetchSource(id: string, o?: { baseUrl?: string; fetch?: FetchLike; cache?: boolean }): WeightSource;
+const web = require('../src/platform/cache-store') as {
+  ModelStore: new (o?: { weightsBaseUrl?: string; fetch?: FetchLike; cache?: boolean }) => ModelStore;
 };
-const ns = require('../src/neural-style') as {
-  loadNeuralStyleNet(name: string, o?: { source?: WeightSource; mode?: string }): Promise<FeatureNet>;
-  isOutOfMemory(e: unknown): boolean;
-  outOfMemoryError(e: unknown, w: number, h: number, net: string): ImpastoError;
+const fetchSource = (id: string, o: { baseUrl?: string; fetch?: FetchLike; cache?: boolean }): WeightSource =>
+  new web.ModelStore({ weightsBaseUrl: o.baseUrl, fetch: o.fetch, cache: o.cache }).source(id);
+
+/** What the engine loads for a net's default layers, as in the browser. */
+function loadNet(name: LossNetName, source: WeightSource) {
+  const d = LOSS_NET_DEFAULTS[name];
+  return loadLossNet(name, source, [d.content, ...d.style]);
+}
+const ns = {
+  isOutOfMemory,
+  outOfMemoryError: (e: unknown, w: number, h: number, net: string) =>
+    outOfMemoryHint(new ImpastoError('IMAGE_TOO_LARGE', String(e), { cause: e }), { width: w, height: h }, 'neural style transfer', net) as ImpastoError,
 };
 
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(__dirname, '../../../../shared/weights');
@@ -31,10 +40,10 @@ function mirrorSource(id: string): { source: WeightSource; files: string[] } {
   return { source: fetchSource(id, { baseUrl: 'http://mirror.invalid/', fetch, cache: false }), files };
 }
 
-(haveMirror ? describe : describe.skip)('loadNeuralStyleNet over the web weight source', () => {
+(haveMirror ? describe : describe.skip)('loss nets over the web model store', () => {
   it('loads SqueezeNet with only the files its default layers need', async () => {
     const { source, files } = mirrorSource('squeezenet1_1-caffe');
-    const net = await ns.loadNeuralStyleNet('squeezenet', { source });
+    const net = await loadNet('squeezenet', source);
     expect(net.id).toBe('squeezenet1_1-caffe');
     expect(net.defaultContentLayer).toBe('fire2');
     const all = Object.keys(getModel('squeezenet1_1-caffe').files);
@@ -44,7 +53,7 @@ function mirrorSource(id: string): { source: WeightSource; files: string[] } {
 
   it('loads VGG19 (uint8) reading only the shards up to relu5_1', async () => {
     const { source, files } = mirrorSource('vgg19-tfjs-uint8');
-    const net = await ns.loadNeuralStyleNet('vgg19', { source });
+    const net = await loadNet('vgg19', source);
     expect(net.id).toBe('vgg19-tfjs-uint8');
     expect(files.length).toBeLessThan(Object.keys(getModel('vgg19-tfjs-uint8').files).length);
   });

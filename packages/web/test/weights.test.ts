@@ -1,16 +1,21 @@
 /**
- * fetchSource in Node (which has fetch, Response and WebCrypto but no Cache Storage), with a fake
- * fetch. The sources are required untyped: they are type-checked with the DOM library by
- * packages/web/tsconfig.json, which this root-typechecked test does not load.
+ * The browser's model store in Node (which has fetch, Response and WebCrypto but no Cache
+ * Storage), with a fake fetch. The sources are required untyped: they are type-checked with the
+ * DOM library by packages/web/tsconfig.json, which this root-typechecked test does not load.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getModel, type WeightSource } from '@impasto/core';
+import { getModel, type ModelStore, type WeightSource } from '@impasto/core';
 
 type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
-const { fetchSource } = require('../src/weights') as {
-  fetchSource(id: string, o?: { baseUrl?: string; fetch?: FetchLike; signal?: AbortSignal; onFile?: (p: string, n: number) => void }): WeightSource;
+const web = require('../src/platform/cache-store') as {
+  ModelStore: new (o?: { weightsBaseUrl?: string; fetch?: FetchLike; cache?: boolean }) => ModelStore;
 };
+
+/** What the old per-model fetch source did, through the one store chain: mirror URL, then the public URL. */
+function fetchSource(id: string, o: { baseUrl?: string; fetch?: FetchLike; signal?: AbortSignal; onFile?: (p: string, n: number) => void } = {}): WeightSource {
+  return new web.ModelStore({ weightsBaseUrl: o.baseUrl, fetch: o.fetch, cache: false }).source(id, { signal: o.signal, onFile: o.onFile });
+}
 
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(__dirname, '../../../../shared/weights');
 const model = getModel('fst/wave');
@@ -43,6 +48,12 @@ describe('fetchSource', () => {
     const f = fakeFetch(() => 404);
     await expect(fetchSource('fst/wave', { fetch: f.fetch }).read(firstFile)).rejects.toMatchObject({ code: 'MISSING_FILE' });
     expect(f.urls).toEqual([model.baseUrl + firstFile]);
+  });
+
+  it('goes on to the public URL when the mirror lacks a file', async () => {
+    const f = fakeFetch((url) => (url.startsWith('http://m/') ? 404 : 404));
+    await expect(fetchSource('fst/wave', { baseUrl: 'http://m/', fetch: f.fetch }).read(firstFile)).rejects.toMatchObject({ code: 'MISSING_FILE' });
+    expect(f.urls).toEqual([`http://m/fst/wave/${firstFile}`, model.baseUrl + firstFile]);
   });
 
   it('rejects a file whose hash differs (HASH_MISMATCH) and HTTP errors (DOWNLOAD_FAILED)', async () => {

@@ -1,5 +1,5 @@
 // @impasto/core/fst: fast style transfer and its building blocks (no NST, no autodiff).
-export { FastStyle, openFastStyle, outOfMemoryHint, type FastStyleParts } from '../fst/fast-style';
+export { FastStyle, openFastStyle, type FastStyleParts } from '../fst/fast-style';
 export { FastStyleModel, type FastStyleGraphOptions } from '../fst/fast-style-model';
 export * from '../fst/network';
 export * from '../fst/checkpoint';

@@ -1,10 +1,11 @@
-import { ImpastoError, isImpastoError } from '../errors';
+import { ImpastoError } from '../errors';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
-import type { CallContext, Platform } from '../runtime/platform';
+import { outOfMemoryHint } from '../runtime/out-of-memory';
+import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { WeightSource } from '../store/source';
@@ -28,20 +29,42 @@ export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style:
   const o = resolveOptions<ResolvedFastStyleLoadOptions>(FAST_STYLE_LOAD_SCHEMA, options, { platform: platform.kind });
   const store = context.store ?? platform.defaultStore();
   const backend = context.backend ?? platform.backend;
+  if (typeof style === 'string') style = platform.checkpointFolder?.(style) ?? style;
   if (typeof style !== 'string') return { model: await FastStyleModel.create(backend, style, o), style: undefined };
   const info = getStyle(style);
-  const model = await FastStyleModel.create(backend, store.source(info.model, { signal: context.signal }), o, {
+  const model = await FastStyleModel.create(backend, store.source(info.model, { signal: context.signal, onFile: context.onFile }), o, {
     graphCache: store.graphs,
     weightsKey: await combinedHash(getModel(info.model).files),
   });
   return { model, style: info };
 }
 
+/** A `FastStyle` class bound to a platform (what `load` is called on). */
+export interface FastStyleClass<T> {
+  new (platform: Platform<never, never>, parts: FastStyleParts): T;
+  readonly platform?: Platform<unknown, unknown>;
+}
+
 /**
- * Fast style transfer (Johnson et al. 2016): one pass of a network trained for one style. The
- * platform packages export it bound to their runtime as `FastStyle.load(style, options)`.
+ * Fast style transfer (Johnson et al. 2016): one pass of a network trained for one style. Each
+ * platform package exports a subclass that names its `platform`; `FastStyle.load` is this one.
  */
 export class FastStyle<In, Encoded> {
+  /** The platform `load` opens sessions on; set by each platform package's subclass. */
+  static readonly platform?: Platform<unknown, unknown>;
+
+  /**
+   * Loads a pretrained style by id (see `listStyles()`), a checkpoint folder by path (Node), or a
+   * checkpoint from a `WeightSource`. Options are checked first; the built graph comes from the
+   * store's cache when it is there (no weights read). Errors: `UNKNOWN_STYLE` listing the valid
+   * ones, `INVALID_ARGUMENT`, the store's `MISSING_FILE` / `HASH_MISMATCH` / `DOWNLOAD_FAILED` /
+   * `ABORTED`, `PROVIDER_UNAVAILABLE`.
+   */
+  static async load<T>(this: FastStyleClass<T>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
+    const platform = boundPlatform(this.platform, 'FastStyle');
+    return new this(platform as Platform<never, never>, await openFastStyle(platform, style, options, context));
+  }
+
   private disposed = false;
   /** Milliseconds inside the network in the last call (tensor conversion included). */
   lastInferenceMs = 0;
@@ -115,12 +138,4 @@ export class FastStyle<In, Encoded> {
   private checkOpen(): void {
     if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this FastStyle was disposed; load the style again');
   }
-}
-
-/** An out-of-memory error with the size that failed and half of it to try. */
-export function outOfMemoryHint(e: unknown, image: { width: number; height: number }, what = 'fast style transfer', extra = ''): unknown {
-  if (!isImpastoError(e) || e.code !== 'IMAGE_TOO_LARGE') return e;
-  const longest = Math.max(image.width, image.height);
-  const suggest = Math.max(16, Math.floor(longest / 2 / 16) * 16);
-  return new ImpastoError('IMAGE_TOO_LARGE', `ran out of memory for ${what} at ${image.width}x${image.height} (${e.message}); try a size of ${suggest} (half the current ${longest})${extra}`, { cause: e });
 }

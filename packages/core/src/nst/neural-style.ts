@@ -1,5 +1,5 @@
 import { ImpastoError, isImpastoError } from '../errors';
-import { outOfMemoryHint } from '../fst/fast-style';
+import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { loadImage } from '../image/pipeline';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
 import { type FeatureNet } from '../nets/feature-net';
@@ -22,7 +22,7 @@ import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import type { Backend, Session } from '../runtime/backend';
 import { graphKey } from '../runtime/graph-cache';
-import type { CallContext, Platform } from '../runtime/platform';
+import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { ModelStore } from '../store/model-store';
@@ -164,7 +164,7 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
     if (hit) return hit;
   }
   if (context.signal?.aborted) throw new ImpastoError('ABORTED', 'loading the loss network was aborted');
-  const net = context.net ?? (await loadLossNet(o.net, store.source(LOSS_NET_MODEL[o.net], { signal: context.signal }), [...layers.content, ...layers.style], o.pooling));
+  const net = context.net ?? (await loadLossNet(o.net, store.source(LOSS_NET_MODEL[o.net], { signal: context.signal, onFile: context.onFile }), [...layers.content, ...layers.style], o.pooling));
   const terms = termsFor(net, layers);
   const targetBytes = encodeModel(buildTargetGraph(net, terms));
   const objectiveBytes = encodeModel(buildObjectiveGraph(net, terms));
@@ -189,6 +189,28 @@ const WEIGHT_OPTION: Readonly<Record<string, keyof ResolvedNeuralStyleRunOptions
  * Runs on one engine take turns. The platform packages export it as `NeuralStyle.load(options)`.
  */
 export class NeuralStyle<In, Encoded> {
+  /** The platform `load` and `transfer` run on; set by each platform package's subclass. */
+  static readonly platform?: Platform<unknown, unknown>;
+
+  /**
+   * Loads an engine: validates the options, then takes the target and objective graphs from the
+   * store's cache (no weights read) or loads the loss net and builds and caches them. Errors:
+   * `INVALID_ARGUMENT`, `UNKNOWN_LAYER`, the store's errors, `PROVIDER_UNAVAILABLE`.
+   */
+  static async load<T>(this: NeuralStyleClass<T>, options: NeuralStyleLoadOptions = {}, context: NeuralStyleContext = {}): Promise<T> {
+    const platform = boundPlatform(this.platform, 'NeuralStyle');
+    return new this(platform as Platform<never, never>, await openNeuralStyle(platform, options, context));
+  }
+
+  /**
+   * A one-off transfer: every option is checked at the call (bad ones throw), then an engine is
+   * loaded (from the graph cache when it can), run once and released.
+   */
+  static transfer<In>(this: NeuralStyleClass<NeuralStyle<In, unknown>>, inputs: NstInputs<In>, options: NeuralStyleOptions = {}, context: NeuralStyleContext = {}): Run<NstEvent, NstResult> {
+    const platform = boundPlatform(this.platform, 'NeuralStyle');
+    return runNeuralStyle(platform as Platform<In, unknown>, (parts) => new this(platform as Platform<never, never>, parts), inputs, options, context);
+  }
+
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -271,7 +293,7 @@ export class NeuralStyle<In, Encoded> {
       const image = tensorToImage(float32([1, 3, height, width], x));
       return { image, loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs };
     } catch (e) {
-      throw outOfMemoryHint(e, { width, height }, `neural style transfer with ${net}`, net === 'squeezenet' ? '' : ', or the squeezenet net');
+      throw outOfMemoryHint(e, { width, height }, 'neural style transfer', net, net === 'squeezenet' ? '' : ', or the squeezenet net');
     }
   }
 
@@ -315,6 +337,12 @@ export class NeuralStyle<In, Encoded> {
     await this.queue;
     await Promise.all([this.parts.targets.dispose(), this.parts.objective.dispose()]);
   }
+}
+
+/** A `NeuralStyle` class bound to a platform. */
+export interface NeuralStyleClass<T> {
+  new (platform: Platform<never, never>, parts: NeuralStyleParts): T;
+  readonly platform?: Platform<unknown, unknown>;
 }
 
 /** Splits a one-off's options into the engine's and the run's. */

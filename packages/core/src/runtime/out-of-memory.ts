@@ -1,4 +1,4 @@
-import { firstLine } from '../errors';
+import { ImpastoError, firstLine, isImpastoError } from '../errors';
 
 // What ONNX Runtime (native and wasm), V8 and Emscripten say when an allocation fails.
 const OOM = /failed to allocate|out of memory|allocation failed|cannot enlarge memory|could not allocate|Aborted\(OOM\)|bad_alloc|Array buffer allocation failed/i;
@@ -16,4 +16,16 @@ export function isOutOfMemory(e: unknown): boolean {
 /** The one-line reason ONNX Runtime gave, without its source paths and log colours. */
 export function runtimeReason(e: unknown): string {
   return firstLine(e, 160).replace(/^.*\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*/, '');
+}
+
+/** An out-of-memory error with the size that failed and half of it to try. */
+export function outOfMemoryHint(e: unknown, image: { width: number; height: number }, what = 'fast style transfer', using = '', extra = ''): unknown {
+  if (!isImpastoError(e) || e.code !== 'IMAGE_TOO_LARGE') return e;
+  const longest = Math.max(image.width, image.height);
+  const suggest = Math.max(16, Math.floor(longest / 2 / 16) * 16);
+  return new ImpastoError(
+    'IMAGE_TOO_LARGE',
+    `ran out of memory for ${what} at ${image.width}x${image.height}${using ? ` with ${using}` : ''} (${e.message}); try size ${suggest} (half the current ${longest})${extra}`,
+    { cause: e },
+  );
 }

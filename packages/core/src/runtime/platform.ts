@@ -1,6 +1,8 @@
+import { ImpastoError } from '../errors';
 import type { ImageCodec } from '../image/codec';
 import type { PlatformKind } from '../options/schema';
 import type { ModelStore } from '../store/model-store';
+import type { WeightSource } from '../store/source';
 import type { Backend } from './backend';
 
 /**
@@ -16,6 +18,8 @@ export interface Platform<In, Encoded> {
   defaultStore(): ModelStore;
   /** Lets the event loop run (messages, an abort, a repaint) between long steps. */
   yieldToEventLoop(): Promise<void>;
+  /** A checkpoint folder of the user's own named by `style`, if the platform has folders and it is one. */
+  checkpointFolder?(style: string): WeightSource | undefined;
 }
 
 /** Not options but things: what a long call may be given besides its plain-data options. */
@@ -26,4 +30,12 @@ export interface CallContext {
   readonly store?: ModelStore;
   /** The backend (default: the platform's); tests and custom runtimes. */
   readonly backend?: Backend;
+  /** Called for each weight file as it arrives (from the cache, a mirror or a download). */
+  readonly onFile?: (file: string, bytes: number) => void;
+}
+
+/** The platform a class was bound to, or a clear error when core's own class is used directly. */
+export function boundPlatform(platform: Platform<unknown, unknown> | undefined, what: string): Platform<unknown, unknown> {
+  if (!platform) throw new ImpastoError('INVALID_ARGUMENT', `${what}.load needs a platform: import it from @impasto/node or @impasto/web`);
+  return platform;
 }

@@ -21,7 +21,7 @@ export interface CacheStore {
  */
 export interface FileTree {
   readonly location: string;
-  read(path: string): Promise<Uint8Array | undefined>;
+  read(path: string, context?: { readonly signal?: { readonly aborted: boolean } }): Promise<Uint8Array | undefined>;
 }
 
 /** Throws unless `key` is a plain relative path (no `..`, no absolute path, no backslash). */

@@ -28,6 +28,8 @@ export interface ModelStoreParts {
 export interface LookupContext {
   readonly signal?: AbortSignalLike;
   readonly onProgress?: (p: DownloadProgress) => void;
+  /** Called for each verified file as it is returned, from whichever place had it. */
+  readonly onFile?: (file: string, bytes: number, from: 'path' | 'cache' | 'mirror' | 'download') => void;
 }
 
 /**
@@ -58,37 +60,43 @@ export class ModelStore {
       new ImpastoError('HASH_MISMATCH', `${where} is corrupt or not the published file (SHA-256 ${got.slice(0, 12)}…, expected ${want!.slice(0, 12)}…); delete or replace it`);
     const check = async (bytes: Uint8Array) => (want ? sha256Hex(bytes) : want);
 
+    const found = (bytes: Uint8Array, from: 'path' | 'cache' | 'mirror' | 'download') => {
+      context.onFile?.(file, bytes.byteLength, from);
+      return bytes;
+    };
     const { path, cache, mirror } = this.parts;
     if (path) {
       tried.push(`${path.location}/${file}`);
-      const bytes = await path.read(file);
+      const bytes = await path.read(file, context);
       if (bytes) {
         const got = await check(bytes);
         if (got !== want) throw mismatch(`${path.location}/${file}`, got!);
-        return bytes;
+        return found(bytes, 'path');
       }
     }
+    // Past the user's own folder, only files the catalogue vouches for are read at all.
     const key = checkCacheKey(`${model.id}/${file}`);
-    if (cache) {
+    if (cache && want) {
       tried.push(`${cache.location}/${key}`);
       const bytes = await cache.get(key);
       if (bytes) {
-        if ((await check(bytes)) === want) return bytes;
+        if ((await check(bytes)) === want) return found(bytes, 'cache');
         await cache.delete(key);
       }
     }
-    if (mirror) {
+    if (mirror && want) {
       tried.push(`${mirror.location}/${key}`);
-      const bytes = await mirror.read(key);
+      const bytes = await mirror.read(key, context);
       if (bytes) {
         const got = await check(bytes);
         if (got !== want) throw mismatch(`${mirror.location}/${key}`, got!);
-        return bytes;
+        return found(bytes, 'mirror');
       }
     }
     if (this.parts.download === false || !want) {
       const why = want ? 'downloads are disabled' : 'no checksum is known for it, so it is never downloaded';
-      throw new ImpastoError('MISSING_FILE', `missing file ${file} of ${model.id} (looked in ${tried.join(', ') || 'nothing'}; ${why})`);
+      const looked = tried.length ? `looked in ${tried.join(', ')}; ` : '';
+      throw new ImpastoError('MISSING_FILE', `missing file ${file} of ${model.id} (${looked}${why})`);
     }
     const url = (this.parts.baseUrl?.(model) ?? model.baseUrl) + file;
     const report = context.onProgress ?? this.parts.onProgress;
@@ -97,8 +105,8 @@ export class ModelStore {
       signal: context.signal,
       onProgress: report && ((loaded, total) => report({ model: model.id, file, url, loaded, total })),
     });
-    await cache?.put(key, bytes);
-    return bytes;
+    await cache?.put(key, bytes).catch(() => undefined);
+    return found(bytes, 'download');
   }
 
   /**

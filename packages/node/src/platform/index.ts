@@ -1,7 +1,16 @@
-import type { Platform } from '@impasto/core';
+import { statSync } from 'node:fs';
+import { type Platform, treeSource } from '@impasto/core';
 import { nodeBackend } from './backend';
 import { type NodeImageInput, nodeCodec } from './image-codec';
-import { ModelStore } from './cache-store';
+import { ModelStore, folderTree } from './cache-store';
+
+function isFolder(path: string): boolean {
+  try {
+    return /[\\/]/.test(path) && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 let store: ModelStore | undefined;
 
@@ -13,4 +22,6 @@ export const nodePlatform: Platform<NodeImageInput, Buffer> = {
   // One default store per process, made on first use so it reads the environment then.
   defaultStore: () => (store ??= new ModelStore()),
   yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
+  // A style that names a folder (it has a slash and exists) is a checkpoint of the user's own.
+  checkpointFolder: (style) => (isFolder(style) ? treeSource(folderTree(style)) : undefined),
 };

@@ -1,22 +1,19 @@
 // A plain app that uses @impasto/web through its package name, as any bundled app would.
-import { FastStyle } from '@impasto/web';
+import { FastStyle, ModelStore, toImageData } from '@impasto/web';
 
 const status = document.getElementById('status')!;
 const canvas = document.getElementById('out') as HTMLCanvasElement;
 const params = new URLSearchParams(location.search);
 
 async function main(): Promise<void> {
-  const fst = await FastStyle.load(params.get('style') ?? 'wave', {
-    ep: 'wasm',
-    weightsBaseUrl: params.get('weights') ?? '/weights/',
-    cache: false,
-  });
+  const store = new ModelStore({ weightsBaseUrl: params.get('weights') ?? '/weights/', cache: false });
+  const fst = await FastStyle.load(params.get('style') ?? 'wave', { ep: 'wasm' }, { store });
   const photo = await (await fetch(params.get('image') ?? 'photo.jpg')).blob();
-  const out = await fst.stylize(photo, { maxSize: 512 });
+  const out = toImageData(await fst.stylize(photo, { maxSize: 512 }));
   canvas.width = out.width;
   canvas.height = out.height;
   canvas.getContext('2d')!.putImageData(out, 0, 0);
-  status.textContent = `Done: ${fst.provider}, ${Math.round(fst.lastTimings!.inferenceMs)} ms`;
+  status.textContent = `Done: ${fst.provider}, ${Math.round(fst.lastInferenceMs)} ms`;
   document.body.dataset.state = 'done';
 }
 

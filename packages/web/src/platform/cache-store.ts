@@ -1,120 +1,32 @@
-import { ImpastoError, getModel, sha256Hex, type GraphCache, type WeightSource } from '@impasto/core';
+import { type CacheStore, type DownloadProgress, type FetchLike, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, checkCacheKey, firstLineOf } from '@impasto/core';
 
-/** Cache Storage bucket for weights; bump the suffix if the key scheme changes. */
-export const WEIGHTS_CACHE_NAME = 'impasto-weights-v1';
-/** Cache Storage bucket for built ONNX graphs. */
-export const GRAPHS_CACHE_NAME = 'impasto-graphs-v1';
-
-export interface FetchSourceOptions {
-  /**
-   * URL prefix of a mirror laid out like the weights folder (`<base>/<model id>/<path>`, e.g.
-   * `/weights/` gives `/weights/fst/wave/manifest.json`). Unset, files come from the catalogue's
-   * public URL (pinned to a commit).
-   */
-  baseUrl?: string;
-  /** Keep verified files in Cache Storage when the page has it (default true). */
-  cache?: boolean;
-  /** Called as each verified file arrives (from the network or Cache Storage). */
-  onFile?: (path: string, bytes: number) => void;
-  /** The `fetch` to use (default: the global one). */
-  fetch?: typeof fetch;
-  signal?: AbortSignal;
-}
+/** The Cache Storage bucket Impasto keeps verified weights and built graphs in. */
+export const CACHE_NAME = 'impasto-v2';
+const OLD_CACHES = ['impasto-weights-v1', 'impasto-graphs-v1'];
+const KEY_ORIGIN = 'https://impasto.invalid/';
 
 function cacheStorage(): CacheStorage | undefined {
-  // Cache Storage exists only in secure contexts (https, localhost); elsewhere we simply refetch.
+  // Cache Storage exists only in secure contexts (https, localhost); elsewhere nothing is kept.
   const cs = (globalThis as { caches?: CacheStorage }).caches;
   return cs && (globalThis as { isSecureContext?: boolean }).isSecureContext !== false ? cs : undefined;
 }
 
-function resolveUrl(url: string): string {
-  const base = (globalThis as { location?: { href: string } }).location?.href;
-  return base ? new URL(url, base).href : url;
-}
-
 /**
- * A `WeightSource` for catalogued model `modelId` that fetches each file over HTTP, checks its
- * SHA-256 against the catalogue and keeps it in Cache Storage. Files the catalogue does not list
- * are never fetched (`MISSING_FILE`); a file whose hash differs is `HASH_MISMATCH`.
+ * Platform contract 3: a `CacheStore` over Cache Storage (one bucket, keys as URLs under an
+ * invalid origin). A `put` is one `cache.put`, which the browser commits whole or not at all.
+ * Where the page has no Cache Storage (insecure context, private mode), undefined.
  */
-export function fetchSource(modelId: string, options: FetchSourceOptions = {}): WeightSource {
-  const model = getModel(modelId);
-  const prefix = options.baseUrl !== undefined
-    ? `${options.baseUrl.replace(/\/?$/, '/')}${model.id}/`
-    : model.baseUrl;
-  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const useCache = options.cache !== false;
-  let cachePromise: Promise<Cache | undefined> | undefined;
-  const openCache = () => {
-    cachePromise ??= (async () => {
-      const cs = useCache ? cacheStorage() : undefined;
-      try {
-        return cs ? await cs.open(WEIGHTS_CACHE_NAME) : undefined;
-      } catch {
-        return undefined;
-      }
-    })();
-    return cachePromise;
-  };
-
-  return {
-    location: prefix,
-    async read(path) {
-      const want = model.files[path];
-      if (!want) throw new ImpastoError('MISSING_FILE', `missing file ${path} of ${model.id} (the catalogue does not list it)`);
-      const url = resolveUrl(prefix + path);
-      const cache = await openCache();
-      if (cache) {
-        try {
-          const hit = await cache.match(url);
-          if (hit) {
-            const bytes = new Uint8Array(await hit.arrayBuffer());
-            if ((await sha256Hex(bytes)) === want) {
-              options.onFile?.(path, bytes.length);
-              return bytes;
-            }
-            await cache.delete(url);
-          }
-        } catch {
-          // A broken cache entry is refetched.
-        }
-      }
-      let res: Response;
-      try {
-        res = await doFetch(url, { signal: options.signal });
-      } catch (e) {
-        if (options.signal?.aborted) throw new ImpastoError('ABORTED', `fetching ${path} of ${model.id} was aborted`, { cause: e });
-        throw new ImpastoError('DOWNLOAD_FAILED', `could not fetch ${url}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      }
-      if (res.status === 404) throw new ImpastoError('MISSING_FILE', `missing file ${path} of ${model.id} (404 from ${url})`);
-      if (!res.ok) throw new ImpastoError('DOWNLOAD_FAILED', `could not fetch ${url}: HTTP ${res.status}`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      const got = await sha256Hex(bytes);
-      if (got !== want) {
-        throw new ImpastoError('HASH_MISMATCH', `${url} is not the published file (SHA-256 ${got.slice(0, 12)}…, expected ${want.slice(0, 12)}…)`);
-      }
-      options.onFile?.(path, bytes.length);
-      if (cache) {
-        try {
-          await cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
-        } catch {
-          // Quota or private mode: carry on without caching.
-        }
-      }
-      return bytes;
-    },
-  };
-}
-
-/** A `GraphCache` over Cache Storage, or undefined where the page has none. */
-export function cacheStorageGraphCache(): GraphCache | undefined {
+export function cacheStorageStore(name = CACHE_NAME): CacheStore | undefined {
   const cs = cacheStorage();
   if (!cs) return undefined;
-  const keyUrl = (key: string) => `https://impasto.invalid/graphs/${encodeURIComponent(key)}`;
+  let bucket: Promise<Cache> | undefined;
+  const open = () => (bucket ??= cs.open(name));
+  const url = (key: string) => KEY_ORIGIN + checkCacheKey(key).split('/').map(encodeURIComponent).join('/');
   return {
+    location: `Cache Storage '${name}'`,
     async get(key) {
       try {
-        const hit = await (await cs.open(GRAPHS_CACHE_NAME)).match(keyUrl(key));
+        const hit = await (await open()).match(url(key));
         return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
       } catch {
         return undefined;
@@ -122,17 +34,80 @@ export function cacheStorageGraphCache(): GraphCache | undefined {
     },
     async put(key, bytes) {
       try {
-        await (await cs.open(GRAPHS_CACHE_NAME)).put(keyUrl(key), new Response(bytes.slice()));
-      } catch {
-        // Not caching is fine.
+        await (await open()).put(url(key), new Response(bytes.slice(), { headers: { 'content-type': 'application/octet-stream' } }));
+      } catch (e) {
+        throw new ImpastoError('IO', `could not keep ${key} in Cache Storage: ${firstLineOf(e)}`, { cause: e });
       }
+    },
+    async delete(key) {
+      await (await open()).delete(url(key)).catch(() => false);
     },
   };
 }
 
-/** Deletes Impasto's Cache Storage buckets (weights and graphs). */
+function resolveUrl(url: string): string {
+  const base = (globalThis as { location?: { href: string } }).location?.href;
+  return base ? new URL(url, base).href : url;
+}
+
+/** A `FileTree` over HTTP: a weights mirror at `baseUrl` laid out `<model id>/<file>`; 404 is "not there". */
+export function httpTree(baseUrl: string, fetchFn?: FetchLike): FileTree {
+  const prefix = baseUrl.replace(/\/?$/, '/');
+  const doFetch: FetchLike = fetchFn ?? ((u, init) => fetch(u, init as RequestInit) as never);
+  return {
+    location: prefix,
+    async read(path, context) {
+      const url = resolveUrl(prefix + checkCacheKey(path));
+      let res;
+      try {
+        res = await doFetch(url, { signal: context?.signal });
+      } catch (e) {
+        if (context?.signal?.aborted) throw new ImpastoError('ABORTED', `fetching ${path} was aborted`, { cause: e });
+        throw new ImpastoError('DOWNLOAD_FAILED', `could not fetch ${url}: ${firstLineOf(e)}`, { cause: e });
+      }
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new ImpastoError('DOWNLOAD_FAILED', `could not fetch ${url}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}
+
+/** Where the browser store looks: Cache Storage, a mirror URL, then the public URL. Plain data, so a worker takes it. */
+export interface WebStoreOptions {
+  /** URL prefix of a weights mirror laid out like `shared/weights` (`<base>/fst/wave/…`); unset, none. */
+  weightsBaseUrl?: string;
+  /** Keep verified weights and built graphs in Cache Storage [true]. */
+  cache?: boolean;
+  /** Download from the catalogue's public URL when nothing else has a file [true]. */
+  download?: boolean;
+}
+
+/** `WebStoreOptions` and the things that are not data. */
+export interface ModelStoreOptions extends WebStoreOptions {
+  /** Replaces the global `fetch`. */
+  fetch?: FetchLike;
+  /** Replaces a model's public URL prefix. */
+  baseUrl?: (model: ModelEntry) => string;
+  onProgress?: (p: DownloadProgress) => void;
+}
+
+/** Core's model store with the browser's defaults: Cache Storage, an optional mirror URL, the public URL. */
+export class ModelStore extends CoreModelStore {
+  constructor(options: ModelStoreOptions = {}) {
+    super({
+      cache: options.cache === false ? undefined : cacheStorageStore(),
+      mirror: options.weightsBaseUrl !== undefined ? httpTree(options.weightsBaseUrl, options.fetch) : undefined,
+      download: options.download,
+      fetch: options.fetch,
+      baseUrl: options.baseUrl,
+      onProgress: options.onProgress,
+    });
+  }
+}
+
+/** Deletes Impasto's Cache Storage buckets (weights and graphs, also those of older versions). */
 export async function clearCaches(): Promise<void> {
   const cs = cacheStorage();
   if (!cs) return;
-  await Promise.all([cs.delete(WEIGHTS_CACHE_NAME), cs.delete(GRAPHS_CACHE_NAME)]);
+  await Promise.all([CACHE_NAME, ...OLD_CACHES].map((n) => cs.delete(n)));
 }

@@ -1,19 +1,7 @@
-import { ImpastoError, type RawImage } from '@impasto/core';
+import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitInside, isRawImage } from '@impasto/core';
 
-/** Anything the browser can draw or decode into pixels. */
-export type ImageInput =
-  | ImageData
-  | RawImage
-  | ImageBitmap
-  | HTMLImageElement
-  | HTMLCanvasElement
-  | OffscreenCanvas
-  | Blob;
-
-export interface ReadImageOptions {
-  /** Scale down (keeping the aspect ratio) so the longer side is at most this many pixels. */
-  maxSize?: number;
-}
+/** Anything the browser can draw or decode into pixels (and `RawImage`s, which core takes as they are). */
+export type ImageInput = ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | Blob;
 
 type Ctx2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 
@@ -33,16 +21,12 @@ function makeCanvas(width: number, height: number): { canvas: OffscreenCanvas | 
   throw new ImpastoError('BAD_IMAGE', 'no 2D canvas here (needs OffscreenCanvas or a document)');
 }
 
-function isRawImage(x: unknown): x is RawImage {
-  return typeof x === 'object' && x !== null && 'channels' in x && 'data' in x && 'width' in x && 'height' in x;
-}
-
 /** ImageData (RGBA) as a core `RawImage`, without copying. */
 export function fromImageData(img: ImageData): RawImage {
   return { data: img.data, width: img.width, height: img.height, channels: 4 };
 }
 
-/** A core `RawImage` (RGB or RGBA) as ImageData; RGB gets an opaque alpha. */
+/** A `RawImage` (RGB or RGBA) as ImageData, ready for `putImageData`; RGB gets an opaque alpha. */
 export function toImageData(img: RawImage): ImageData {
   const n = img.width * img.height;
   const out = new Uint8ClampedArray(n * 4);
@@ -58,66 +42,83 @@ export function toImageData(img: RawImage): ImageData {
   return new ImageData(out, img.width, img.height);
 }
 
-function fitSize(w: number, h: number, maxSize?: number): [number, number] {
-  if (!maxSize || Math.max(w, h) <= maxSize) return [w, h];
-  const s = maxSize / Math.max(w, h);
-  return [Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))];
-}
-
-/**
- * Pixels of `input` as a `RawImage` (RGBA). Blobs (a File from an `<input type=file>`) are
- * decoded with `createImageBitmap`, without colour-space conversion, so the bytes match what an
- * image library would decode.
- */
-export async function readImage(input: ImageInput, options: ReadImageOptions = {}): Promise<RawImage> {
-  if (isRawImage(input) && !(typeof ImageData !== 'undefined' && input instanceof ImageData)) {
-    if (options.maxSize && Math.max(input.width, input.height) > options.maxSize) {
-      return readImage(toImageData(input), options);
-    }
-    return input;
-  }
-  let source: CanvasImageSource;
-  let width: number;
-  let height: number;
-  let owned: ImageBitmap | undefined;
-  if (typeof ImageData !== 'undefined' && input instanceof ImageData) {
-    if (!options.maxSize || Math.max(input.width, input.height) <= options.maxSize) return fromImageData(input);
-    owned = await createImageBitmap(input);
-    source = owned;
-    ({ width, height } = owned);
-  } else if (typeof Blob !== 'undefined' && input instanceof Blob) {
-    try {
-      owned = await createImageBitmap(input, { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
-    } catch (e) {
-      throw new ImpastoError('BAD_IMAGE', `could not decode the image (${input.type || 'unknown type'}, ${input.size} bytes)`, { cause: e });
-    }
-    source = owned;
-    ({ width, height } = owned);
-  } else if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
-    if (!input.complete) await input.decode();
-    source = input;
-    width = input.naturalWidth;
-    height = input.naturalHeight;
-  } else {
-    source = input as ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
-    ({ width, height } = input as { width: number; height: number });
-  }
-  if (!width || !height) throw new ImpastoError('BAD_IMAGE', `the image has no pixels (${width}x${height})`);
-  const [w, h] = fitSize(width, height, options.maxSize);
+/** Draws `source` at `w`x`h` and reads the pixels back. */
+function draw(source: CanvasImageSource, w: number, h: number, smooth: boolean): RawImage {
   const { ctx } = makeCanvas(w, h);
-  if (w !== width || h !== height) ctx.imageSmoothingQuality = 'high';
+  if (smooth) ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(source, 0, 0, w, h);
-  owned?.close();
   return fromImageData(ctx.getImageData(0, 0, w, h));
 }
 
-/** Encodes a `RawImage` or ImageData as a PNG (or `type`) Blob through a canvas. */
-export async function encodeImage(img: RawImage | ImageData, type = 'image/png', quality?: number): Promise<Blob> {
-  const data = typeof ImageData !== 'undefined' && img instanceof ImageData ? img : toImageData(img as RawImage);
-  const { canvas, ctx } = makeCanvas(data.width, data.height);
-  ctx.putImageData(data, 0, 0);
-  if ('convertToBlob' in canvas) return canvas.convertToBlob({ type, quality });
-  return new Promise<Blob>((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new ImpastoError('IO', `the canvas could not encode ${type}`))), type, quality),
-  );
+async function bitmapOf(input: ImageInput): Promise<{ source: CanvasImageSource; width: number; height: number; owned?: ImageBitmap }> {
+  if (typeof ImageData !== 'undefined' && input instanceof ImageData) {
+    const owned = await createImageBitmap(input);
+    return { source: owned, width: owned.width, height: owned.height, owned };
+  }
+  if (typeof Blob !== 'undefined' && input instanceof Blob) {
+    try {
+      // No colour-space conversion, so the bytes match what an image library decodes.
+      const owned = await createImageBitmap(input, { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
+      return { source: owned, width: owned.width, height: owned.height, owned };
+    } catch (e) {
+      throw new ImpastoError('BAD_IMAGE', `could not decode the image (${input.type || 'unknown type'}, ${input.size} bytes)`, { cause: e });
+    }
+  }
+  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) {
+    if (!input.complete) await input.decode();
+    return { source: input, width: input.naturalWidth, height: input.naturalHeight };
+  }
+  if (input && typeof input === 'object' && 'width' in input && 'height' in input) {
+    return { source: input as CanvasImageSource, width: input.width, height: input.height };
+  }
+  throw new ImpastoError('BAD_IMAGE', `Expected a Blob, ImageData, canvas, ImageBitmap, <img> or RawImage but received ${input === null ? 'null' : typeof input}`);
 }
+
+const MIME: Partial<Record<OutputFormat, string>> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/**
+ * Platform contract 2: images through the browser — `createImageBitmap` and 2D canvases (also in
+ * workers, with OffscreenCanvas). Writes PNG, JPEG and WebP.
+ */
+export const webCodec: ImageCodec<ImageInput, Blob> = {
+  formats: ['png', 'jpeg', 'webp'],
+
+  async decode(input, { maxSize, maxPixels }) {
+    if (typeof ImageData !== 'undefined' && input instanceof ImageData && (!maxSize || Math.max(input.width, input.height) <= maxSize)) {
+      if (input.width * input.height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', `the image has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`);
+      return fromImageData(input);
+    }
+    const { source, width, height, owned } = await bitmapOf(input);
+    try {
+      if (!width || !height) throw new ImpastoError('BAD_IMAGE', `the image has no pixels (${width}x${height})`);
+      if (width * height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', `the image has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`);
+      const [w, h] = fitInside(width, height, maxSize);
+      return draw(source, w, h, w !== width || h !== height);
+    } finally {
+      owned?.close();
+    }
+  },
+
+  async encode(image, { format, quality }) {
+    const data = toImageData(image);
+    const { canvas, ctx } = makeCanvas(data.width, data.height);
+    ctx.putImageData(data, 0, 0);
+    const type = MIME[format]!;
+    const q = quality === undefined ? undefined : quality / 100;
+    if ('convertToBlob' in canvas) return canvas.convertToBlob({ type, quality: q });
+    return new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new ImpastoError('IO', `the canvas could not encode ${type}`))), type, q),
+    );
+  },
+
+  async resize(image, width, height) {
+    const bitmap = await createImageBitmap(toImageData(image));
+    try {
+      return draw(bitmap, width, height, true);
+    } finally {
+      bitmap.close();
+    }
+  },
+};
+
+export { isRawImage };
