@@ -8,15 +8,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { fastStyleFlops } from '../packages/core/src/index';
+import { fastStyleFlops } from '@impasto/core/fst';
+import { IMAGES, REPO, weightsDir } from './paths';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const sections = args.filter((a) => !a.startsWith('--'));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
-const root = resolve(__dirname, '..');
-process.env.IMPASTO_WEIGHTS ??= resolve(root, '../shared/weights');
-const content = resolve(root, '../shared/images/content/jcjohnson_tubingen.jpg');
+const root = REPO;
+// The cases run in child processes: they inherit the mirror through the environment.
+process.env.IMPASTO_WEIGHTS = weightsDir();
+const content = resolve(IMAGES, 'content/jcjohnson_tubingen.jpg');
 
 type Row = Record<string, string | number>;
 

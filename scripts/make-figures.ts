@@ -1,16 +1,20 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
- * CC0 ones only) and the public weights. Usage: npm run figures [-- fst|nst]
+ * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
+ * Usage: npm run figures [-- fst|nst] [--out DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles } from '../packages/node/src/index';
+import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles } from '@impasto/node';
+import { IMAGES, REPO, weightsDir } from './paths';
 
-const root = resolve(__dirname, '..');
-const shared = resolve(root, '../shared');
-const out = join(root, 'docs/figures');
-const want = (s: string) => process.argv.length <= 2 || process.argv.includes(s);
+const USAGE = 'Usage: npm run figures [-- fst|nst] [--out DIR]  (all figures into docs/figures/ by default)';
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
+const sections = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
+const want = (s: string) => sections.length === 0 || sections.includes(s);
 const TILE = 240;
 
 /** Lays tiles (all TILE x h) out in rows of `perRow`, as a JPEG small enough to commit. */
@@ -27,11 +31,11 @@ async function grid(tiles: Buffer[], perRow: number, file: string): Promise<void
 
 async function fstFigure(): Promise<void> {
   // skimage's chelsea.png is CC0 (scikit-image docs), so the figure may ship.
-  const photo = await decodeImage(join(shared, 'images/content/skimage_chelsea.png'), { maxSize: TILE });
-  const store = new ModelStore();
+  const photo = await decodeImage(join(IMAGES, 'content/skimage_chelsea.png'), { maxSize: TILE });
+  const store = new ModelStore({ mirror: weightsDir() });
   const tiles = [await encodeImage(photo, 'png')];
   for (const s of listStyles()) {
-    const fst = await FastStyle.load(s.id, { store });
+    const fst = await FastStyle.load(s.id, {}, { store });
     tiles.push(await encodeImage(await fst.stylizeRaw(photo), 'png'));
     await fst.dispose();
   }
@@ -39,6 +43,10 @@ async function fstFigure(): Promise<void> {
 }
 
 async function main() {
+  if (args.includes('--help') || args.includes('-h')) return console.log(USAGE);
+  if (outAt >= 0 && !args[outAt + 1]) throw new Error(`--out needs a folder\n${USAGE}`);
+  const unknown = sections.filter((s) => s !== 'fst' && s !== 'nst');
+  if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}\n${USAGE}`);
   mkdirSync(out, { recursive: true });
   if (want('fst')) await fstFigure();
   if (want('nst')) {

@@ -4,18 +4,12 @@
  * Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  FST_INPUT,
-  FastStyle,
-  ModelStore,
-  buildFastStyleGraph,
-  decodeImage,
-  encodeModel,
-  imageToTensor,
-  readFstCheckpoint,
-} from '../../packages/node/src/index';
+import { FST_INPUT, buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
+import { encodeModel } from '@impasto/core/onnx';
+import { FastStyle, ModelStore, decodeImage, imageToTensor } from '@impasto/node';
+import { weightsDir } from '../paths';
 import { loadTfjsFastStyle } from '../reference/fst-tfjs';
 import { medianMs, peakRssMiB } from './measure';
 
@@ -23,7 +17,7 @@ const [engine, sizeArg, png, repsArg, epArg] = process.argv.slice(2);
 const size = Number(sizeArg);
 const reps = Number(repsArg ?? 3);
 const ep = (epArg ?? 'cpu') as 'cpu' | 'webgpu';
-const weights = resolve(process.env.IMPASTO_WEIGHTS ?? '../shared/weights');
+const weights = weightsDir();
 const style = 'wave';
 
 async function main() {
@@ -31,8 +25,8 @@ async function main() {
   const image = await decodeImage(pngBytes);
   let result: { median: number; runs: number[] };
   let extra: Record<string, unknown> = {};
+  const store = new ModelStore({ mirror: weights, download: false });
   const bare = async () => {
-    const store = new ModelStore({ mirror: weights, download: false });
     const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source(`fst/${style}`))));
     const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
     const t = imageToTensor(image);
@@ -40,8 +34,9 @@ async function main() {
     return () => session.run(feed);
   };
   if (engine === 'impasto' || engine === 'impasto-raw') {
-    const fst = await FastStyle.load(style, { ep, storeOptions: { mirror: weights, download: false } });
-    const sdk = engine === 'impasto' ? () => fst.stylize(pngBytes) : () => fst.stylizeRaw(image);
+    const fst = await FastStyle.load(style, { ep }, { store });
+    // End to end: PNG bytes in, PNG bytes out (decode, network, encode).
+    const sdk = engine === 'impasto' ? () => fst.stylizeEncoded(pngBytes, { format: 'png' }) : () => fst.stylizeRaw(image);
     // The bare session runs in the same process, alternating with the SDK call, so the overhead
     // ratio is not swamped by this machine's drift between processes.
     const runBare = await bare();

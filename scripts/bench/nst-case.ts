@@ -4,12 +4,11 @@
  * Prints one JSON line: ms per iteration (one loss + gradient evaluation and one Adam step) and the
  * share of that time spent inside ONNX Runtime's session.run.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
-import { type Backend, type RawImage, neuralStyleTransfer } from '../../packages/core/src/index';
-import { nodeBackend } from '../../packages/node/src/backend';
-import { loadFeatureNet } from '../../packages/node/src/nst/feature-nets';
-import { ModelStore } from '../../packages/node/src/store/model-store';
+import { OBJECTIVE_IO } from '@impasto/core/nst';
+import { type Backend, ModelStore, NeuralStyle, type RawImage, nodeBackend } from '@impasto/node';
+import { IMAGES, weightsDir } from '../paths';
 import { loadTfjsVggLoss } from '../reference/vgg-loss-tfjs';
 import { peakRssMiB } from './measure';
 
@@ -17,26 +16,36 @@ const [engine, netName, sizeArg, itArg, epArg] = process.argv.slice(2);
 const size = Number(sizeArg);
 const iterations = Number(itArg ?? 5);
 const ep = (epArg ?? 'cpu') as 'cpu' | 'webgpu';
-const weights = resolve(process.env.IMPASTO_WEIGHTS ?? '../shared/weights');
-const images = resolve(weights, '../images');
+const weights = weightsDir();
+const images = IMAGES;
 
 async function square(file: string): Promise<RawImage> {
   const { data, info } = await sharp(file).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
+/** Time inside session.run, of the objective session (loss + gradient) and of all sessions. */
+interface Sink {
+  /** Each objective run's milliseconds, in order (one per Adam iteration). */
+  objective: number[];
+  /** Milliseconds of every other session's runs (the targets, before the first iteration). */
+  otherMs: number;
+}
+
 /** Wraps a backend so every session.run is timed. */
-function timed(inner: Backend, sink: { ms: number; runs: number }): Backend {
+function timed(inner: Backend, sink: Sink): Backend {
   return {
     ...inner,
     async createSession(model, options) {
       const s = await inner.createSession(model, options);
+      const isObjective = s.inputNames.includes(OBJECTIVE_IO.x);
       return Object.assign(Object.create(s), {
         run: async (feeds: never, outputs?: readonly string[]) => {
           const t0 = performance.now();
           const r = await s.run(feeds, outputs);
-          sink.ms += performance.now() - t0;
-          sink.runs++;
+          const ms = performance.now() - t0;
+          if (isObjective) sink.objective.push(ms);
+          else sink.otherMs += ms;
           return r;
         },
         dispose: () => s.dispose(),
@@ -49,27 +58,27 @@ async function main() {
   const content = await square(join(images, 'content/jcjohnson_tubingen.jpg'));
   const style = await square(join(images, 'style/jcjohnson_starry_night.jpg'));
   if (engine === 'impasto') {
-    const net = await loadFeatureNet(netName as 'vgg19' | 'squeezenet', new ModelStore({ mirror: weights, download: false }));
-    const sink = { ms: 0, runs: 0 };
-    const gen = neuralStyleTransfer(timed(nodeBackend, sink), net, { content, style }, { ep, iterations: iterations + 1, checkpointEvery: 0 });
-    let first = true;
-    let t0 = 0;
-    let provider = '';
-    for (let r = await gen.next(); ; r = await gen.next()) {
-      if (r.done) {
-        provider = r.value.provider;
-        break;
-      }
-      if (first) {
-        // The first iteration includes session creation and target features: not counted.
-        first = false;
-        sink.ms = 0;
-        sink.runs = 0;
-        t0 = performance.now();
-      }
+    const sink: Sink = { objective: [], otherMs: 0 };
+    const store = new ModelStore({ mirror: weights, download: false });
+    // Sessions are made at load; one engine run is timed, its first iteration (target features,
+    // the sessions' first run) not counted.
+    const nst = await NeuralStyle.load({ net: netName as 'vgg19' | 'squeezenet', ep }, { store, backend: timed(nodeBackend, sink) });
+    const run = nst.run({ content, style }, { size, iterations: iterations + 1, checkpointEvery: 0 });
+    // Elapsed time of the loop at each iteration, on the engine's own clock (msPerIteration is the
+    // mean since the loop started), so how promptly this loop sees the events does not matter.
+    const elapsed: number[] = [];
+    const evaluations: number[] = [];
+    for await (const e of run.events) {
+      if (e.type !== 'progress') continue;
+      elapsed.push(e.msPerIteration * e.iteration);
+      evaluations.push(e.evaluations);
     }
-    const total = performance.now() - t0;
-    const out = { engine, net: netName, size, ep, provider, msPerIteration: total / iterations, ortShare: sink.ms / total, peakRssMiB: peakRssMiB() };
+    const { provider } = await run.result;
+    await nst.dispose();
+    if (elapsed.length !== iterations + 1) throw new Error(`expected ${iterations + 1} progress events, got ${elapsed.length}`);
+    const total = elapsed[iterations]! - elapsed[0]!;
+    const ortMs = sink.objective.slice(evaluations[0]!).reduce((a, b) => a + b, 0);
+    const out = { engine, net: netName, size, ep, provider, msPerIteration: total / iterations, ortShare: ortMs / total, peakRssMiB: peakRssMiB() };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else if (engine === 'tfjs-wasm') {
     const hwc = (img: RawImage) => Float32Array.from(img.data);

@@ -6,24 +6,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { Session } from '@impasto/core';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, fastStyleFlops, readFstCheckpoint } from '@impasto/core/fst';
 import {
-  FST_INPUT,
-  FST_OUTPUT,
-  type Session,
-  type TensorData,
-  buildFastStyleGraph,
-  buildLossGraph,
+  LOSS_NET_DEFAULTS,
+  LOSS_NET_MODEL,
+  OBJECTIVE_IO,
+  buildObjectiveGraph,
   buildTargetGraph,
-  encodeModel,
-  fastStyleFlops,
-  float32,
-  neuralStyleTransfer,
-  readFstCheckpoint,
-  resolveNstOptions,
-} from '../../packages/core/src/index';
-import { nodeBackend } from '../../packages/node/src/backend';
-import { loadFeatureNet } from '../../packages/node/src/nst/feature-nets';
-import { ModelStore } from '../../packages/node/src/store/model-store';
+  contentTerm,
+  loadLossNet,
+  styleTerm,
+  tvTerm,
+} from '@impasto/core/nst';
+import { type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
+import { ModelStore, loadNeuralStyle, nodeBackend } from './raw-platform';
 
 const [weights, outFile] = process.argv.slice(2) as [string, string];
 // GPU_BENCH_SMOKE=1 runs the same code here, tiny and on cpu only, to check the script before the lease.
@@ -93,19 +90,24 @@ async function main() {
   }
   for (const s of Object.values(sessions)) await s.dispose();
 
-  // NST loss + gradient, VGG19 and SqueezeNet.
+  // NST loss + gradient, VGG19 and SqueezeNet: the engine's objective graph with its default
+  // terms and weights, targets from one noise image.
+  const WEIGHTS: Record<string, number> = { content: 1, style: 1e3, tv: 0.1 };
   for (const netName of ['vgg19', 'squeezenet'] as const) {
-    const net = await loadFeatureNet(netName, store);
-    const o = resolveNstOptions(net, {});
-    const lossBytes = encodeModel(buildLossGraph(net, o));
-    const targets = await nodeBackend.createSession(encodeModel(buildTargetGraph(net, o)), { ep: 'cpu' });
+    const d = LOSS_NET_DEFAULTS[netName];
+    const net = await loadLossNet(netName, store.source(LOSS_NET_MODEL[netName]), [d.content, ...d.style]);
+    const terms = [contentTerm([net.resolve(d.content)]), styleTerm(d.style.map((l) => net.resolve(l))), tvTerm()];
+    const objectiveBytes = encodeModel(buildObjectiveGraph(net, terms));
+    const targets = await nodeBackend.createSession(encodeModel(buildTargetGraph(net, terms)), { ep: 'cpu' });
+    const weights: Record<string, TensorData> = {};
+    for (const t of terms) weights[OBJECTIVE_IO.weight(t.name)] = float32([], [WEIGHTS[t.name]!]);
     for (const size of NST_SIZES) {
       const img = noise([1, 3, size, size]);
-      const feeds: Record<string, TensorData> = { ...(await targets.run({ image: img })), x: noise([1, 3, size, size]) };
+      const feeds: Record<string, TensorData> = { ...(await targets.run({ [OBJECTIVE_IO.image]: img })), ...weights, [OBJECTIVE_IO.x]: noise([1, 3, size, size]) };
       const grads: Record<string, Float32Array> = {};
       for (const ep of ['cpu', 'webgpu'] as const) {
-        const s = await nodeBackend.createSession(lossBytes, { ep: ep === 'webgpu' ? GPU : ep });
-        const ms = await median(async () => (grads[ep] = (await s.run(feeds)).grad!.data as Float32Array), 5);
+        const s = await nodeBackend.createSession(objectiveBytes, { ep: ep === 'webgpu' ? GPU : ep });
+        const ms = await median(async () => (grads[ep] = (await s.run(feeds))[OBJECTIVE_IO.grad]!.data as Float32Array), 5);
         log(`nst_${netName}_${size}_${ep}_ms_per_iteration`, ms);
         await s.dispose();
       }
@@ -115,18 +117,15 @@ async function main() {
   }
 
   // The whole NST loop on webgpu: 20 Adam iterations at 512², loss must fall.
-  const vgg = await loadFeatureNet('vgg19', store);
   const content = { data: new Uint8Array(LOOP * LOOP * 3).map((_, i) => (i * 7) % 256), width: LOOP, height: LOOP, channels: 3 as const };
   const style = { data: new Uint8Array(LOOP * LOOP * 3).map((_, i) => ((i >> 9) * 37) % 256), width: LOOP, height: LOOP, channels: 3 as const };
-  const gen = neuralStyleTransfer(nodeBackend, vgg, { content, style }, { ep: GPU, iterations: 20, checkpointEvery: 0 });
+  const nst = await loadNeuralStyle(store, { net: 'vgg19', ep: GPU });
+  const run = nst.run({ content, style }, { size: LOOP, iterations: 20, checkpointEvery: 0 });
   const losses: number[] = [];
-  for (let r = await gen.next(); ; r = await gen.next()) {
-    if (r.done) {
-      log(`nst_loop_vgg19_${LOOP}_${GPU}`, { msPerIteration: r.value.msPerIteration, provider: r.value.provider, firstLoss: losses[0], lastLoss: r.value.loss });
-      break;
-    }
-    if (r.value.type === 'progress') losses.push(r.value.loss);
-  }
+  for await (const e of run.events) if (e.type === 'progress') losses.push(e.loss);
+  const r = await run.result;
+  log(`nst_loop_vgg19_${LOOP}_${GPU}`, { msPerIteration: r.msPerIteration, provider: r.provider, firstLoss: losses[0], lastLoss: r.loss });
+  await nst.dispose();
 }
 
 main().catch((e) => {

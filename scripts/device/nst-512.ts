@@ -5,12 +5,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type NstEvent, type NstResult, type RawImage, neuralStyleTransfer } from '../../packages/core/src/index';
-import { nodeBackend } from '../../packages/node/src/backend';
-import { loadFeatureNet } from '../../packages/node/src/nst/feature-nets';
-import { ModelStore } from '../../packages/node/src/store/model-store';
+import type { RawImage } from '@impasto/core';
+import { ModelStore, loadNeuralStyle } from './raw-platform';
 
 const [weights, inDir, outDir] = process.argv.slice(2) as [string, string, string];
+// NST_512_SMOKE=1 runs the same code here, on cpu and for a few iterations, to check the script before the lease.
+const smoke = process.env.NST_512_SMOKE === '1';
 
 function readRaw(name: string): RawImage {
   const { width, height } = JSON.parse(readFileSync(join(inDir, `${name}.json`), 'utf8'));
@@ -18,24 +18,23 @@ function readRaw(name: string): RawImage {
 }
 
 async function main() {
-  const vgg = await loadFeatureNet('vgg19', new ModelStore({ mirror: weights, download: false, cacheDir: '/tmp/impasto-cache' }));
+  const store = new ModelStore({ mirror: weights, download: false, cacheDir: '/tmp/impasto-cache' });
+  // One engine (VGG19, webgpu), two runs: its sessions are made once.
+  const nst = await loadNeuralStyle(store, { net: 'vgg19', ep: smoke ? 'cpu' : 'webgpu' });
   const content = readRaw('content');
   const style = readRaw('style');
   const report: Record<string, unknown> = {};
   for (const optimizer of ['adam', 'lbfgs'] as const) {
-    const gen: AsyncGenerator<NstEvent, NstResult> = neuralStyleTransfer(nodeBackend, vgg, { content, style }, { ep: 'webgpu', optimizer, iterations: optimizer === 'adam' ? 250 : 100, checkpointEvery: 0 });
+    const run = nst.run({ content, style }, { optimizer, iterations: smoke ? 3 : optimizer === 'adam' ? 250 : 100, checkpointEvery: 0 });
     const losses: number[] = [];
-    for (let r = await gen.next(); ; r = await gen.next()) {
-      if (r.done) {
-        writeFileSync(join(outDir, `nst-512-${optimizer}.rgb`), r.value.image.data);
-        report[optimizer] = { width: r.value.image.width, height: r.value.image.height, msPerIteration: r.value.msPerIteration, provider: r.value.provider, losses: losses.filter((_, i) => i % 25 === 0), final: r.value.loss };
-        break;
-      }
-      if (r.value.type === 'progress') losses.push(r.value.loss);
-    }
+    for await (const e of run.events) if (e.type === 'progress') losses.push(e.loss);
+    const r = await run.result;
+    writeFileSync(join(outDir, `nst-512-${optimizer}.rgb`), r.image.data);
+    report[optimizer] = { width: r.image.width, height: r.image.height, msPerIteration: r.msPerIteration, provider: r.provider, losses: losses.filter((_, i) => i % 25 === 0), final: r.loss };
     console.log(optimizer, JSON.stringify(report[optimizer]));
     writeFileSync(join(outDir, 'nst-512.json'), JSON.stringify(report, null, 2));
   }
+  await nst.dispose();
 }
 
 main().catch((e) => {

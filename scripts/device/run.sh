@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 bash ../shared/device/prepare.sh onnxruntime-node onnxruntime-common
-npx esbuild scripts/device/gpu-bench.ts --bundle --platform=node --target=node20 --format=cjs \
+# --tsconfig: every file, packages/node/src's too, resolves @impasto/core to its sources (not dist/).
+npx esbuild scripts/device/gpu-bench.ts --bundle --platform=node --target=node20 --format=cjs --tsconfig=tsconfig.json \
   --external:onnxruntime-node --external:sharp --outfile=.device-carry/gpu-bench.cjs
 w=.device-carry/weights
 rm -rf "$w" && mkdir -p "$w/fst" "$w/vgg19-tfjs-uint8"
@@ -13,7 +14,7 @@ cp -r ../shared/weights/squeezenet1_1-caffe "$w/"
 cp ../shared/weights/vgg19-tfjs-uint8/model.json "$w/vgg19-tfjs-uint8/"
 for i in $(seq 1 13); do cp "../shared/weights/vgg19-tfjs-uint8/group1-shard${i}of138.bin" "$w/vgg19-tfjs-uint8/"; done
 du -sh .device-carry
-npx esbuild scripts/device/nst-512.ts --bundle --platform=node --target=node20 --format=cjs \
+npx esbuild scripts/device/nst-512.ts --bundle --platform=node --target=node20 --format=cjs --tsconfig=tsconfig.json \
   --external:onnxruntime-node --external:sharp --outfile=.device-carry/nst-512.cjs
 # Decoded here (the GPU machine has no sharp): the README's NST example at 512 px.
 mkdir -p .device-carry/images

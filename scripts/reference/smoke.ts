@@ -2,14 +2,15 @@
  * Smoke test of the TF.js references: `npx tsx scripts/reference/smoke.ts` from the repo root.
  * Checks FST cpu vs wasm at 64x64 and the VGG loss gradient against central differences at 64x64
  * (cpu), then times FST and VGG loss+grad at 256x256 on wasm. Takes about 3 minutes.
- * Weights: $IMPASTO_WEIGHTS, default ../shared/weights. Exits 1 when a check fails.
+ * Weights: $IMPASTO_WEIGHTS, default shared/weights beside the repository. Exits 1 when a check fails.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { weightsDir } from '../paths';
 import { loadTfjsFastStyle } from './fst-tfjs';
 import { loadTfjsVggLoss } from './vgg-loss-tfjs';
 import { wasmMode } from './tfjs-backend';
 
-const weights = resolve(process.env.IMPASTO_WEIGHTS ?? '../shared/weights');
+const weights = weightsDir();
 const fstDir = join(weights, 'fst', 'udnie');
 const vggDir = join(weights, 'vgg19-tfjs-uint8');
 
