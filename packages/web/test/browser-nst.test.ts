@@ -129,7 +129,7 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
     expect(['wasm', 'webgpu']).toContain(v.provider);
   }, 60_000);
 
-  it('runs on the main thread through neuralStyle() (the demo exposes it as impasto.runNeuralStyle)', async () => {
+  it('runs on the main thread through neuralStyle() (the demo exposes it as impasto.neuralStyle)', async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}?cache=0`);
     // As data: URLs (a base64 string crosses to the page much faster than an array of numbers).
@@ -141,14 +141,14 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
         const losses: number[] = [];
         let checkpoints = 0;
         try {
-          const out = await g.runNeuralStyle({
-            content: await (await fetch(c!)).blob(),
-            style: await (await fetch(st!)).blob(),
-            size: 64, iterations: 4, checkpointEvery: 2, ep: 'wasm', cache: false,
-            weightsBaseUrl: g.weightsBaseUrl, wasmPaths: g.wasmPaths,
-            onEvent: (e: any) => (e.type === 'progress' ? losses.push(e.loss) : checkpoints++),
-          });
-          return { ok: true, losses, checkpoints, size: [out.imageData.width, out.imageData.height], provider: out.provider };
+          const run = g.neuralStyle(
+            { content: await (await fetch(c!)).blob(), style: await (await fetch(st!)).blob() },
+            { size: 64, iterations: 4, checkpointEvery: 2, ep: 'wasm' },
+            { store: g.store },
+          );
+          for await (const e of run.events) (e.type === 'progress' ? losses.push(e.loss) : checkpoints++);
+          const out = await run.result;
+          return { ok: true, losses, checkpoints, size: [out.image.width, out.image.height], provider: out.provider };
         } catch (e: any) {
           return { ok: false, error: `${e.code}: ${e.message}` };
         }

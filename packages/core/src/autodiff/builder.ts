@@ -1,3 +1,4 @@
+import { ImpastoError } from '../errors';
 import type { AttrValue, Graph } from '../onnx/graph';
 import { float32, int64 } from '../onnx/tensor';
 import type { StaticInfo } from './static-info';
@@ -94,7 +95,7 @@ export class GradBuilder {
   /** Unsqueeze, in the form the graph's opset wants (axes input from opset 13). */
   unsqueeze(x: string, axes: readonly number[] | string): string {
     if (this.g.opset >= 13) return this.op('Unsqueeze', [x, typeof axes === 'string' ? axes : this.ints(axes)], {}, 'unsqueeze');
-    if (typeof axes === 'string') throw new Error('Unsqueeze with run-time axes needs opset 13');
+    if (typeof axes === 'string') throw new ImpastoError('UNSUPPORTED_OP', 'Unsqueeze with run-time axes needs opset 13');
     return this.op('Unsqueeze', [x], { axes: [...axes] }, 'unsqueeze');
   }
 

@@ -40,7 +40,7 @@ export async function readAllFiles(
 
 /** Copies bytes into a fresh, aligned buffer and views them as little-endian float32. */
 export function float32FromBytes(bytes: Uint8Array): Float32Array {
-  if (bytes.byteLength % 4 !== 0) throw new RangeError(`${bytes.byteLength} bytes is not a whole number of float32 values`);
+  if (bytes.byteLength % 4 !== 0) throw new ImpastoError('BAD_MODEL', `${bytes.byteLength} bytes is not a whole number of float32 values`);
   const out = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(out.buffer).set(bytes);
   if (!LITTLE_ENDIAN) {

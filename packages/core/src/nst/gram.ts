@@ -1,3 +1,4 @@
+import { ImpastoError } from '../errors';
 import type { Graph } from '../onnx/graph';
 import { int64 } from '../onnx/tensor';
 
@@ -15,7 +16,7 @@ export function dynamicCount(g: Graph, x: string, axes: readonly number[]): stri
     const dim = g.op('Gather', [shape, g.constant('axis', int64([], [axis]))], { axis: 0 }, { name: 'dim' });
     count = count === undefined ? dim : g.op('Mul', [count, dim], {}, { name: 'count' });
   }
-  if (count === undefined) throw new RangeError('dynamicCount needs at least one axis');
+  if (count === undefined) throw new ImpastoError('INVALID_ARGUMENT', 'dynamicCount needs at least one axis');
   return count;
 }
 

@@ -1,3 +1,4 @@
+import { ImpastoError } from '../errors';
 import type { DType, TensorData } from './tensor';
 
 /** A float attribute whose value happens to be integral (plain integral numbers encode as INT). */
@@ -97,7 +98,7 @@ export class Graph {
 
   /** Declares a graph input with an exact name. */
   input(name: string, type: DType, shape?: readonly Dim[]): string {
-    if (this.used.has(name)) throw new Error(`graph value '${name}' already exists`);
+    if (this.used.has(name)) throw new ImpastoError('INVALID_ARGUMENT', `graph value '${name}' already exists`);
     this.used.add(name);
     this.inputs.push({ name, type, shape });
     return name;
@@ -107,7 +108,7 @@ export class Graph {
   output(value: string, name: string = value, type: DType = 'float32', shape?: readonly Dim[]): string {
     let v = value;
     if (name !== value) {
-      if (this.used.has(name)) throw new Error(`graph value '${name}' already exists`);
+      if (this.used.has(name)) throw new ImpastoError('INVALID_ARGUMENT', `graph value '${name}' already exists`);
       this.used.add(name);
       this.nodes.push({ opType: 'Identity', inputs: [value], outputs: [name], attributes: {}, name: this.fresh(`${name}_identity`) });
       v = name;

@@ -1,3 +1,4 @@
+import { ImpastoError } from '../errors';
 /** Element types Impasto's graphs use. Names follow onnxruntime's `Tensor.Type`. */
 export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
 
@@ -27,13 +28,13 @@ export function sizeOf(dims: readonly number[]): number {
 export function float32(dims: readonly number[], data?: Float32Array | readonly number[]): TensorData<'float32'> {
   const n = sizeOf(dims);
   const arr = data === undefined ? new Float32Array(n) : data instanceof Float32Array ? data : Float32Array.from(data);
-  if (arr.length !== n) throw new RangeError(`float32 tensor of shape [${dims}] needs ${n} values, got ${arr.length}`);
+  if (arr.length !== n) throw new ImpastoError('INVALID_ARGUMENT', `float32 tensor of shape [${dims}] needs ${n} values, got ${arr.length}`);
   return { type: 'float32', dims: [...dims], data: arr };
 }
 
 /** An int64 tensor (shapes, axes, pads in ONNX are int64). */
 export function int64(dims: readonly number[], data: readonly (number | bigint)[]): TensorData<'int64'> {
-  if (data.length !== sizeOf(dims)) throw new RangeError(`int64 tensor of shape [${dims}] needs ${sizeOf(dims)} values`);
+  if (data.length !== sizeOf(dims)) throw new ImpastoError('INVALID_ARGUMENT', `int64 tensor of shape [${dims}] needs ${sizeOf(dims)} values`);
   return { type: 'int64', dims: [...dims], data: BigInt64Array.from(data.map((v) => BigInt(v))) };
 }
 
@@ -41,7 +42,7 @@ export function int64(dims: readonly number[], data: readonly (number | bigint)[
 export function transpose(t: TensorData<'float32'>, perm: readonly number[]): TensorData<'float32'> {
   const { dims, data } = t;
   const rank = dims.length;
-  if (perm.length !== rank) throw new RangeError(`perm [${perm}] does not match rank ${rank}`);
+  if (perm.length !== rank) throw new ImpastoError('INVALID_ARGUMENT', `perm [${perm}] does not match rank ${rank}`);
   const outDims = perm.map((p) => dims[p]!);
   const inStrides = new Array<number>(rank);
   let s = 1;

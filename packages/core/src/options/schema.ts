@@ -103,7 +103,7 @@ export function defineSchema<F extends Fields>(
 export function pickSchema(name: string, doc: string, from: Schema, keys: readonly string[]): Schema {
   const fields: Record<string, Field> = {};
   for (const k of keys) {
-    if (!from.fields[k]) throw new RangeError(`${from.name} has no field ${k}`);
+    if (!from.fields[k]) throw new ImpastoError('INVALID_ARGUMENT', `${from.name} has no field ${k}`);
     fields[k] = from.fields[k]!;
   }
   return { name, doc, fields };

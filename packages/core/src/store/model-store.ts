@@ -15,6 +15,8 @@ export interface ModelStoreParts {
   readonly cache?: CacheStore;
   /** A local mirror laid out `<model id>/<file>` (e.g. `IMPASTO_WEIGHTS`, or a URL prefix on the web). */
   readonly mirror?: FileTree;
+  /** Also keep files from the mirror in the cache (a remote mirror; a local one would only be copied) [false]. */
+  readonly cacheMirror?: boolean;
   /** Download from the catalogue's public URL when nothing else has the file [true]. */
   readonly download?: boolean;
   /** Replaces the global `fetch` (tests, proxies). */
@@ -90,6 +92,7 @@ export class ModelStore {
       if (bytes) {
         const got = await check(bytes);
         if (got !== want) throw mismatch(`${mirror.location}/${key}`, got!);
+        if (this.parts.cacheMirror) await cache?.put(key, bytes).catch(() => undefined);
         return found(bytes, 'mirror');
       }
     }

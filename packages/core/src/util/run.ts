@@ -36,7 +36,9 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
     while (listening && queue.length > HIGH_WATER) await new Promise<void>((r) => (wakeProducer = r));
   };
 
-  const result = body(emit).then(
+  // Started on the next microtask, so a caller who iterates `events` right after the call sees
+  // the first event even when the body emits before its first await.
+  const result = Promise.resolve().then(() => body(emit)).then(
     (v) => {
       finished = {};
       wake();

@@ -97,6 +97,8 @@ export class ModelStore extends CoreModelStore {
     super({
       cache: options.cache === false ? undefined : cacheStorageStore(),
       mirror: options.weightsBaseUrl !== undefined ? httpTree(options.weightsBaseUrl, options.fetch) : undefined,
+      // The mirror is another server: keep what it sent, as downloads are kept.
+      cacheMirror: true,
       download: options.download,
       fetch: options.fetch,
       baseUrl: options.baseUrl,
