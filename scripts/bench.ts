@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|nst] [--quick]`: speed and memory of Impasto against its peers, measured in
+ * `npm run bench [-- fst|nst|startup] [--quick]`: speed and memory of Impasto against its peers, measured in
  * the same run (this machine is noisy; the ratios are what count). Prints a table and writes JSON to
  * bench-results/. Every case runs in its own process so peak RSS belongs to one engine.
  */
@@ -84,6 +84,24 @@ async function fstSection(): Promise<Row[]> {
   return rows;
 }
 
+function startupSection(): Row[] {
+  const rows: Row[] = [];
+  const fst = runCase('startup-case.ts', ['fst']);
+  rows.push({ engine: 'FastStyle wave', 'first load ms': fst.coldLoadMs, 'cached load ms': fst.cachedLoadMs, 'first run set-up ms': '-', 'second run set-up ms': '-', 'first / cached load': fst.coldLoadMs / fst.cachedLoadMs });
+  for (const net of ['vgg19', 'squeezenet']) {
+    const r = runCase('startup-case.ts', [net, quick ? 128 : 256]);
+    rows.push({
+      engine: `NeuralStyle ${net} ${r.size}²`,
+      'first load ms': r.coldLoadMs,
+      'cached load ms': r.cachedLoadMs,
+      'first run set-up ms': r.firstRunStartupMs,
+      'second run set-up ms': r.secondRunStartupMs,
+      'first / cached load': r.coldLoadMs / r.cachedLoadMs,
+    });
+  }
+  return rows;
+}
+
 async function main() {
   const results: Record<string, Row[]> = {};
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
@@ -98,6 +116,11 @@ async function main() {
     console.log('\nNeural style transfer: one loss + gradient evaluation (one optimiser iteration), cpu provider');
     results.nst = await nstSection({ quick, runCase, tryCase });
     console.log(table(results.nst));
+  }
+  if (want('startup')) {
+    console.log('\nStart-up: first load (weights read, graphs built and cached) vs a later load (graphs from the cache) and the set-up of a run on a loaded engine (decode, targets)');
+    results.startup = startupSection();
+    console.log(table(results.startup));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const json = JSON.stringify({ meta, results }, null, 2);

@@ -16,9 +16,15 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Why Chromium cannot run here, or undefined when it can. */
+/**
+ * Why Chromium cannot run here, or undefined when it can. In CI (`CI` set) a missing browser is an
+ * error, not a reason to skip: .ci/run installs it, so its absence means the browser half is broken.
+ */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`;
+  if (existsSync(CHROMIUM)) return undefined;
+  const why = `${CHROMIUM} not found (apt-get install -y chromium, or set IMPASTO_CHROMIUM)`;
+  if (process.env.CI) throw new Error(`browser tests need Chromium in CI: ${why}`);
+  return why;
 }
 
 /** A headless browser context on a fresh profile; `close()` also deletes the profile. */

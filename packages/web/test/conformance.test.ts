@@ -19,7 +19,7 @@ const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'we
 const IMAGES = resolve(WEIGHTS, '..', 'images');
 
 const missing = chromiumMissing() ?? (existsSync(join(WEIGHTS, 'fst', 'wave')) ? undefined : `no weights mirror at ${WEIGHTS} (set IMPASTO_WEIGHTS)`);
-// CI installs Chromium: there a missing browser fails the suite instead of hiding the browser half.
+// CI installs Chromium and has the weights: there either missing fails the suite instead of hiding the browser half.
 if (missing && process.env.CI) throw new Error(`conformance needs Chromium and the weights in CI: ${missing}`);
 if (missing) console.warn(`SKIPPED the browser half of the conformance suite: ${missing}`);
 

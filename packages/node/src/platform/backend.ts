@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -21,6 +21,17 @@ function ortBinDir(): string | undefined {
   }
 }
 
+function hasGpuDevice(): boolean {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return list('/dev/dri').some((f) => f.startsWith('renderD')) || list('/dev').some((f) => /^nvidia\d/.test(f));
+}
+
 /** Why `provider` cannot initialise here, or undefined if it may (what `auto` skips). */
 export function providerUnavailable(provider: Provider): string | undefined {
   switch (provider) {
@@ -32,7 +43,11 @@ export function providerUnavailable(provider: Provider): string | undefined {
       return process.platform === 'win32' ? undefined : 'needs Windows';
     case 'webgpu':
       if (process.platform !== 'linux') return undefined;
-      return libDirs().some((d) => existsSync(join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1)';
+      if (!libDirs().some((d) => existsSync(join(d, 'libvulkan.so.1')))) return 'no Vulkan loader (libvulkan.so.1)';
+      // A driver named in the environment is the user's choice (e.g. SwiftShader for tests).
+      if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return undefined;
+      // Mesa installs Vulkan drivers without any GPU behind them; Dawn then probes each and warns.
+      return hasGpuDevice() ? undefined : 'no GPU device (/dev/dri/renderD*, /dev/nvidia*)';
     default:
       return undefined;
   }
