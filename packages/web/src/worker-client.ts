@@ -1,4 +1,5 @@
 import {
+  type DecodeOptions,
   type FastStyleLoadOptions,
   ImpastoError,
   type ImpastoErrorCode,
@@ -10,9 +11,9 @@ import {
   type Provider,
   type RawImage,
   type ResolvedNeuralStyleOptions,
-  type ResolvedStylizeOptions,
+  type ResolvedDecodeOptions,
   type Run,
-  STYLIZE_SCHEMA,
+  DECODE_SCHEMA,
   loadImage,
   resolveOptions,
   startRun,
@@ -153,8 +154,8 @@ export class FastStyleWorker {
   }
 
   /** Decodes `input` on this thread (`maxSize`, `maxPixels`), stylizes it in the worker and returns the pixels. */
-  async stylize(input: ImageInput | RawImage, options: { maxSize?: number; maxPixels?: number } = {}, call: WorkerCallOptions = {}): Promise<RawImage> {
-    const o = resolveOptions<ResolvedStylizeOptions>(STYLIZE_SCHEMA, options, { platform: 'web' });
+  async stylize(input: ImageInput | RawImage, options: DecodeOptions = {}, call: WorkerCallOptions = {}): Promise<RawImage> {
+    const o = resolveOptions<ResolvedDecodeOptions>(DECODE_SCHEMA, options, { platform: 'web' });
     const image = copy(await loadImage(webCodec, input, o));
     const msg = this.answer(await this.call({ type: 'stylize', id: this.nextId++, image, options: {} }, [image.data.buffer as ArrayBuffer], call), 'result');
     this.lastInferenceMs = msg.inferenceMs;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA, getStyle } from '@impasto/core';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, type OutputFormat, STYLIZE_SCHEMA, type StylizeOptions, getStyle } from '@impasto/core';
 import { FastStyle } from '../fast-style';
 import { formatFromPath } from '../files';
 import { nodeBackend } from '../platform/backend';
@@ -34,11 +34,11 @@ export function registerFst(program: Command): void {
   });
 }
 
-async function runFst(inputs: string[], opts: FstCliOptions, load: object, stylizeOpts: { format?: string }): Promise<void> {
+async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoadOptions, stylizeOpts: StylizeOptions): Promise<void> {
   const isCatalogued = !/[\\/]/.test(opts.style);
   const suffix = isCatalogued ? getStyle(opts.style).id : 'styled';
   const { files, hadDirectory } = expandInputs(inputs);
-  const format = stylizeOpts.format ?? (files.length === 1 && !hadDirectory ? formatFromPath(opts.output) : undefined) ?? 'png';
+  const format: OutputFormat = stylizeOpts.format ?? (files.length === 1 && !hadDirectory ? formatFromPath(opts.output) : undefined) ?? 'png';
   const outputs = planOutputs(files, opts.output, hadDirectory, suffix, format === 'jpeg' ? 'jpg' : format);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   const fst = await FastStyle.load(opts.style, load, { store });
@@ -50,7 +50,7 @@ async function runFst(inputs: string[], opts: FstCliOptions, load: object, styli
   for (let i = 0; i < files.length; i++) {
     const [input, output] = [files[i]!, outputs[i]!];
     try {
-      const r = await fst.stylizeFile(input, output, { ...stylizeOpts, format: format as never });
+      const r = await fst.stylizeFile(input, output, { ...stylizeOpts, format });
       if (!bar) log(`${input} -> ${output} (${r.width}x${r.height}, ${Math.round(r.inferenceMs)} ms)`);
     } catch (e) {
       failures.push(`${input}: ${errorLine(e)}`);
