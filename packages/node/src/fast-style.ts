@@ -1,5 +1,5 @@
 import { FastStyle as CoreFastStyle, type StylizeOptions } from '@impasto/core';
-import { checkOutputPath, formatFromPath, writeFileAtomic } from './files';
+import { checkOutputPath, outputFormat, writeFileAtomic } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 
@@ -26,11 +26,14 @@ export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
   static override readonly platform = nodePlatform;
 
   /**
-   * Stylizes the image file `input` into `output` (format from `options.format`, else the file
-   * name, else PNG). The output appears whole or not at all, and never replaces the input.
+   * Stylizes the image file `input` into `output` (`-` for standard output). The format is the one
+   * the file name gives; `options.format` must agree with it (it chooses for `-` and special files,
+   * default PNG). The output appears whole or not at all, and never replaces an input (compared by
+   * device and inode). Errors: `INVALID_ARGUMENT` for a format/name mismatch or an unknown
+   * extension, the decoder's `BAD_IMAGE` / `MISSING_FILE`, `IO`.
    */
   async stylizeFile(input: string, output: string, options: StylizeOptions = {}): Promise<StylizeFileResult> {
-    const o = this.resolve({ ...options, format: options.format ?? formatFromPath(output) ?? 'png' });
+    const o = this.resolve({ ...options, format: outputFormat(output, this.resolve(options).format) });
     await checkOutputPath(output, [input]);
     const image = await this.stylizeResolved(input, o);
     const bytes = await this.platform.codec.encode(image, { format: o.format!, quality: o.quality });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { constants, realpathSync } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { constants, type Stats, realpathSync, statSync } from 'node:fs';
+import { access, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ImpastoError, type OutputFormat } from '@impasto/core';
 
 const EXT_FORMAT: Record<string, OutputFormat> = {
@@ -13,45 +13,136 @@ export function formatFromPath(path: string): OutputFormat | undefined {
   return EXT_FORMAT[extname(path).toLowerCase()];
 }
 
-function sameFile(a: string, b: string): boolean {
+/** `-` names standard output. */
+export const STDOUT = '-';
+
+/**
+ * The format to write `output` in: the one its extension names, which `format` (if given) must
+ * agree with. Standard output and special files (`/dev/stdout`, a FIFO) take `format`, else PNG.
+ * An extension Impasto does not write is refused rather than filled with PNG bytes.
+ */
+export function outputFormat(output: string, format?: OutputFormat): OutputFormat {
+  const fromName = formatFromPath(output);
+  if (output === STDOUT || isSpecial(output)) return format ?? fromName ?? 'png';
+  if (!fromName) {
+    throw new ImpastoError('INVALID_ARGUMENT', `cannot tell the format of ${output}: name it .png, .jpg, .jpeg, .webp, .avif, .tif or .tiff`);
+  }
+  if (format && format !== fromName) {
+    throw new ImpastoError('INVALID_ARGUMENT', `format ${format} does not match ${output}, which names ${fromName}; change one of them`);
+  }
+  return fromName;
+}
+
+function isSpecial(path: string): boolean {
   try {
-    return realpathSync(a) === realpathSync(b);
+    const st = statSync(path);
+    return st.isFIFO() || st.isCharacterDevice() || st.isSocket();
   } catch {
-    return resolve(a) === resolve(b);
+    return false;
   }
 }
 
-function refuseInputs(dest: string, inputs: readonly string[]): void {
-  if (inputs.some((i) => sameFile(i, dest))) throw new ImpastoError('INVALID_ARGUMENT', `Cannot use same file for input and output: ${dest}`);
+/** What makes two paths the same file: device and inode (so bind mounts and hard links match). */
+function identity(st: Stats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** The identity `path` has or will have: its inode if it exists, else its real folder plus its name. */
+function futureIdentity(path: string): string {
+  try {
+    return identity(statSync(path));
+  } catch {
+    try {
+      return `new:${join(realpathSync(dirname(resolve(path))), basename(path))}`;
+    } catch {
+      return `new:${resolve(path)}`;
+    }
+  }
 }
 
 /**
- * Fails early, before long work, when `dest` could not be written: it names an input, or its folder
+ * Checks a whole run before any work: no output may be any input (same device and inode, also
+ * through links and bind mounts) or another output. Throws one `INVALID_ARGUMENT` naming the pair.
+ */
+export function checkRunFiles(inputs: readonly string[], outputs: readonly string[]): void {
+  const ins = new Map<string, string>();
+  for (const i of inputs) {
+    try {
+      ins.set(identity(statSync(i)), i);
+    } catch {
+      // A missing input fails where it is read, with its own message.
+    }
+  }
+  const outs = new Map<string, string>();
+  for (const o of outputs) {
+    if (o === STDOUT) continue;
+    const id = futureIdentity(o);
+    const input = ins.get(id);
+    if (input !== undefined) {
+      throw new ImpastoError('INVALID_ARGUMENT', `Cannot use same file for input and output: ${o}${input !== o ? ` is the input ${input}` : ''}`);
+    }
+    const other = outs.get(id);
+    if (other !== undefined) throw new ImpastoError('INVALID_ARGUMENT', `two outputs would both be written to ${o}${other !== o ? ` (also ${other})` : ''}; rename one`);
+    outs.set(id, o);
+  }
+}
+
+function ioError(dest: string, e: unknown): ImpastoError {
+  return new ImpastoError('IO', `cannot write ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+}
+
+/**
+ * Fails early, before long work, when `dest` could not be written: it is an input, or its folder
  * cannot be created or written.
  */
 export async function checkOutputPath(dest: string, inputs: readonly string[] = []): Promise<void> {
-  refuseInputs(dest, inputs);
+  checkRunFiles(inputs, [dest]);
+  if (dest === STDOUT || isSpecial(dest)) return;
   try {
     await mkdir(dirname(resolve(dest)), { recursive: true });
     await access(dirname(resolve(dest)), constants.W_OK);
   } catch (e) {
-    throw new ImpastoError('IO', `cannot write ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw ioError(dest, e);
   }
 }
 
+async function writeAll(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {
+  await new Promise<void>((ok, fail) => stream.write(bytes, (e) => (e ? fail(e) : ok())));
+}
+
 /**
- * Writes `bytes` to `dest` through a temporary file and a rename, so a failure never leaves a
- * partial file; refuses to overwrite any of `inputs`.
+ * Writes `bytes` to `dest` whole or not at all, never over one of `inputs`:
+ * - `-` is standard output;
+ * - a FIFO, a character device (`/dev/stdout`, `/dev/null`) or a socket is written through, not replaced;
+ * - a symlink is followed: the file it points to is replaced (atomically), the link stays;
+ * - anything else goes to a temporary file in the same folder, renamed into place.
  */
 export async function writeFileAtomic(dest: string, bytes: Uint8Array, inputs: readonly string[] = []): Promise<void> {
-  refuseInputs(dest, inputs);
-  const tmp = `${dest}.tmp.${process.pid}.${randomBytes(4).toString('hex')}`;
+  checkRunFiles(inputs, [dest]);
+  if (dest === STDOUT) {
+    try {
+      return await writeAll(process.stdout, bytes);
+    } catch (e) {
+      throw ioError('standard output', e);
+    }
+  }
+  const target = (await lstat(dest).catch(() => undefined))?.isSymbolicLink() ? await realpath(dest).catch(() => dest) : dest;
+  const st = await stat(target).catch(() => undefined);
+  if (st?.isDirectory()) throw new ImpastoError('IO', `cannot write ${dest}: it is a directory`);
+  if (st && (st.isFIFO() || st.isCharacterDevice() || st.isSocket())) {
+    try {
+      return await writeFile(target, bytes);
+    } catch (e) {
+      throw ioError(dest, e);
+    }
+  }
+  const tmp = `${target}.tmp.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    await mkdir(dirname(resolve(dest)), { recursive: true });
+    await mkdir(dirname(resolve(target)), { recursive: true });
     await writeFile(tmp, bytes);
-    await rename(tmp, dest);
+    await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw new ImpastoError('IO', `cannot write ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw ioError(dest, e);
   }
 }

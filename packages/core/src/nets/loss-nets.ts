@@ -1,7 +1,7 @@
 import { ImpastoError } from '../errors';
 import type { WeightSource } from '../store/source';
 import type { FeatureNet } from './feature-net';
-import { SQUEEZENET_DEFAULT_CONTENT_LAYER, SQUEEZENET_DEFAULT_STYLE_LAYERS, loadSqueezeNet } from './squeezenet';
+import { SQUEEZENET_DEFAULT_CONTENT_LAYER, SQUEEZENET_DEFAULT_STYLE_LAYERS, loadSqueezeNet, squeezeNetMinSide } from './squeezenet';
 import { VGG19_DEFAULT_CONTENT_LAYER, VGG19_DEFAULT_STYLE_LAYERS, loadVgg19 } from './vgg19';
 
 /** Loss networks by name: VGG19 with uint8 weights (default), VGG19 float32, SqueezeNet 1.1. */
@@ -36,4 +36,12 @@ export function loadLossNet(name: LossNetName, source: WeightSource, layers: rea
     default:
       throw new ImpastoError('INVALID_ARGUMENT', `Expected one of ${LOSS_NETS.join(', ')} for net but received '${String(name)}'`);
   }
+}
+
+/**
+ * The smallest image side net `name` takes for `layers`. VGG19's pools (2x2, floor) never empty a
+ * map, so 1; SqueezeNet's ceil-mode 3x3 pools do (see `squeezeNetMinSide`).
+ */
+export function lossNetMinSide(name: LossNetName, layers: readonly (string | number)[]): number {
+  return name === 'squeezenet' ? squeezeNetMinSide(layers) : 1;
 }

@@ -53,6 +53,29 @@ export function resolveSqueezeNetLayer(net: CaffeNet, nameOrIndex: string | numb
   throw new ImpastoError('UNKNOWN_LAYER', `unknown SqueezeNet layer '${key}'; valid layers are ${layers.join(', ')} (or torchvision features indices 0-${SQUEEZENET_TORCHVISION_FEATURES.length - 1})`);
 }
 
+/** How far each stage has shrunk the image (the strides before it): conv1 and three max pools of stride 2. */
+const STRIDE_BEFORE: Readonly<Record<string, number>> = {
+  conv1: 2, relu_conv1: 2,
+  pool1: 4, fire2: 4, fire3: 4,
+  pool3: 8, fire4: 8, fire5: 8,
+  pool5: 16, fire6: 16, fire7: 16, fire8: 16, fire9: 16,
+};
+
+/**
+ * The smallest side an image may have for `layers` (names or torchvision indices): one more than
+ * the strides before the deepest of them. Smaller, a ceil-mode pool gets an empty input, which makes
+ * ONNX Runtime fail or die of SIGFPE (sizes 4–8 for the default layers).
+ */
+export function squeezeNetMinSide(layers: readonly (string | number)[]): number {
+  let stride = 1;
+  for (const l of layers) {
+    const name = typeof l === 'number' || /^\d+$/.test(String(l).trim()) ? SQUEEZENET_TORCHVISION_FEATURES[Number(l)] : canonical(String(l).trim());
+    const stage = name ? (STRIDE_BEFORE[name] ?? STRIDE_BEFORE[/^(fire\d+)\//.exec(name)?.[1] ?? '']) : undefined;
+    stride = Math.max(stride, stage ?? 16);
+  }
+  return stride + 1;
+}
+
 /** A parsed SqueezeNet definition with the convolution weights loaded so far (ONNX layout). */
 export interface SqueezeNetWeights {
   readonly net: CaffeNet;

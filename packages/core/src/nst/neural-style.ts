@@ -3,7 +3,7 @@ import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { loadImage } from '../image/pipeline';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
 import { type FeatureNet } from '../nets/feature-net';
-import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, type LossNetName, loadLossNet } from '../nets/loss-nets';
+import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, type LossNetName, loadLossNet, lossNetMinSide } from '../nets/loss-nets';
 import { encodeModel } from '../onnx/serialize';
 import { float32, type TensorData } from '../onnx/tensor';
 import { Adam } from '../optim/adam';
@@ -85,6 +85,8 @@ export interface NeuralStyleParts {
   readonly objective: Session;
   /** Milliseconds the load took (graphs from the cache make it short). */
   readonly loadMs: number;
+  /** The smallest image side the loss net takes for these layers. */
+  readonly minSide: number;
 }
 
 function requestedLayers(o: ResolvedNeuralStyleLoadOptions, net: LossNetName): { content: readonly (string | number)[]; style: readonly (string | number)[] } {
@@ -156,7 +158,7 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
       await targets?.dispose();
       return undefined;
     }
-    return { options: o, terms, targets, objective, loadMs: now() - t0 };
+    return { options: o, terms, targets, objective, loadMs: now() - t0, minSide: context.net ? 1 : lossNetMinSide(o.net, [...layers.content, ...layers.style]) };
   };
   if (key) {
     const [t, f] = await Promise.all([graphs.get(`${key}-targets`), graphs.get(`${key}-objective`)]);
@@ -259,6 +261,11 @@ export class NeuralStyle<In, Encoded> {
     const codec = this.platform.codec;
     const content = mode !== 'style' ? await loadImage(codec, inputs.content!, { maxSize: o.size, maxPixels: o.maxPixels }) : undefined;
     const style = mode !== 'content' ? await loadImage(codec, inputs.style!, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : undefined;
+    for (const [which, img] of [['content', content], ['style', style]] as const) {
+      if (img && Math.min(img.width, img.height) < this.parts.minSide) {
+        throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; ${net} with these layers needs at least ${this.parts.minSide} px on each side`);
+      }
+    }
     const shape = content ?? (typeof o.init === 'object' ? o.init : style!);
     const { width, height } = shape;
     try {

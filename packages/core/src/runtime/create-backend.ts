@@ -23,6 +23,8 @@ export interface RuntimeAdapter {
    * without trying them (trying prints native errors no log level silences).
    */
   unavailable(provider: Provider): Promise<string | undefined> | string | undefined;
+  /** The most threads worth asking for here (4 × the cores): more only hangs or crashes ONNX Runtime. */
+  readonly maxThreads: number;
   /** Checks options the runtime cannot honour (throws `INVALID_ARGUMENT`); runs before any session. */
   checkOptions?(options: ResolvedSessionOptions): void;
   /** Creates the runtime's own session; `quiet` while `auto` probes. */
@@ -46,6 +48,9 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         throw invalidParam('ep', `one of ${valid.join(', ')}`, asked);
       }
       const o = resolveOptions<ResolvedSessionOptions>(SESSION_SCHEMA, options);
+      for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+        if (o[key] > adapter.maxThreads) throw invalidParam(key, `integer between 0 and ${adapter.maxThreads} (4 × the cores here)`, o[key]);
+      }
       adapter.checkOptions?.(o);
       const ep = o.ep;
       if (ep !== 'auto' && !adapter.providers.includes(ep)) {

@@ -14,6 +14,12 @@ export interface CacheStore {
   delete(key: string): Promise<void>;
 }
 
+/** How a file is asked for: abort, and the most bytes it may have (a larger file is refused unread). */
+export interface ReadContext {
+  readonly signal?: { readonly aborted: boolean };
+  readonly maxBytes?: number;
+}
+
 /**
  * A read-only tree of model files: a folder of the user's own, a local mirror laid out like
  * `shared/weights` (`<model id>/<file>`), or such a mirror over HTTP. `read` resolves undefined for
@@ -21,7 +27,7 @@ export interface CacheStore {
  */
 export interface FileTree {
   readonly location: string;
-  read(path: string, context?: { readonly signal?: { readonly aborted: boolean } }): Promise<Uint8Array | undefined>;
+  read(path: string, context?: ReadContext): Promise<Uint8Array | undefined>;
 }
 
 /** Throws unless `key` is a plain relative path (no `..`, no absolute path, no backslash). */

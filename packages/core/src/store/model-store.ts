@@ -46,7 +46,7 @@ export class ModelStore {
   /** A source over the catalogued model `modelId` (`fst/wave`, `vgg19-tfjs-uint8`, …). */
   source(modelId: string, context: LookupContext = {}): WeightSource {
     const model = getModel(modelId);
-    return { location: modelId, read: (file) => this.read(model, file, context) };
+    return { location: modelId, read: (file, options) => this.read(model, file, { ...context, maxBytes: options?.maxBytes }) };
   }
 
   /** The order of places, for messages and `--help`. */
@@ -55,7 +55,7 @@ export class ModelStore {
     return [path?.location, cache?.location, mirror?.location, download === false ? undefined : 'the public URL'].filter(Boolean).join(' → ');
   }
 
-  private async read(model: ModelEntry, file: string, context: LookupContext): Promise<Uint8Array> {
+  private async read(model: ModelEntry, file: string, context: LookupContext & { maxBytes?: number }): Promise<Uint8Array> {
     const want = model.files[file];
     const tried: string[] = [];
     const mismatch = (where: string, got: string) =>
@@ -162,8 +162,8 @@ function asciiText(b: Uint8Array): string {
 export function treeSource(tree: FileTree): WeightSource {
   return {
     location: tree.location,
-    async read(file) {
-      const b = await tree.read(file);
+    async read(file, options) {
+      const b = await tree.read(file, options);
       if (!b) throw new ImpastoError('MISSING_FILE', `missing file ${file} in ${tree.location}`);
       return b;
     },

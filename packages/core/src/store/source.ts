@@ -9,7 +9,8 @@ import { ImpastoError } from '../errors';
 export interface WeightSource {
   /** A short description for messages, e.g. the folder or URL prefix. */
   readonly location: string;
-  read(path: string): Promise<Uint8Array>;
+  /** `maxBytes`: the size the caller expects at most (from a manifest); a larger file is refused unread. */
+  read(path: string, options?: { readonly maxBytes?: number }): Promise<Uint8Array>;
 }
 
 /** A `WeightSource` over an in-memory map (tests, Web Worker transfers). */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, type OutputFormat, STYLIZE_SCHEMA, type StylizeOptions, getStyle } from '@impasto/core';
+import { statSync } from 'node:fs';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, ImpastoError, type OutputFormat, STYLIZE_SCHEMA, type StylizeOptions, getStyle } from '@impasto/core';
 import { FastStyle } from '../fast-style';
-import { formatFromPath } from '../files';
+import { STDOUT, checkRunFiles, outputFormat } from '../files';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
 import { errorLine, fail } from './errors';
@@ -22,7 +23,7 @@ export function registerFst(program: Command): void {
     .description('stylize images with a pretrained fast-style network (Johnson et al. 2016)')
     .argument('<inputs...>', 'image files or directories of images')
     .requiredOption('-s, --style <id>', 'style id (see `impasto styles`) or a checkpoint folder')
-    .requiredOption('-o, --output <path>', 'output file (one input) or directory');
+    .requiredOption('-o, --output <path>', 'output file (one input; - for standard output) or directory');
   const session = addSchemaFlags(cmd, FAST_STYLE_LOAD_SCHEMA, { choices: { ep: ['auto', ...nodeBackend.providers] } });
   const stylize = addSchemaFlags(cmd, STYLIZE_SCHEMA);
   cmd.option('-q, --quiet', 'print nothing but errors').action(async (inputs: string[], opts: FstCliOptions & Record<string, unknown>) => {
@@ -34,12 +35,24 @@ export function registerFst(program: Command): void {
   });
 }
 
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoadOptions, stylizeOpts: StylizeOptions): Promise<void> {
   const isCatalogued = !/[\\/]/.test(opts.style);
   const suffix = isCatalogued ? getStyle(opts.style).id : 'styled';
   const { files, hadDirectory } = expandInputs(inputs);
-  const format: OutputFormat = stylizeOpts.format ?? (files.length === 1 && !hadDirectory ? formatFromPath(opts.output) : undefined) ?? 'png';
-  const outputs = planOutputs(files, opts.output, hadDirectory, suffix, format === 'jpeg' ? 'jpg' : format);
+  const toFile = files.length === 1 && !hadDirectory && (opts.output === STDOUT || !opts.output.endsWith('/'));
+  const format: OutputFormat = toFile && opts.output !== STDOUT && !isDir(opts.output) ? outputFormat(opts.output, stylizeOpts.format) : (stylizeOpts.format ?? 'png');
+  if (opts.output === STDOUT && !toFile) throw new ImpastoError('INVALID_ARGUMENT', `-o - takes one input image, not ${files.length}`);
+  const outputs = opts.output === STDOUT ? [STDOUT] : planOutputs(files, opts.output, hadDirectory, suffix, format === 'jpeg' ? 'jpg' : format);
+  // Every output against every input and every other output, before any work.
+  checkRunFiles(files, outputs);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   const fst = await FastStyle.load(opts.style, load, { store });
   const log = (s: string) => opts.quiet || process.stderr.write(`${s}\n`);

@@ -9,7 +9,11 @@ export function buildProgram(): Command {
     .description('Neural style transfer on ONNX Runtime: fast style transfer and Gatys optimisation')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) })
+    .option('--verbose', "also print ONNX Runtime's own warnings and log lines (IMPASTO_VERBOSE=1)")
+    .hook('preAction', (cmd) => {
+      if (cmd.opts().verbose) process.env.IMPASTO_VERBOSE = '1';
+    });
   registerStyles(program);
   registerFst(program);
   registerNst(program);

@@ -1,7 +1,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { ImpastoError, NST_SCHEMA, type NeuralStyleOptions, type NstMode } from '@impasto/core';
-import { checkOutputPath, formatFromPath, writeFileAtomic } from '../files';
+import { STDOUT, checkOutputPath, checkRunFiles, outputFormat, writeFileAtomic } from '../files';
 import { neuralStyle } from '../neural-style';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
@@ -27,7 +27,7 @@ const PLANS: Record<NstMode, FlagPlan> = {
 };
 
 function command(cmd: Command, mode: NstMode): void {
-  cmd.requiredOption('-o, --output <file>', 'output image; checkpoints go beside it as <name>_<N>.<ext>');
+  cmd.requiredOption('-o, --output <file>', 'output image (- for standard output, then no checkpoints); checkpoints go beside it as <name>_<N>.<ext>');
   const flags = addSchemaFlags(cmd, NST_SCHEMA, { ...PLANS[mode], choices: { ep: ['auto', ...nodeBackend.providers] } });
   cmd.option('-q, --quiet', 'print nothing but errors').action((opts: NstCliOptions & Record<string, unknown>) => run(mode, opts, flags.pick(opts)));
 }
@@ -57,8 +57,13 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   try {
-    const format = formatFromPath(opts.output) ?? 'png';
+    const format = outputFormat(opts.output);
     const inputs = [opts.content, opts.style].filter((x): x is string => !!x);
+    const every = (options.checkpointEvery as number | undefined) ?? 50;
+    const iterations = (options.iterations as number | undefined) ?? 250;
+    const checkpoints = opts.output === STDOUT || !every ? [] : Array.from({ length: Math.ceil(iterations / every) - 1 }, (_, i) => checkpointPath(opts.output, (i + 1) * every));
+    // Every file the run will write, against the inputs and each other, before any work.
+    checkRunFiles(inputs, [opts.output, ...checkpoints]);
     await checkOutputPath(opts.output, inputs);
     const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
     const { events, result } = neuralStyle({ content: opts.content, style: opts.style }, { ...options, mode }, { store, signal: abort.signal });
@@ -73,7 +78,7 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
           lastLog = ev.iteration;
           process.stderr.write(`iteration ${ev.iteration}/${ev.iterations} loss ${ev.loss.toExponential(3)} ${Math.round(ev.msPerIteration)} ms/it ETA ${Math.round(ev.etaMs / 1000)} s\n`);
         }
-      } else {
+      } else if (opts.output !== STDOUT) {
         const file = checkpointPath(opts.output, ev.iteration);
         await writeFileAtomic(file, await nodeCodec.encode(ev.image, { format }), inputs);
         if (!tty && !opts.quiet) process.stderr.write(`checkpoint ${file}\n`);

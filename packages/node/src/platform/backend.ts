@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core';
@@ -53,6 +54,9 @@ export function providerUnavailable(provider: Provider): string | undefined {
   }
 }
 
+/** `IMPASTO_VERBOSE=1` (the CLI's `--verbose`) lets ONNX Runtime's warnings through. */
+const verbose = () => !!process.env.IMPASTO_VERBOSE && process.env.IMPASTO_VERBOSE !== '0';
+
 const adapter: RuntimeAdapter = {
   name: 'onnxruntime-node',
   where: 'in Node',
@@ -65,15 +69,20 @@ const adapter: RuntimeAdapter = {
     wasm: 'wasm is the browser provider; in Node use cpu',
   },
   unavailable: providerUnavailable,
-  create: (model, provider, o, quiet) =>
-    ort.InferenceSession.create(model, {
+  maxThreads: 4 * availableParallelism(),
+  create: (model, provider, o, quiet) => {
+    // The process-wide level is read when ONNX Runtime's environment starts: the first session.
+    ort.env.logLevel = verbose() ? 'warning' : 'fatal';
+    return ort.InferenceSession.create(model, {
       executionProviders: [provider],
       intraOpNumThreads: o.intraOpNumThreads,
       interOpNumThreads: o.interOpNumThreads,
       graphOptimizationLevel: 'all',
-      // Probing providers for `auto` is expected to fail; ORT would print each failure as an error.
-      logSeverityLevel: quiet ? 4 : 3,
-    }),
+      // ONNX Runtime's own log lines (ANSI-coloured, multi-line) reach the terminal only when asked
+      // for: its errors become one-line ImpastoErrors anyway, and probing for `auto` is expected to fail.
+      logSeverityLevel: verbose() && !quiet ? 2 : 4,
+    });
+  },
   tensor: (t) => new ort.Tensor(t.type, t.data as never, t.dims),
   isModelError: (provider) => provider === 'cpu',
 };

@@ -1,24 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readRegularFile } from '../read-file';
 import { type CacheStore, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
 
-async function readIfExists(file: string): Promise<Uint8Array | undefined> {
+/** Weight files and cached graphs larger than this are refused unless a caller expects more. */
+const MAX_MODEL_FILE_BYTES = 1 << 30;
+
+function readIfExists(file: string, maxBytes = MAX_MODEL_FILE_BYTES): Promise<Uint8Array | undefined> {
+  return readRegularFile(file, { maxBytes, what: 'model file', code: 'BAD_MODEL', missing: 'undefined' });
+}
+
+function inside(root: string, path: string): string {
   try {
-    const b = await readFile(file);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ImpastoError('IO', `could not read ${file}: ${code ?? (e as Error).message}`, { cause: e });
+    return join(root, checkCacheKey(path));
+  } catch {
+    throw new ImpastoError('BAD_MODEL', `'${path}' is not a file inside ${root}; model files are named by plain relative paths`);
   }
 }
 
-/** A `FileTree` over a folder: the user's own files, or a mirror laid out `<model id>/<file>`. */
+/**
+ * A `FileTree` over a folder: the user's own files, or a mirror laid out `<model id>/<file>`.
+ * Only regular files inside it are read (no `..`, no devices or FIFOs), up to the size expected.
+ */
 export function folderTree(dir: string): FileTree {
   const root = resolve(dir);
-  return { location: root, read: (path) => readIfExists(join(root, checkCacheKey(path))) };
+  return { location: root, read: (path, context) => readIfExists(inside(root, path), context?.maxBytes) };
 }
 
 /**

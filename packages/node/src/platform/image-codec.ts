@@ -1,6 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { readRegularFile } from '../read-file';
 import sharp, { type OutputInfo } from 'sharp';
 import { type ImageCodec, ImpastoError, type RawImage } from '@impasto/core';
+
+/** Image files larger than this are refused before reading (a photo is far smaller). */
+const MAX_IMAGE_FILE_BYTES = 1 << 30;
 
 /** What Node reads images from: a file path or encoded bytes. */
 export type NodeImageInput = string | Uint8Array;
@@ -16,25 +19,28 @@ function raw({ data, info }: { data: Buffer; info: OutputInfo }): RawImage {
 }
 
 /**
- * Platform contract 2: images through sharp (libvips). Decodes JPEG, PNG, WebP, AVIF, TIFF and the
- * first GIF frame to RGB(A) with the EXIF orientation applied; writes every output format.
+ * Platform contract 2: images through sharp (libvips). Decodes JPEG, PNG, WebP, AVIF, TIFF, SVG
+ * and the first GIF frame to RGB(A) with the EXIF orientation applied, always from the file's
+ * bytes (so an SVG cannot pull in files beside it); writes PNG, JPEG, WebP, AVIF and TIFF.
  */
 export const nodeCodec: ImageCodec<NodeImageInput, Buffer> = {
   formats: ['png', 'jpeg', 'webp', 'avif', 'tiff'],
 
   async decode(input, { maxSize, maxPixels }) {
+    let bytes: Uint8Array;
     if (typeof input === 'string') {
-      const st = await stat(input).catch(() => undefined);
-      if (!st) throw new ImpastoError('MISSING_FILE', `input file ${input} does not exist`);
-      if (!st.isFile()) throw new ImpastoError('BAD_IMAGE', `input ${input} is not a file`);
-      if (st.size === 0) throw new ImpastoError('BAD_IMAGE', `input file ${input} is empty`);
+      // From its bytes, never its path: an SVG decoded from a path renders the files beside it.
+      bytes = await readRegularFile(input, { maxBytes: MAX_IMAGE_FILE_BYTES, what: 'input file', code: 'BAD_IMAGE' });
+      if (bytes.byteLength === 0) throw new ImpastoError('BAD_IMAGE', `input file ${input} is empty`);
     } else if (!(input instanceof Uint8Array)) {
       throw new ImpastoError('BAD_IMAGE', `Expected a file path, image bytes or a RawImage but received ${input === null ? 'null' : typeof input}`);
     } else if (input.byteLength === 0) {
       throw new ImpastoError('BAD_IMAGE', 'the input buffer is empty');
+    } else {
+      bytes = input;
     }
     try {
-      let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'truncated' }).autoOrient().toColourspace('srgb');
+      let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' }).autoOrient().toColourspace('srgb');
       if (maxSize) pipeline = pipeline.resize(maxSize, maxSize, { fit: 'inside', withoutEnlargement: true });
       return raw(await pipeline.raw().toBuffer({ resolveWithObject: true }));
     } catch (e) {

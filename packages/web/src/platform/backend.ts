@@ -53,6 +53,7 @@ const adapter: RuntimeAdapter = {
     cuda: 'cuda is a Node provider; in the browser use webgpu or wasm',
     dml: 'dml is a Node provider on Windows; in the browser use webgpu or wasm',
   },
+  maxThreads: 4 * ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 4),
   async unavailable(provider) {
     return provider === 'webgpu' && !(await hasWebGpuAdapter()) ? 'no WebGPU adapter' : undefined;
   },
