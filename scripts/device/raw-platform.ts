@@ -21,7 +21,9 @@ export function rawPlatform(store: ModelStore): Platform<RawImage, Uint8Array> {
     backend: nodeBackend,
     codec: { formats: [], decode: noCodec('decode'), encode: noCodec('encode'), resize: noCodec('resize') },
     defaultStore: () => store,
-    yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
+    // The GPU machine has plenty of memory; the CPU-side estimate does not apply to the device.
+  memoryBudget: () => Number.MAX_SAFE_INTEGER,
+  yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
   };
 }
 

@@ -11,7 +11,7 @@ export { resolveOptions, defineSchema, checkField, expectedText, kebab, type Fie
 export { defaultText } from './options/render-types';
 export { OPTION_SCHEMAS } from './options/catalog';
 export { SESSION_SCHEMA, PROVIDERS, type Provider, type ExecutionProvider } from './runtime/session-options';
-export { DECODE_SCHEMA, ENCODE_SCHEMA, OUTPUT_FORMATS, DEFAULT_MAX_PIXELS, type OutputFormat } from './image/options';
+export { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, OUTPUT_FORMATS, DEFAULT_MAX_PIXELS, type OutputFormat } from './image/options';
 export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './fst/options';
 export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } from './nst/options';
 
@@ -20,6 +20,7 @@ export type { Backend, Session } from './runtime/backend';
 export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
 export { isOutOfMemory, outOfMemoryHint } from './runtime/out-of-memory';
+export { MEMORY_MODELS, checkMemory, estimateMemory, type MemoryEngine, type MemoryModel } from './runtime/memory';
 export type { Platform, CallContext } from './runtime/platform';
 export type { ImageCodec, CodecDecodeOptions } from './image/codec';
 export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';

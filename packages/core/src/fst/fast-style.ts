@@ -4,6 +4,7 @@ import type { RawImage } from '../image/raw-image';
 import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
+import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -100,9 +101,13 @@ export class FastStyle<In, Encoded> {
     return saveImage(this.platform.codec, await this.stylizeResolved(input, o), o);
   }
 
-  /** Runs the network on decoded pixels, with no resizing or limits: the engine of the calls above. */
-  async stylizeRaw(image: RawImage): Promise<RawImage> {
+  /**
+   * Runs the network on decoded pixels as they are (no resizing): the engine of the calls above.
+   * An image whose estimated peak memory exceeds the budget is refused first (`IMAGE_TOO_LARGE`).
+   */
+  async stylizeRaw(image: RawImage, memoryBudgetBytes = this.platform.memoryBudget()): Promise<RawImage> {
     this.checkOpen();
+    checkMemory('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes);
     const t0 = now();
     try {
       const out = await this.parts.model.stylize(image);
@@ -132,7 +137,7 @@ export class FastStyle<In, Encoded> {
 
   protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions): Promise<RawImage> {
     const image = await loadImage(this.platform.codec, input, o);
-    return this.stylizeRaw(image);
+    return this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
   }
 
   private checkOpen(): void {

@@ -1,4 +1,4 @@
-import { DECODE_SCHEMA, ENCODE_SCHEMA } from '../image/options';
+import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { defineSchema } from '../options/schema';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 
@@ -6,4 +6,4 @@ import { SESSION_SCHEMA } from '../runtime/session-options';
 export const FAST_STYLE_LOAD_SCHEMA = defineSchema('FastStyleLoadOptions', 'loading a fast-style network', {}, { extend: [SESSION_SCHEMA] });
 
 /** `FastStyle.stylize…`'s options: how the input is decoded and the result encoded. */
-export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, { extend: [DECODE_SCHEMA, ENCODE_SCHEMA] });
+export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, { extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA] });

@@ -23,3 +23,15 @@ export const ENCODE_SCHEMA = defineSchema('EncodeOptions', 'encoding an image', 
   format: { kind: 'choice', choices: OUTPUT_FORMATS, defaultDoc: 'png, or from the output file name', arg: 'format', doc: 'Output format' },
   quality: { kind: 'int', min: 1, max: 100, defaultDoc: "the encoder's", arg: 'q', doc: 'JPEG, WebP and AVIF quality' },
 });
+
+/** How much memory one run may take; larger images are refused up front with the size that fits. */
+export const MEMORY_SCHEMA = defineSchema('MemoryOptions', 'the memory budget', {
+  memoryBudget: {
+    kind: 'int',
+    min: 16,
+    max: 2 ** 31 - 1,
+    arg: 'MiB',
+    defaultDoc: "80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser",
+    doc: 'Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits',
+  },
+});

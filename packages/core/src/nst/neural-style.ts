@@ -1,4 +1,5 @@
 import { ImpastoError, isImpastoError } from '../errors';
+import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { loadImage } from '../image/pipeline';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
@@ -268,6 +269,10 @@ export class NeuralStyle<In, Encoded> {
     }
     const shape = content ?? (typeof o.init === 'object' ? o.init : style!);
     const { width, height } = shape;
+    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
+    // The optimised image and the larger of the two target passes set the peak.
+    const big = [content, style].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
+    checkMemory(net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19', `neural style transfer with ${net}`, big.width, big.height, budget);
     try {
       const feeds = await this.targetFeeds({ content, style }, o);
       const x = this.initialImage(o, shape, content);

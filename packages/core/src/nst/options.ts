@@ -1,5 +1,5 @@
 import { invalidParam } from '../errors';
-import { DECODE_SCHEMA } from '../image/options';
+import { DECODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { isRawImage } from '../image/raw-image';
 import { LOSS_NETS } from '../nets/loss-nets';
 import { type ResolveContext, defineSchema } from '../options/schema';
@@ -60,6 +60,7 @@ export const NST_RUN_SCHEMA = defineSchema(
     },
     styleSize: { kind: 'int', min: 16, max: 16384, default: (r) => r.size as number, defaultDoc: 'size', arg: 'n', doc: 'Longest side the style image is resized to' },
     maxPixels: DECODE_SCHEMA.fields.maxPixels,
+    memoryBudget: MEMORY_SCHEMA.fields.memoryBudget,
     contentWeight: { kind: 'number', min: 0, default: 1, arg: 'x', doc: 'Weight of the content loss' },
     styleWeight: { kind: 'number', min: 0, default: 1e3, arg: 'x', doc: 'Weight of the style loss' },
     tvWeight: {

@@ -1,5 +1,5 @@
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
-import { DECODE_SCHEMA, ENCODE_SCHEMA } from '../image/options';
+import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from '../nst/options';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 import { renderOptionTypes } from './render-types';
@@ -10,6 +10,7 @@ export const OPTION_SCHEMAS: readonly Schema[] = [
   SESSION_SCHEMA,
   DECODE_SCHEMA,
   ENCODE_SCHEMA,
+  MEMORY_SCHEMA,
   FAST_STYLE_LOAD_SCHEMA,
   STYLIZE_SCHEMA,
   NST_LOAD_SCHEMA,

@@ -47,6 +47,17 @@ export interface ResolvedEncodeOptions {
   readonly quality?: number;
 }
 
+/** Options of the memory budget. Plain data: every field is optional and validated when given. */
+export interface MemoryOptions {
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
+}
+
+/** The memory budget with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedMemoryOptions {
+  readonly memoryBudget?: number;
+}
+
 /** Options of loading a fast-style network. Plain data: every field is optional and validated when given. */
 export interface FastStyleLoadOptions {
   /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
@@ -74,6 +85,8 @@ export interface StylizeOptions {
   format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
   quality?: number;
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
 }
 
 /** Stylizing an image with every default filled in (what `resolveOptions` returns). */
@@ -82,6 +95,7 @@ export interface ResolvedStylizeOptions {
   readonly maxPixels: number;
   readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   readonly quality?: number;
+  readonly memoryBudget?: number;
 }
 
 /** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */
@@ -124,6 +138,8 @@ export interface NeuralStyleRunOptions {
   styleSize?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
   /** Weight of the content loss (≥ 0) [1] */
   contentWeight?: number;
   /** Weight of the style loss (≥ 0) [1000] */
@@ -151,6 +167,7 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly size: number;
   readonly styleSize: number;
   readonly maxPixels: number;
+  readonly memoryBudget?: number;
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
@@ -187,6 +204,8 @@ export interface NeuralStyleOptions {
   styleSize?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
   /** Weight of the content loss (≥ 0) [1] */
   contentWeight?: number;
   /** Weight of the style loss (≥ 0) [1000] */
@@ -222,6 +241,7 @@ export interface ResolvedNeuralStyleOptions {
   readonly size: number;
   readonly styleSize: number;
   readonly maxPixels: number;
+  readonly memoryBudget?: number;
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;

@@ -18,6 +18,8 @@ export interface Platform<In, Encoded> {
   defaultStore(): ModelStore;
   /** Lets the event loop run (messages, an abort, a repaint) between long steps. */
   yieldToEventLoop(): Promise<void>;
+  /** The memory one run may use when the call names no `memoryBudget`, in bytes. */
+  memoryBudget(): number;
   /** A checkpoint folder of the user's own named by `style`, if the platform has folders and it is one. */
   checkpointFolder?(style: string): WeightSource | undefined;
 }

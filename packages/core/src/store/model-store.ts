@@ -24,6 +24,8 @@ export interface ModelStoreParts {
   /** Replaces a model's public URL prefix (tests, private HTTPS mirrors). */
   readonly baseUrl?: (model: ModelEntry) => string;
   readonly onProgress?: (p: DownloadProgress) => void;
+  /** Told what the store did that a user may want to know (a damaged cache entry dropped). */
+  readonly log?: (message: string) => void;
 }
 
 /** Per-call context of a lookup: abort, and progress for this load only. */
@@ -83,6 +85,7 @@ export class ModelStore {
       const bytes = await cache.get(key);
       if (bytes) {
         if ((await check(bytes)) === want) return found(bytes, 'cache');
+        this.parts.log?.(`${cache.location}/${key} failed its SHA-256 check; dropped and fetched again`);
         await cache.delete(key);
       }
     }
@@ -117,7 +120,7 @@ export class ModelStore {
    * altered, or copied under another key, fails the check and is rebuilt instead of used.
    */
   get graphs(): GraphCache {
-    const cache = this.parts.cache;
+    const { cache, log } = this.parts;
     const seal = async (key: string, bytes: Uint8Array) => sha256Hex(concat(utf8Encode(`${key}\n`), bytes));
     return {
       async get(key) {
@@ -125,6 +128,7 @@ export class ModelStore {
         const [bytes, sum] = await Promise.all([cache.get(graphKey(key)), cache.get(sealKey(key))]);
         if (!bytes || !sum) return undefined;
         if (asciiText(sum) !== (await seal(key, bytes))) {
+          log?.(`the cached graph ${key} does not match its seal (altered, or stored under another key); rebuilding it`);
           await Promise.all([cache.delete(graphKey(key)), cache.delete(sealKey(key))]);
           return undefined;
         }

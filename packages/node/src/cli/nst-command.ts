@@ -17,7 +17,7 @@ interface NstCliOptions {
   quiet?: boolean;
 }
 
-const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'checkpointEvery', 'seed', 'ep', 'intraOpNumThreads'];
+const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'checkpointEvery', 'seed', 'memoryBudget', 'ep', 'intraOpNumThreads'];
 
 /** Each command's flags from the one NST schema: which fields, under which names, with which defaults. */
 const PLANS: Record<NstMode, FlagPlan> = {

@@ -93,6 +93,9 @@ export class ModelStore extends CoreModelStore {
       fetch: options.fetch,
       baseUrl: options.baseUrl,
       onProgress: options.onProgress,
+      log: (message) => {
+        if (process.env.IMPASTO_VERBOSE && process.env.IMPASTO_VERBOSE !== '0') process.stderr.write(`impasto: ${message}\n`);
+      },
     });
     this.cacheDir = cacheDir;
     this.mirror = mirror && resolve(mirror);

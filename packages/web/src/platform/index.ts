@@ -29,4 +29,6 @@ export const webPlatform: Platform<ImageInput, Blob> = {
   codec: webCodec,
   defaultStore: () => (store ??= new ModelStore()),
   yieldToEventLoop,
+  // wasm32 addresses 4 GiB at most, and a tab shares the device with everything else.
+  memoryBudget: () => 2048 * 2 ** 20,
 };

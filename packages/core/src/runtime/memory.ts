@@ -1,0 +1,48 @@
+import { ImpastoError } from '../errors';
+
+/**
+ * Peak memory of one engine run as a line in the number of pixels: `baseBytes` (runtime, weights,
+ * sessions) plus `bytesPerPixel` (activations, and for NST their gradients). Fitted to peak RSS on
+ * the cpu provider by `npm run bench -- memory` (scripts/bench/memory-case.ts); see BENCHMARKS.md.
+ */
+export interface MemoryModel {
+  readonly baseBytes: number;
+  readonly bytesPerPixel: number;
+}
+
+const MiB = 1 << 20;
+
+/** The measured models, by engine. */
+export const MEMORY_MODELS = {
+  fst: { baseBytes: 250 * MiB, bytesPerPixel: 820 },
+  'nst-vgg19': { baseBytes: 570 * MiB, bytesPerPixel: 5600 },
+  'nst-squeezenet': { baseBytes: 170 * MiB, bytesPerPixel: 2200 },
+} as const satisfies Record<string, MemoryModel>;
+
+export type MemoryEngine = keyof typeof MEMORY_MODELS;
+
+/** Bytes `engine` is expected to need at `width` x `height`. */
+export function estimateMemory(engine: MemoryEngine, width: number, height: number): number {
+  const m: MemoryModel = MEMORY_MODELS[engine];
+  return m.baseBytes + m.bytesPerPixel * width * height;
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e9 ? 2 : 1)} GB`;
+
+/**
+ * Refuses, before any work, a run that would need more than `budgetBytes`: `IMAGE_TOO_LARGE`
+ * naming the estimate, the budget and the largest size of the same shape that fits.
+ */
+export function checkMemory(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number): void {
+  const need = estimateMemory(engine, width, height);
+  if (need <= budgetBytes) return;
+  const m: MemoryModel = MEMORY_MODELS[engine];
+  const fitPixels = Math.max(0, (budgetBytes - m.baseBytes) / m.bytesPerPixel);
+  const scale = Math.sqrt(fitPixels / (width * height));
+  const [w, h] = [Math.floor(width * scale), Math.floor(height * scale)];
+  const fits = w >= 1 && h >= 1 ? `the largest that fits is ${w}x${h} (maxSize ${Math.max(w, h)})` : 'nothing fits in it';
+  throw new ImpastoError(
+    'IMAGE_TOO_LARGE',
+    `${what} at ${width}x${height} needs about ${gb(need)}, more than the memory budget of ${gb(budgetBytes)}; ${fits}, or raise memoryBudget (--memory-budget)`,
+  );
+}
