@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, type Stats, realpathSync, statSync } from 'node:fs';
-import { access, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, type Stats, fstatSync, realpathSync, statSync } from 'node:fs';
+import { access, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ImpastoError, type OutputFormat } from '@impasto/core';
 
@@ -106,6 +106,23 @@ export async function checkOutputPath(dest: string, inputs: readonly string[] = 
   }
 }
 
+/** Where a symlink leads, also when its target does not exist yet (then it is created there). */
+async function linkTarget(link: string): Promise<string> {
+  try {
+    return await realpath(link);
+  } catch {
+    return resolve(dirname(link), await readlink(link));
+  }
+}
+
+function sameAs(st: Stats, fd: number): boolean {
+  try {
+    return identity(fstatSync(fd)) === identity(st);
+  } catch {
+    return false;
+  }
+}
+
 async function writeAll(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {
   await new Promise<void>((ok, fail) => stream.write(bytes, (e) => (e ? fail(e) : ok())));
 }
@@ -114,7 +131,7 @@ async function writeAll(stream: NodeJS.WritableStream, bytes: Uint8Array): Promi
  * Writes `bytes` to `dest` whole or not at all, never over one of `inputs`:
  * - `-` is standard output;
  * - a FIFO, a character device (`/dev/stdout`, `/dev/null`) or a socket is written through, not replaced;
- * - a symlink is followed: the file it points to is replaced (atomically), the link stays;
+ * - a symlink is followed: the file it points to is replaced (atomically) or created, the link stays;
  * - anything else goes to a temporary file in the same folder, renamed into place.
  */
 export async function writeFileAtomic(dest: string, bytes: Uint8Array, inputs: readonly string[] = []): Promise<void> {
@@ -126,8 +143,16 @@ export async function writeFileAtomic(dest: string, bytes: Uint8Array, inputs: r
       throw ioError('standard output', e);
     }
   }
-  const target = (await lstat(dest).catch(() => undefined))?.isSymbolicLink() ? await realpath(dest).catch(() => dest) : dest;
+  const target = (await lstat(dest).catch(() => undefined))?.isSymbolicLink() ? await linkTarget(dest) : dest;
   const st = await stat(target).catch(() => undefined);
+  // Our own stdout under another name (/dev/stdout, /proc/self/fd/1): a socket cannot be reopened by path.
+  if (st && sameAs(st, 1)) {
+    try {
+      return await writeAll(process.stdout, bytes);
+    } catch (e) {
+      throw ioError(dest, e);
+    }
+  }
   if (st?.isDirectory()) throw new ImpastoError('IO', `cannot write ${dest}: it is a directory`);
   if (st && (st.isFIFO() || st.isCharacterDevice() || st.isSocket())) {
     try {
