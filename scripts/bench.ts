@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|nst|startup] [--quick]`: speed and memory of Impasto against its peers, measured in
+ * `npm run bench [-- fst|nst|startup|memory] [--quick]`: speed and memory of Impasto against its peers, measured in
  * the same run (this machine is noisy; the ratios are what count). Prints a table and writes JSON to
  * bench-results/. Every case runs in its own process so peak RSS belongs to one engine.
  */
@@ -102,6 +102,47 @@ function startupSection(): Row[] {
   return rows;
 }
 
+/** Least-squares line y ≈ a + b·x. */
+function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  const b = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  return { a: my - b * mx, b };
+}
+
+/**
+ * Peak RSS against image size, one fresh process per run, and per engine a fit peak ≈ a + b·pixels
+ * the library can use to refuse an image before running out of memory. The fit is made on the
+ * squares; the oblong run (longest side × half) checks that memory goes by pixels, not by side.
+ */
+function memorySection(): { rows: Row[]; fit: Row[] } {
+  const engines: [string, number[], number[]][] = [
+    ['fst', [256, 512, 1024, 1536], [256, 512]],
+    ['nst-squeezenet', [128, 256, 512], [128, 256]],
+    ['nst-vgg19', [128, 256, 384], [128, 256]],
+  ];
+  const rows: Row[] = [];
+  const fit: Row[] = [];
+  for (const [engine, full, short] of engines) {
+    const sides = quick ? short : full;
+    const longest = sides[sides.length - 1]!;
+    const sizes = [...sides.map((s) => [s, s]), [longest, longest / 2]];
+    const runs: Record<string, any>[] = sizes.map(([w, h]) => ({ w, h, ...tryCase('memory-case.ts', [engine, w!, h!]) }));
+    const ok = runs.filter((r) => !r.failed && r.w === r.h);
+    const { a, b } = fitLine(ok.map((r) => r.pixels), ok.map((r) => r.peakRssMiB));
+    // b is in MiB per pixel here; the largest square whose predicted peak fits in a budget.
+    const side = (gib: number) => Math.floor(Math.sqrt((gib * 1024 - a) / b));
+    fit.push({ engine, 'a MiB': a, 'b bytes/pixel': b * 2 ** 20, 'square in 2 GiB': side(2), 'in 4 GiB': side(4), 'in 8 GiB': side(8) });
+    for (const r of runs) {
+      const size = `${r.w}x${r.h}`;
+      if (r.failed) rows.push({ engine, size, 'peak RSS MiB': r.failed });
+      else rows.push({ engine, size, megapixels: r.pixels / 1e6, 'peak RSS MiB': r.peakRssMiB, 'above baseline MiB': r.peakRssMiB - r.baselineRssMiB, 'fit MiB': a + b * r.pixels, 'load peak MiB': r.loadPeakRssMiB, 'run s': r.ms / 1000 });
+    }
+  }
+  return { rows, fit };
+}
+
 async function main() {
   const results: Record<string, Row[]> = {};
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
@@ -121,6 +162,14 @@ async function main() {
     console.log('\nStart-up: first load (weights read, graphs built and cached) vs a later load (graphs from the cache) and the set-up of a run on a loaded engine (decode, targets)');
     results.startup = startupSection();
     console.log(table(results.startup));
+  }
+  if (want('memory')) {
+    console.log('\nMemory: peak RSS of one run in a fresh process (cpu provider; random pixels; NST: 2 iterations, style the same size), baseline = after load and a 32x32 warm-up');
+    const { rows, fit } = memorySection();
+    Object.assign(results, { memory: rows, memoryFit: fit });
+    console.log(table(rows));
+    console.log('\nFit peak RSS ≈ a + b·pixels (least squares over the squares)');
+    console.log(table(fit));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const json = JSON.stringify({ meta, results }, null, 2);

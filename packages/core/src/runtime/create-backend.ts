@@ -4,6 +4,7 @@ import type { ResolvedSessionOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import type { Backend, Provider } from './backend';
 import { type OrtSessionLike, type OrtTensorLike, wrapOrtSession } from './ort-session';
+import { isOutOfMemory, runtimeReason } from './out-of-memory';
 import { PROVIDERS, SESSION_SCHEMA } from './session-options';
 
 /**
@@ -61,6 +62,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         try {
           return wrapOrtSession(await adapter.create(model, ep, o, false), ep, adapter.tensor);
         } catch (e) {
+          if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${ep} (${runtimeReason(e)})`, { cause: e });
           if (adapter.isModelError(ep, e)) throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
           throw new ImpastoError('PROVIDER_UNAVAILABLE', `execution provider '${ep}' failed to load (${firstLine(e)}); ${adapter.hints[ep]}`, { cause: e });
         }
@@ -76,6 +78,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         try {
           return wrapOrtSession(await adapter.create(model, p, o, !last), p, adapter.tensor);
         } catch (e) {
+          if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${p} (${runtimeReason(e)})`, { cause: e });
           if (last && adapter.isModelError(p, e)) throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
           errors.push(`[${p}] ${firstLine(e)}`);
         }

@@ -1,9 +1,11 @@
 import { ImpastoError } from '../errors';
 
 /**
- * Peak memory of one engine run as a line in the number of pixels: `baseBytes` (runtime, weights,
- * sessions) plus `bytesPerPixel` (activations, and for NST their gradients). Fitted to peak RSS on
- * the cpu provider by `npm run bench -- memory` (scripts/bench/memory-case.ts); see BENCHMARKS.md.
+ * The memory one run takes on top of its loaded engine, as a line in the number of pixels:
+ * `baseBytes` (a margin) plus `bytesPerPixel` (activations, and for NST their gradients). It is
+ * compared with the memory free when the run starts, so the engine's own weights and sessions are
+ * already counted out. Fitted to peak RSS above the loaded engine on the cpu provider by
+ * `npm run bench -- memory` (scripts/bench/memory-case.ts; table in BENCHMARKS.md), rounded up.
  */
 export interface MemoryModel {
   readonly baseBytes: number;
@@ -12,16 +14,16 @@ export interface MemoryModel {
 
 const MiB = 1 << 20;
 
-/** The measured models, by engine. */
+/** The measured models, by engine (peak above baseline: FST 1658 MiB at 1536², VGG19 490 MiB at 384²). */
 export const MEMORY_MODELS = {
-  fst: { baseBytes: 250 * MiB, bytesPerPixel: 820 },
-  'nst-vgg19': { baseBytes: 570 * MiB, bytesPerPixel: 5600 },
-  'nst-squeezenet': { baseBytes: 170 * MiB, bytesPerPixel: 2200 },
+  fst: { baseBytes: 64 * MiB, bytesPerPixel: 760 },
+  'nst-vgg19': { baseBytes: 64 * MiB, bytesPerPixel: 3700 },
+  'nst-squeezenet': { baseBytes: 64 * MiB, bytesPerPixel: 1400 },
 } as const satisfies Record<string, MemoryModel>;
 
 export type MemoryEngine = keyof typeof MEMORY_MODELS;
 
-/** Bytes `engine` is expected to need at `width` x `height`. */
+/** Bytes `engine` is expected to need, beyond its loaded sessions, at `width` x `height`. */
 export function estimateMemory(engine: MemoryEngine, width: number, height: number): number {
   const m: MemoryModel = MEMORY_MODELS[engine];
   return m.baseBytes + m.bytesPerPixel * width * height;
