@@ -27,6 +27,10 @@ const BASES: Record<string, { baseUrl: string; licence: string }> = {
     baseUrl: 'https://raw.githubusercontent.com/chaosmail/caffejs/d161d610145d6ce1ee4b9e44b10de780e8ecec2d/models/squeezenet/',
     licence: 'SqueezeNet weights BSD-2-Clause (DeepScale); caffejs MIT',
   },
+  microast: {
+    baseUrl: 'https://raw.githubusercontent.com/EndyWon/MicroAST/5a6c9050d8c408191cb9db12c697f3e4c7ebe137/models/',
+    licence: 'MicroAST weights MIT (Copyright (c) 2022 Zhizhong Wang); cite Wang et al., AAAI 2023',
+  },
 };
 
 /** The fast-style checkpoints' licence note, shown with every style. */

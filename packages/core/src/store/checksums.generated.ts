@@ -460,6 +460,12 @@ export const CHECKSUMS: Readonly<Record<string, Readonly<Record<string, string>>
     'Variable_9': '4d777bd9f885a6b1eae0e08d7c96a159c12f6d5585ce032c155d0e870d90708e',
     'manifest.json': 'e03432142aa5e7f85776094d69bf5b90b11ba4498026d5ba2c73fefefbe35bf9',
   },
+  'microast': {
+    'content_encoder_iter_160000.pth.tar': 'c8d895c0eec52507c157e102fab217c37f0c399ef3e168ef8b0b2677714660a4',
+    'decoder_iter_160000.pth.tar': '32e04a46b953fd9f94ec9e20f351511305a5260e000c18f9aef6570d5f1e23d9',
+    'modulator_iter_160000.pth.tar': '8588055baf7d5ad8398d595d5518c6f030e3ff8dbb6007a7c1779776e11da28b',
+    'style_encoder_iter_160000.pth.tar': '94f6b3fa386828692c20809a0af8bd0eba9c04e90a7d8842086976e4d223c5af',
+  },
   'squeezenet1_1-caffe': {
     'deploy.prototxt': '0c5d0bf6beff8c1a242b3ca8c1dd0bed280c59675cb0050d88a3bd4f9bad2567',
     'weights/conv10_bias.bin': '5f5572913588247ceb851f8093a553ce53d945325770dec63b653012e725bacc',
