@@ -8,6 +8,7 @@ export default defineConfig({
     nst: 'src/entries/nst.ts',
     onnx: 'src/entries/onnx.ts',
     autodiff: 'src/entries/autodiff.ts',
+    ast: 'src/entries/ast.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

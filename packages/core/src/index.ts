@@ -55,5 +55,10 @@ export {
 export { LOSS_NETS, type LossNetName } from './nets/loss-nets';
 export type { FeatureNet } from './nets/feature-net';
 
+// Arbitrary style transfer (MicroAST).
+export { ArbitraryStyle, openArbitraryStyle, type ArbitraryStyleParts, type StyleArgument, type StyleInput } from './ast/arbitrary-style';
+export { type StyleCode, blendStyleCodes, isStyleCode } from './ast/style-code';
+export { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from './ast/options';
+
 // Long calls.
 export { type Run, startRun } from './util/run';

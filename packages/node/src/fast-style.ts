@@ -1,17 +1,9 @@
 import { FastStyle as CoreFastStyle, type StylizeOptions } from '@impasto/core';
-import { checkOutputPath, outputFormat, writeFileAtomic } from './files';
+import { type StylizeFileResult, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 
-/** Result of `stylizeFile`. */
-export interface StylizeFileResult {
-  readonly output: string;
-  readonly width: number;
-  readonly height: number;
-  readonly format: NonNullable<StylizeOptions['format']>;
-  /** Milliseconds inside the network. */
-  readonly inferenceMs: number;
-}
+export type { StylizeFileResult };
 
 /**
  * Fast style transfer (Johnson et al. 2016) in Node: core's `FastStyle` on onnxruntime-node and
@@ -33,11 +25,7 @@ export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
    * extension, the decoder's `BAD_IMAGE` / `MISSING_FILE`, `IO`.
    */
   async stylizeFile(input: string, output: string, options: StylizeOptions = {}): Promise<StylizeFileResult> {
-    const o = this.resolve({ ...options, format: outputFormat(output, this.resolve(options).format) });
-    await checkOutputPath(output, [input]);
-    const image = await this.stylizeResolved(input, o);
-    const bytes = await this.platform.codec.encode(image, { format: o.format!, quality: o.quality });
-    await writeFileAtomic(output, bytes, [input]);
-    return { output, width: image.width, height: image.height, format: o.format!, inferenceMs: this.lastInferenceMs };
+    const o = this.resolve(options);
+    return writeStylized(output, [input], o, async () => ({ image: await this.stylizeResolved(input, o), inferenceMs: this.lastInferenceMs }));
   }
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats, fstatSync, realpathSync, statSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ImpastoError, type OutputFormat } from '@impasto/core';
+import { ImpastoError, type OutputFormat, type RawImage } from '@impasto/core';
+import { nodeCodec } from './platform/image-codec';
 
 const EXT_FORMAT: Record<string, OutputFormat> = {
   '.png': 'png', '.jpg': 'jpeg', '.jpeg': 'jpeg', '.webp': 'webp', '.avif': 'avif', '.tif': 'tiff', '.tiff': 'tiff',
@@ -170,4 +171,32 @@ export async function writeFileAtomic(dest: string, bytes: Uint8Array, inputs: r
     await rm(tmp, { force: true }).catch(() => undefined);
     throw ioError(dest, e);
   }
+}
+
+/** Result of a `stylizeFile`. */
+export interface StylizeFileResult {
+  readonly output: string;
+  readonly width: number;
+  readonly height: number;
+  readonly format: OutputFormat;
+  /** Milliseconds inside the network. */
+  readonly inferenceMs: number;
+}
+
+/**
+ * The file half of every engine's `stylizeFile`: picks the format from `output` (which `format`
+ * must agree with), checks the output before any work, runs `produce`, and writes the result
+ * whole or not at all, never over one of `inputs`.
+ */
+export async function writeStylized(
+  output: string,
+  inputs: readonly string[],
+  options: { format?: OutputFormat; quality?: number },
+  produce: () => Promise<{ image: RawImage; inferenceMs: number }>,
+): Promise<StylizeFileResult> {
+  const format = outputFormat(output, options.format);
+  await checkOutputPath(output, inputs);
+  const { image, inferenceMs } = await produce();
+  await writeFileAtomic(output, await nodeCodec.encode(image, { format, quality: options.quality }), inputs);
+  return { output, width: image.width, height: image.height, format, inferenceMs };
 }

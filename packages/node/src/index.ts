@@ -10,7 +10,8 @@ export { nodeCodec, type NodeImageInput } from './platform/image-codec';
 export { ModelStore, fileCacheStore, folderTree, type ModelStoreOptions } from './platform/cache-store';
 export { FastStyle, type StylizeFileResult } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
-export { checkOutputPath, formatFromPath, writeFileAtomic } from './files';
+export { ArbitraryStyle } from './arbitrary-style';
+export { checkOutputPath, checkRunFiles, formatFromPath, outputFormat, writeFileAtomic, writeStylized } from './files';
 
 /** Decodes a file path, bytes or `RawImage` to pixels; encodes pixels to a Buffer. */
 export const { decodeImage, encodeImage } = imageIO(nodePlatform);

@@ -1,3 +1,4 @@
+import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from '../ast/options';
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
 import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from '../nst/options';
@@ -16,6 +17,9 @@ export const OPTION_SCHEMAS: readonly Schema[] = [
   NST_LOAD_SCHEMA,
   NST_RUN_SCHEMA,
   NST_SCHEMA,
+  AST_LOAD_SCHEMA,
+  STYLE_CODE_SCHEMA,
+  AST_STYLIZE_SCHEMA,
 ];
 
 const HEADER = `// Generated from the option schemas by scripts/gen-options.ts (npm run gen:options). Do not edit:

@@ -253,3 +253,63 @@ export interface ResolvedNeuralStyleOptions {
   readonly init: 'noise' | 'content' | RawImage;
   readonly seed: number;
 }
+
+/** Options of loading the arbitrary-style network. Plain data: every field is optional and validated when given. */
+export interface ArbitraryStyleLoadOptions {
+  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+}
+
+/** Loading the arbitrary-style network with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedArbitraryStyleLoadOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+}
+
+/** Options of encoding a style image. Plain data: every field is optional and validated when given. */
+export interface StyleCodeOptions {
+  /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
+  styleSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+}
+
+/** Encoding a style image with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedStyleCodeOptions {
+  readonly styleSize: number;
+  readonly maxPixels: number;
+}
+
+/** Options of arbitrary style transfer. Plain data: every field is optional and validated when given. */
+export interface ArbitraryStylizeOptions {
+  /** Shrink so the longest side is at most this many pixels (never enlarges) (1–65535) */
+  maxSize?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+  /** Output format [png, or from the output file name] */
+  format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
+  quality?: number;
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
+  /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
+  styleSize?: number;
+  /** How much of the style: the result blended with the content photo in image space (the network itself only works at full strength) (≥ 0, ≤ 1) [1] */
+  strength?: number;
+}
+
+/** Arbitrary style transfer with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedArbitraryStylizeOptions {
+  readonly maxSize?: number;
+  readonly maxPixels: number;
+  readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+  readonly quality?: number;
+  readonly memoryBudget?: number;
+  readonly styleSize: number;
+  readonly strength: number;
+}

@@ -19,6 +19,7 @@ export const MEMORY_MODELS = {
   fst: { baseBytes: 64 * MiB, bytesPerPixel: 760 },
   'nst-vgg19': { baseBytes: 64 * MiB, bytesPerPixel: 3700 },
   'nst-squeezenet': { baseBytes: 64 * MiB, bytesPerPixel: 1400 },
+  ast: { baseBytes: 64 * MiB, bytesPerPixel: 700 },
 } as const satisfies Record<string, MemoryModel>;
 
 export type MemoryEngine = keyof typeof MEMORY_MODELS;

@@ -1,0 +1,240 @@
+import { ImpastoError, isImpastoError } from '../errors';
+import { checkFormat, loadImage, saveImage } from '../image/pipeline';
+import { type RawImage, isRawImage } from '../image/raw-image';
+import { encodeModel } from '../onnx/serialize';
+import type { TensorData } from '../onnx/tensor';
+import type { ArbitraryStyleLoadOptions, ArbitraryStylizeOptions, ResolvedArbitraryStyleLoadOptions, ResolvedArbitraryStylizeOptions, ResolvedStyleCodeOptions, StyleCodeOptions } from '../options/generated';
+import { resolveOptions } from '../options/schema';
+import { now, utf8Encode } from '../platform';
+import type { Backend, Session } from '../runtime/backend';
+import { graphKey } from '../runtime/graph-cache';
+import { checkMemory } from '../runtime/memory';
+import { outOfMemoryHint } from '../runtime/out-of-memory';
+import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
+import { getModel } from '../store/catalogue';
+import { combinedHash, sha256Hex } from '../store/hash';
+import { MICROAST_CONTENT_INPUT, MICROAST_FILES, MICROAST_OUTPUT, MICROAST_STYLE_CODE, MICROAST_STYLE_CODE_SHAPE, MICROAST_STYLE_INPUT, buildStyleCodeGraph, buildStylizeGraph } from './network';
+import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from './options';
+import { type StyleCode, blendStyleCodes, isStyleCode } from './style-code';
+import { readTorchCheckpoint } from './torch-checkpoint';
+
+/** The catalogue model holding MicroAST's four checkpoints. */
+export const MICROAST_MODEL = 'microast';
+
+/** The smallest side either image may have (the 9x9 convolutions' reflection padding needs 5; a margin). */
+export const AST_MIN_SIDE = 8;
+
+/** A style as a call takes it: an image, a code made before, or several of them with weights. */
+export type StyleInput<In> = In | RawImage | StyleCode;
+export type StyleArgument<In> = StyleInput<In> | readonly { readonly style: StyleInput<In>; readonly weight: number }[];
+
+/** What `openArbitraryStyle` hands a platform's `ArbitraryStyle` constructor. */
+export interface ArbitraryStyleParts {
+  readonly styleCode: Session;
+  readonly stylize: Session;
+}
+
+/** A checkpoint file is about 0.6 MB; anything far larger is not one. */
+const MAX_CHECKPOINT_BYTES = 8 << 20;
+
+async function open(backend: Backend, bytes: Uint8Array | undefined, o: ResolvedArbitraryStyleLoadOptions): Promise<Session | undefined> {
+  if (!bytes) return undefined;
+  try {
+    return await backend.createSession(bytes, o);
+  } catch (e) {
+    if (isImpastoError(e) && e.code === 'BAD_MODEL') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Loads MicroAST on `platform`: both graphs from the store's cache (no weights read), or the four
+ * checkpoints read (never executed: see torch-checkpoint.ts), built and cached.
+ */
+export async function openArbitraryStyle<In, Enc>(platform: Platform<In, Enc>, options: ArbitraryStyleLoadOptions = {}, context: CallContext = {}): Promise<ArbitraryStyleParts> {
+  const o = resolveOptions<ResolvedArbitraryStyleLoadOptions>(AST_LOAD_SCHEMA, options, { platform: platform.kind });
+  const store = context.store ?? platform.defaultStore();
+  const backend = context.backend ?? platform.backend;
+  const key = await graphKey('ast', [await combinedHash(getModel(MICROAST_MODEL).files)]);
+  const [codeBytes, stylizeBytes] = await Promise.all([store.graphs.get(`${key}-style-code`), store.graphs.get(`${key}-stylize`)]);
+  const cachedCode = await open(backend, codeBytes, o);
+  const cachedStylize = cachedCode && (await open(backend, stylizeBytes, o));
+  if (cachedCode && cachedStylize) return { styleCode: cachedCode, stylize: cachedStylize };
+  await cachedCode?.dispose();
+  const source = store.source(MICROAST_MODEL, { signal: context.signal, onFile: context.onFile });
+  const read = async (file: string) => readTorchCheckpoint(await source.read(file, { maxBytes: MAX_CHECKPOINT_BYTES }), `${source.location}/${file}`);
+  const [contentEncoder, styleEncoder, modulator, decoder] = await Promise.all(
+    [MICROAST_FILES.contentEncoder, MICROAST_FILES.styleEncoder, MICROAST_FILES.modulator, MICROAST_FILES.decoder].map(read),
+  );
+  const code = encodeModel(buildStyleCodeGraph({ styleEncoder: styleEncoder!, modulator: modulator! }));
+  const stylize = encodeModel(buildStylizeGraph({ contentEncoder: contentEncoder!, decoder: decoder! }));
+  const parts = { styleCode: await backend.createSession(code, o), stylize: await backend.createSession(stylize, o) };
+  await Promise.all([store.graphs.put(`${key}-style-code`, code), store.graphs.put(`${key}-stylize`, stylize)]);
+  return parts;
+}
+
+/** RGB(A) bytes to float32 NCHW on 0..1, the scale MicroAST was trained on. */
+function toUnit(img: RawImage): TensorData<'float32'> {
+  const { data, width, height, channels } = img;
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let p = 0, i = 0; p < plane; p++, i += channels) {
+    out[p] = data[i]! / 255;
+    out[plane + p] = data[i + 1]! / 255;
+    out[2 * plane + p] = data[i + 2]! / 255;
+  }
+  return { type: 'float32', dims: [1, 3, height, width], data: out };
+}
+
+/** The network's 0..1 output (unclamped) blended with the content by `strength`, back to bytes; alpha kept. */
+function toImage(y: Float32Array, content: RawImage, strength: number): RawImage {
+  const { width, height, channels } = content;
+  const plane = width * height;
+  const out = new Uint8Array(plane * channels);
+  for (let p = 0, o = 0; p < plane; p++, o += channels) {
+    for (let c = 0; c < 3; c++) {
+      const v = strength * y[c * plane + p]! * 255 + (1 - strength) * content.data[o + c]!;
+      out[o + c] = Math.min(255, Math.max(0, v + 0.5));
+    }
+    if (channels === 4) out[o + 3] = content.data[o + 3]!;
+  }
+  return { data: out, width, height, channels };
+}
+
+function checkSides(img: RawImage, which: string): void {
+  if (Math.min(img.width, img.height) < AST_MIN_SIDE) {
+    throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; arbitrary style transfer needs at least ${AST_MIN_SIDE} px on each side`);
+  }
+}
+
+/** A `ArbitraryStyle` class bound to a platform. */
+export interface ArbitraryStyleClass<T> {
+  new (platform: Platform<never, never>, parts: ArbitraryStyleParts): T;
+  readonly platform?: Platform<unknown, unknown>;
+}
+
+/** Style codes kept per engine, by the pixels they came from (a batch or a video reuses one painting). */
+const CODE_CACHE_SIZE = 8;
+
+/**
+ * Arbitrary style transfer in one pass (MicroAST, Wang et al. AAAI 2023): any painting as the
+ * style, no training, no optimisation. A style is encoded once into a `StyleCode` (kept by the
+ * engine for its last few paintings); each photo then pays only the content path.
+ */
+export class ArbitraryStyle<In, Encoded> {
+  /** The platform `load` opens sessions on; set by each platform package's subclass. */
+  static readonly platform?: Platform<unknown, unknown>;
+
+  /** Loads MicroAST (graphs from the cache when built before). Errors: the store's, `BAD_MODEL`, `PROVIDER_UNAVAILABLE`. */
+  static async load<T>(this: ArbitraryStyleClass<T>, options: ArbitraryStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
+    const platform = boundPlatform(this.platform, 'ArbitraryStyle');
+    return new this(platform as Platform<never, never>, await openArbitraryStyle(platform, options, context));
+  }
+
+  /** Milliseconds in the network in the last `stylize` (style encoding not included). */
+  lastInferenceMs = 0;
+  private readonly codes = new Map<string, StyleCode>();
+  private disposed = false;
+
+  constructor(
+    protected readonly platform: Platform<In, Encoded>,
+    private readonly parts: ArbitraryStyleParts,
+  ) {}
+
+  /** The provider that runs the network. */
+  get provider() {
+    return this.parts.stylize.provider;
+  }
+
+  /** Encodes a painting (shrunk to `styleSize`) into a reusable `StyleCode`. */
+  async encodeStyle(style: In | RawImage, options: StyleCodeOptions = {}): Promise<StyleCode> {
+    this.checkOpen();
+    return this.codeOf(style, resolveOptions<ResolvedStyleCodeOptions>(STYLE_CODE_SCHEMA, options, { platform: this.platform.kind }));
+  }
+
+  /**
+   * Stylizes `content` with `style`: an image, a `StyleCode`, or several with weights (their codes
+   * blended). Returns the content's pixels at its size (after `maxSize`), alpha kept. Options are
+   * checked before anything is decoded.
+   */
+  async stylize(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}): Promise<RawImage> {
+    this.checkOpen();
+    const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
+    return this.run(content, style, o);
+  }
+
+  /** Like `stylize`, then encoded (PNG unless `format` says otherwise): a Buffer in Node, a Blob in the browser. */
+  async stylizeEncoded(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}): Promise<Encoded> {
+    this.checkOpen();
+    const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
+    checkFormat(this.platform.codec.formats, o.format);
+    return saveImage(this.platform.codec, await this.run(content, style, o), o);
+  }
+
+  /** Releases the sessions; later calls fail with `INVALID_ARGUMENT`. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.codes.clear();
+    await Promise.all([this.parts.styleCode.dispose(), this.parts.stylize.dispose()]);
+  }
+
+  protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions): Promise<RawImage> {
+    const code = await this.styleOf(style, o);
+    const image = await loadImage(this.platform.codec, content, o);
+    checkSides(image, 'content');
+    checkMemory('ast', 'arbitrary style transfer', image.width, image.height, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
+    const feeds: Record<string, TensorData> = { [MICROAST_CONTENT_INPUT]: toUnit(image) };
+    for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
+    const t0 = now();
+    try {
+      const out = await this.parts.stylize.run(feeds, [MICROAST_OUTPUT]);
+      this.lastInferenceMs = now() - t0;
+      return toImage(out[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
+    } catch (e) {
+      throw outOfMemoryHint(e, image, 'arbitrary style transfer');
+    }
+  }
+
+  private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions): Promise<StyleCode> {
+    if (Array.isArray(style)) {
+      const list = style as readonly { style: StyleInput<In>; weight: number }[];
+      return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o), weight: s.weight }))));
+    }
+    return isStyleCode(style) ? style : this.codeOf(style as In | RawImage, o);
+  }
+
+  private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions): Promise<StyleCode> {
+    const image = await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+    checkSides(image, 'style');
+    const key = await pixelKey(image);
+    const hit = this.codes.get(key);
+    if (hit) {
+      this.codes.delete(key);
+      this.codes.set(key, hit);
+      return hit;
+    }
+    checkMemory('ast', 'encoding the style', image.width, image.height, this.platform.memoryBudget());
+    const out = await this.parts.styleCode.run({ [MICROAST_STYLE_INPUT]: toUnit(image) }, [...MICROAST_STYLE_CODE]);
+    const tensors = Object.fromEntries(MICROAST_STYLE_CODE.map((n) => [n, (out[n]!.data as Float32Array).slice()])) as StyleCode['tensors'];
+    const code: StyleCode = { kind: 'microast-style-code', tensors };
+    this.codes.set(key, code);
+    if (this.codes.size > CODE_CACHE_SIZE) this.codes.delete(this.codes.keys().next().value!);
+    return code;
+  }
+
+  private checkOpen(): void {
+    if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this ArbitraryStyle was disposed; load it again');
+  }
+}
+
+/** Identifies an image by its size and pixels (the style-code cache's key). */
+async function pixelKey(img: RawImage): Promise<string> {
+  const head = utf8Encode(`${img.width}x${img.height}x${img.channels}:`);
+  const all = new Uint8Array(head.length + img.data.length);
+  all.set(head);
+  all.set(img.data, head.length);
+  return sha256Hex(all);
+}
+
+export { isRawImage };

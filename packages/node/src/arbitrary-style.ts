@@ -1,0 +1,27 @@
+import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, resolveOptions } from '@impasto/core';
+import { type StylizeFileResult, writeStylized } from './files';
+import type { NodeImageInput } from './platform/image-codec';
+import { nodePlatform } from './platform';
+
+/**
+ * Any painting as a style, in one pass (MicroAST) in Node, plus files.
+ * @example
+ * const ast = await ArbitraryStyle.load();
+ * await ast.stylizeFile('photo.jpg', 'painting.jpg', 'out.png');
+ * const code = await ast.encodeStyle('painting.jpg');            // reuse for every frame
+ * const pixels = await ast.stylize('frame.png', code, { strength: 0.8 });
+ */
+export class ArbitraryStyle extends CoreArbitraryStyle<NodeImageInput, Buffer> {
+  static override readonly platform = nodePlatform;
+
+  /**
+   * Stylizes the image file `input` with `style` into `output` (`-` for standard output), with the
+   * same rules as `FastStyle.stylizeFile`: format from the name, whole or not at all, never over an
+   * input (style files included).
+   */
+  async stylizeFile(input: string, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}): Promise<StylizeFileResult> {
+    const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options);
+    const styleFiles = (Array.isArray(style) ? style.map((s: { style: unknown }) => s.style) : [style]).filter((s): s is string => typeof s === 'string');
+    return writeStylized(output, [input, ...styleFiles], o, async () => ({ image: await this.stylize(input, style, options), inferenceMs: this.lastInferenceMs }));
+  }
+}
