@@ -10,6 +10,7 @@ export { webCodec, fromImageData, toImageData, type ImageInput } from './platfor
 export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type ModelStoreOptions, type WebStoreOptions } from './platform/cache-store';
 export { FastStyle } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
+export { ArbitraryStyle } from './arbitrary-style';
 export { FastStyleWorker, type WorkerCallOptions, type WorkerLike, type WorkerProgress } from './worker-client';
 export type { WorkerRequest, WorkerResponse, WorkerStage, WorkerWasmOptions } from './worker-protocol';
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAst } from './ast-command';
 import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
 import { registerStyles } from './styles-command';
@@ -6,7 +7,7 @@ import { registerStyles } from './styles-command';
 /** Builds the `impasto` command line (exported for tests). */
 export function buildProgram(): Command {
   const program = new Command('impasto')
-    .description('Neural style transfer on ONNX Runtime: fast style transfer and Gatys optimisation')
+    .description('Neural style transfer on ONNX Runtime: fast style transfer, Gatys optimisation and arbitrary style in one pass')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) })
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerStyles(program);
   registerFst(program);
   registerNst(program);
+  registerAst(program);
   return program;
 }
 

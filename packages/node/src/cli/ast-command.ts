@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, type ArbitraryStyleLoadOptions, type ArbitraryStylizeOptions, ImpastoError } from '@impasto/core';
+import { basename, extname } from 'node:path';
+import { ArbitraryStyle } from '../arbitrary-style';
+import { nodeBackend } from '../platform/backend';
+import { ModelStore } from '../platform/cache-store';
+import { planBatch, runBatch } from './batch';
+import { fail } from './errors';
+import { downloadReporter } from './progress';
+import { addSchemaFlags } from './schema-flags';
+
+interface AstCliOptions {
+  style: string[];
+  styleWeights?: string;
+  output: string;
+  quiet?: boolean;
+}
+
+/** `impasto ast`: any painting as a style, in one pass (MicroAST). */
+export function registerAst(program: Command): void {
+  const cmd = program
+    .command('ast')
+    .description('arbitrary style transfer in one pass (MicroAST, Wang et al. 2023): any painting as the style')
+    .argument('<inputs...>', 'image files or directories of images')
+    .requiredOption('-s, --style <images...>', 'style painting(s); several are blended (see --style-weights)')
+    .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)')
+    .requiredOption('-o, --output <path>', 'output file (one input; - for standard output) or directory');
+  const session = addSchemaFlags(cmd, AST_LOAD_SCHEMA, { choices: { ep: ['auto', ...nodeBackend.providers] } });
+  const stylize = addSchemaFlags(cmd, AST_STYLIZE_SCHEMA);
+  cmd.option('-q, --quiet', 'print nothing but errors').action(async (inputs: string[], opts: AstCliOptions & Record<string, unknown>) => {
+    try {
+      await runAst(inputs, opts, session.pick(opts), stylize.pick(opts));
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
+
+function weightsOf(opts: AstCliOptions): number[] {
+  if (opts.styleWeights === undefined) return opts.style.map(() => 1);
+  const w = opts.styleWeights.split(',').map((x) => Number(x.trim()));
+  if (w.length !== opts.style.length || w.some((x) => !Number.isFinite(x) || x < 0)) {
+    throw new ImpastoError('INVALID_ARGUMENT', `Expected ${opts.style.length} comma-separated weights at least 0 for --style-weights but received '${opts.styleWeights}'`);
+  }
+  return w;
+}
+
+async function runAst(inputs: string[], opts: AstCliOptions, load: ArbitraryStyleLoadOptions, stylizeOpts: ArbitraryStylizeOptions): Promise<void> {
+  const weights = weightsOf(opts);
+  const suffix = opts.style.length === 1 ? basename(opts.style[0]!, extname(opts.style[0]!)).replace(/[^\w.-]+/g, '_') : 'blend';
+  const plan = planBatch(inputs, opts.output, suffix, stylizeOpts.format, opts.style);
+  const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
+  const ast = await ArbitraryStyle.load(load, { store });
+  try {
+    // Each painting is encoded once for the whole batch.
+    const codes = await Promise.all(opts.style.map((s) => ast.encodeStyle(s, { styleSize: stylizeOpts.styleSize, maxPixels: stylizeOpts.maxPixels })));
+    const style = codes.length === 1 ? codes[0]! : codes.map((code, i) => ({ style: code, weight: weights[i]! }));
+    if (!opts.quiet) process.stderr.write(`arbitrary style (${opts.style.length === 1 ? opts.style[0] : `${opts.style.length} paintings blended`}) on ${ast.provider}\n`);
+    await runBatch(plan, opts.quiet, (input, output) => ast.stylizeFile(input, style, output, { ...stylizeOpts, format: plan.format }));
+  } finally {
+    await ast.dispose();
+  }
+}
