@@ -26,6 +26,14 @@ export interface ImpastoUnderTest {
       dispose(): Promise<void>;
     }>;
   };
+  readonly ArbitraryStyle: {
+    load(options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
+      readonly provider: string;
+      encodeStyle(style: RawImage, options?: { styleSize?: number }): Promise<unknown>;
+      stylize(content: RawImage, style: unknown, options?: { strength?: number }): Promise<RawImage>;
+      dispose(): Promise<void>;
+    }>;
+  };
   /** A store over the weights mirror with downloads off. */
   readonly store: unknown;
 }
@@ -114,6 +122,17 @@ export const CASES = {
     return { first, secondLosses: second.losses, secondStartupMs: second.startupMs, loadMs };
   },
 
+  /** Any painting in one pass (MicroAST): the painting at its own size, a style code reused, strength. */
+  async arbitraryStyle(api: ImpastoUnderTest, fx: Fixtures) {
+    const ast = await api.ArbitraryStyle.load({ ep: api.ep }, { store: api.store });
+    const code = await ast.encodeStyle(fx.painting);
+    const out = await ast.stylize(fx.photo, code);
+    const half = await ast.stylize(fx.photo, code, { strength: 0.5 });
+    const provider = ast.provider;
+    await ast.dispose();
+    return { provider, image: plain(out), half: plain(half) };
+  },
+
   /** Style reconstruction from noise (no content image), 10 Adam steps. */
   async styleFromNoise(api: ImpastoUnderTest, fx: Fixtures) {
     const nst = await api.NeuralStyle.load({ net: 'squeezenet', ep: api.ep, mode: 'style', styleLayers: ['fire3', 'fire4'] }, { store: api.store });
@@ -124,3 +143,4 @@ export const CASES = {
 };
 
 export type CaseName = keyof typeof CASES;
+

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { CASES, type CaseName, type Fixtures, type PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
-import { FastStyle, ModelStore, NeuralStyle, decodeImage } from '../../node/src';
+import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, decodeImage } from '../../node/src';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -58,7 +58,7 @@ describe('one product on both platforms', () => {
       painting: await decodeImage(join(IMAGES, 'style', 'jcjohnson_starry_night.jpg'), { maxSize: 96 }),
     };
     const store = new ModelStore({ mirror: WEIGHTS, cacheDir: mkdtempSync(join(tmpdir(), 'impasto-conf-')), download: false });
-    const api = { platform: 'node' as const, ep: 'cpu' as const, FastStyle, NeuralStyle, store } as never;
+    const api = { platform: 'node' as const, ep: 'cpu' as const, FastStyle, NeuralStyle, ArbitraryStyle, store } as never;
     for (const name of Object.keys(CASES) as CaseName[]) (node as Record<string, unknown>)[name] = await CASES[name](api, fixtures);
     if (missing) return;
     outDir = mkdtempSync(join(tmpdir(), 'impasto-conf-page-'));
@@ -142,6 +142,19 @@ describe('one product on both platforms', () => {
     );
     expect(rel).toBeLessThanOrEqual(1e-3);
     expect(relStyle).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('arbitrary style: the photo in the painting at its size, strength in between', () => {
+    both((a, platform) => {
+      expect(a.arbitraryStyle.provider).toBe(platform === 'node' ? 'cpu' : 'wasm');
+      expect([a.arbitraryStyle.image.width, a.arbitraryStyle.image.height]).toEqual([fixtures.photo.width, fixtures.photo.height]);
+      const photo = plain(fixtures.photo);
+      expect(meanAbsDiff(a.arbitraryStyle.half, photo).mean).toBeLessThan(meanAbsDiff(a.arbitraryStyle.image, photo).mean);
+    });
+    if (missing) return;
+    const d = meanAbsDiff(node.arbitraryStyle.image, web.arbitraryStyle!.image);
+    console.log(`conformance: arbitrary style node vs browser mean |d| ${d.mean.toFixed(3)}, max ${d.max}`);
+    expect(d.mean).toBeLessThanOrEqual(1);
   });
 
   it('style reconstruction from noise needs no content image and lowers the loss', () => {
