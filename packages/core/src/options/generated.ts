@@ -4,7 +4,7 @@ import type { RawImage } from '../image/raw-image';
 
 /** Options of an ONNX Runtime session. Plain data: every field is optional and validated when given. */
 export interface SessionOptions {
-  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
@@ -60,7 +60,7 @@ export interface ResolvedMemoryOptions {
 
 /** Options of loading a fast-style network. Plain data: every field is optional and validated when given. */
 export interface FastStyleLoadOptions {
-  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
@@ -100,7 +100,7 @@ export interface ResolvedStylizeOptions {
 
 /** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */
 export interface NeuralStyleLoadOptions {
-  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
@@ -182,7 +182,7 @@ export interface ResolvedNeuralStyleRunOptions {
 
 /** Options of neural style transfer. Plain data: every field is optional and validated when given. */
 export interface NeuralStyleOptions {
-  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
@@ -256,7 +256,7 @@ export interface ResolvedNeuralStyleOptions {
 
 /** Options of loading the arbitrary-style network. Plain data: every field is optional and validated when given. */
 export interface ArbitraryStyleLoadOptions {
-  /** Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran [auto] */
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;

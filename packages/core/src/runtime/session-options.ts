@@ -13,7 +13,7 @@ export const SESSION_SCHEMA = defineSchema('SessionOptions', 'an ONNX Runtime se
     choices: ['auto', ...PROVIDERS],
     default: 'auto',
     arg: 'provider',
-    doc: 'Execution provider; `auto` tries the best present (cuda, dml, webgpu, then cpu in Node; webgpu, then wasm in the browser) and the result says which ran',
+    doc: 'Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran',
   },
   intraOpNumThreads: {
     kind: 'int',

@@ -10,6 +10,7 @@ export function buildProgram(): Command {
     .description('Neural style transfer on ONNX Runtime: fast style transfer, Gatys optimisation and arbitrary style in one pass')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ helpWidth: 100 })
     .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) })
     .option('--verbose', "also print ONNX Runtime's own warnings and log lines (IMPASTO_VERBOSE=1)")
     .hook('preAction', (cmd) => {
