@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import {
+  ArbitraryStyle,
   FastStyle,
   FastStyleWorker,
   ImpastoError,
@@ -7,6 +8,7 @@ import {
   NeuralStyle,
   configureWasm,
   decodeImage,
+  getModel,
   listStyles,
   neuralStyle,
   toImageData,
@@ -151,16 +153,17 @@ for (const el of [styleSel, epSel, useWorker]) el.addEventListener('change', () 
 
 // ---- NST (optimisation-based neural style transfer), always in a worker so the page stays responsive ----
 
-const tabs = { fst: $<HTMLButtonElement>('tab-fst'), nst: $<HTMLButtonElement>('tab-nst') };
-function showTab(which: 'fst' | 'nst') {
-  for (const k of ['fst', 'nst'] as const) {
-    tabs[k].setAttribute('aria-selected', String(k === which));
+const TABS = ['fst', 'nst', 'ast'] as const;
+type Tab = (typeof TABS)[number];
+function showTab(which: Tab) {
+  for (const k of TABS) {
+    $(`tab-${k}`).setAttribute('aria-selected', String(k === which));
     $(`${k}-panel`).hidden = k !== which;
   }
 }
-tabs.fst.addEventListener('click', () => showTab('fst'));
-tabs.nst.addEventListener('click', () => showTab('nst'));
-if (params.get('tab') === 'nst') showTab('nst');
+for (const k of TABS) $(`tab-${k}`).addEventListener('click', () => showTab(k));
+const tabParam = params.get('tab');
+if (tabParam && (TABS as readonly string[]).includes(tabParam)) showTab(tabParam as Tab);
 
 const nst = {
   content: $<HTMLInputElement>('nst-content'),
@@ -291,5 +294,97 @@ nst.style.addEventListener('change', () => {
 nst.run.addEventListener('click', () => void runNst());
 nst.cancel.addEventListener('click', () => nstCurrent?.abort());
 
+// ---- Any style: arbitrary style transfer (MicroAST), one pass on the main thread ----
+
+const ast = {
+  content: $<HTMLInputElement>('ast-content'),
+  style: $<HTMLInputElement>('ast-style'),
+  ep: $<HTMLSelectElement>('ast-ep'),
+  size: $<HTMLInputElement>('ast-size'),
+  strength: $<HTMLInputElement>('ast-strength'),
+  run: $<HTMLButtonElement>('ast-run'),
+  status: $<HTMLParagraphElement>('ast-status'),
+};
+
+$('ast-licence').textContent = `Network: ${getModel('microast').licence}.`;
+
+function setAstStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error', text: string) {
+  ast.status.dataset.state = state;
+  document.body.dataset.astState = state;
+  ast.status.textContent = text;
+}
+
+// One engine per provider; each keeps the style codes of its last few paintings.
+const astEngines = new Map<ExecutionProvider, Promise<ArbitraryStyle>>();
+function loadAst(ep: ExecutionProvider): Promise<ArbitraryStyle> {
+  let p = astEngines.get(ep);
+  if (!p) {
+    p = ArbitraryStyle.load({ ep }, { store });
+    p.catch(() => astEngines.delete(ep));
+    astEngines.set(ep, p);
+  }
+  return p;
+}
+
+const astSize = () => Number(ast.size.value) || 512;
+const astStrength = () => Math.min(1, Math.max(0, Number(ast.strength.value)));
+let astBusy = false;
+let astRan = false;
+
+function updateAstButton() {
+  ast.run.disabled = astBusy || !(ast.content.files?.length && ast.style.files?.length);
+}
+
+async function runAst() {
+  const contentFile = ast.content.files?.[0];
+  const styleFile = ast.style.files?.[0];
+  if (!contentFile || !styleFile || astBusy) return;
+  astBusy = true;
+  updateAstButton();
+  const size = astSize();
+  const strength = astStrength();
+  const ep = ast.ep.value as ExecutionProvider;
+  for (const id of ['ast-provider', 'ast-time', 'ast-load-time', 'ast-total']) $(id).textContent = '–';
+  const t0 = performance.now();
+  try {
+    // Decoded once here (content to `size`, the painting to `size` as its style scale), drawn, then handed over as pixels.
+    const content = await decodeImage(contentFile, { maxSize: size });
+    const style = await decodeImage(styleFile, { maxSize: size });
+    draw($('ast-content-view'), content);
+    draw($('ast-style-view'), style);
+    setAstStatus('loading', 'Loading MicroAST…');
+    const engine = await loadAst(ep);
+    $('ast-load-time').textContent = fmtMs(performance.now() - t0);
+    setAstStatus('running', `Stylizing ${content.width}x${content.height} on ${engine.provider}…`);
+    const out = await engine.stylize(content, style, { styleSize: size, strength });
+    draw($('ast-result'), out);
+    $('ast-result-caption').textContent = `Result (strength ${strength.toFixed(2)})`;
+    $('ast-provider').textContent = engine.provider;
+    $('ast-time').textContent = fmtMs(engine.lastInferenceMs);
+    $('ast-total').textContent = fmtMs(performance.now() - t0);
+    astRan = true;
+    setAstStatus('done', `Done: ${out.width}x${out.height} in the style of ${styleFile.name} on ${engine.provider}.`);
+  } catch (e) {
+    const msg = e instanceof ImpastoError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    setAstStatus('error', msg);
+    console.error(e);
+  } finally {
+    astBusy = false;
+    updateAstButton();
+  }
+}
+
+for (const [input, canvas] of [[ast.content, 'ast-content-view'], [ast.style, 'ast-style-view']] as const) {
+  input.addEventListener('change', () => {
+    updateAstButton();
+    const file = input.files?.[0];
+    if (file) void decodeImage(file, { maxSize: astSize() }).then((img) => draw($(canvas), img), () => {});
+  });
+}
+ast.strength.addEventListener('input', () => { $('ast-strength-value').textContent = astStrength().toFixed(2); });
+// A new strength re-runs at once when there is a result (the painting's style code is kept).
+ast.strength.addEventListener('change', () => { if (astRan && !astBusy) void runAst(); });
+ast.run.addEventListener('click', () => void runAst());
+
 // The main-thread API, for the browser tests and the console.
-(globalThis as { impasto?: object }).impasto = { FastStyle, NeuralStyle, neuralStyle, decodeImage, toImageData, store, weightsBaseUrl, wasmPaths };
+(globalThis as { impasto?: object }).impasto = { FastStyle, NeuralStyle, ArbitraryStyle, neuralStyle, decodeImage, toImageData, store, weightsBaseUrl, wasmPaths };
