@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- fst|nst|startup|memory] [--quick]`: speed and memory of Impasto against its peers, measured in
- * the same run (this machine is noisy; the ratios are what count). Prints a table and writes JSON to
- * bench-results/. Every case runs in its own process so peak RSS belongs to one engine.
+ * `npm run bench [-- fst|nst|ast|startup|memory] [--quick] [--engines=ast,fst,…]`: speed and memory of Impasto
+ * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
+ * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
+ * belongs to one engine. `--engines` limits the memory section to some of its engines.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const sections = args.filter((a) => !a.startsWith('--'));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
+const memoryEngines = args.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',');
 const root = REPO;
 // The cases run in child processes: they inherit the mirror through the environment.
 process.env.IMPASTO_WEIGHTS = weightsDir();
@@ -42,6 +44,27 @@ function runCase(script: string, caseArgs: (string | number)[]): Record<string, 
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) throw new Error(`${script} printed no result:\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(line);
+}
+
+/** The ast section's peer: python3 (or IMPASTO_PYTHON) with torch, checked once. */
+const python = process.env.IMPASTO_PYTHON || 'python3';
+let peerProblem: string | undefined | null = null;
+function torchPeerProblem(): string | undefined {
+  if (peerProblem !== null) return peerProblem;
+  const r = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+  peerProblem = r.error ? `no ${python}` : r.status !== 0 ? `no torch in ${python}` : undefined;
+  return peerProblem;
+}
+
+/** Runs scripts/bench/ast-torch.py; a missing torch or a failed reference check gives a row that says so. */
+function runTorchCase(caseArgs: (string | number)[]): Record<string, any> {
+  const problem = torchPeerProblem();
+  if (problem) return { failed: `peer unavailable (${problem})`, medianMs: NaN, peakRssMiB: NaN };
+  const r = spawnSync(python, [join(root, 'scripts/bench/ast-torch.py'), ...caseArgs.map(String)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status === 0 && line) return JSON.parse(line);
+  const why = r.status === 2 ? 'failed its reference check' : (r.stderr ?? '').trim().split('\n').pop()?.slice(0, 80) || `exit ${r.status}`;
+  return { failed: `peer failed: ${why}`, medianMs: NaN, peakRssMiB: NaN };
 }
 
 function table(rows: Row[]): string {
@@ -84,6 +107,67 @@ async function fstSection(): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * MicroAST against the same network in PyTorch CPU (scripts/bench/ast-torch.py, written from the
+ * paper's code description and checked against the authors' output): the content path with the
+ * style code made once, both on the same 512-side Starry Night. Per size the two alternate, each
+ * twice (once in quick mode), their runs pooled; a missing torch gives 'peer unavailable'.
+ */
+async function astSection(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'impasto-bench-'));
+  const style = join(dir, 'style-512.png');
+  await sharp(resolve(IMAGES, 'style/jcjohnson_starry_night.jpg')).removeAlpha().resize(512, 512, { fit: 'inside' }).png().toFile(style);
+  const rows: Row[] = [];
+  const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]!;
+  // Pools the runs of a case's processes: the median of all runs, the largest peak, the smallest baseline.
+  const pool = (rs: Record<string, any>[]): Record<string, any> => {
+    const failed = rs.find((r) => r.failed);
+    if (failed) return failed;
+    const all = rs.flatMap((r) => r.runsMs as number[]);
+    return {
+      ...rs[0],
+      medianMs: median(all),
+      runsMs: all,
+      inferenceMs: rs[0]!.inferenceRunsMs ? median(rs.flatMap((r) => r.inferenceRunsMs as number[])) : undefined,
+      peakRssMiB: Math.max(...rs.map((r) => r.peakRssMiB)),
+      baselineRssMiB: Math.min(...rs.map((r) => r.baselineRssMiB)),
+    };
+  };
+  for (const size of quick ? [512] : [512, 1024, 2048]) {
+    const reps = size >= 2048 ? 3 : size >= 1024 ? 4 : 6;
+    const a: Record<string, any>[] = [];
+    const b: Record<string, any>[] = [];
+    for (let round = 0; round < (quick ? 1 : 2); round++) {
+      a.push(tryCase('ast-case.ts', ['impasto', size, reps, style]));
+      b.push(runTorchCase([size, reps, style]));
+    }
+    const impasto = pool(a);
+    const torch = pool(b);
+    const mp = (size * size) / 1e6;
+    for (const [name, r] of [
+      ['impasto (RawImage in and out)', impasto],
+      ['PyTorch CPU eager (tensors)', torch],
+    ] as const) {
+      if (r.failed) {
+        rows.push({ size: `${size}²`, engine: `${name}: ${r.failed}` });
+        continue;
+      }
+      rows.push({
+        size: `${size}²`,
+        engine: name,
+        'median ms': r.medianMs,
+        'network ms': r.inferenceMs ?? r.medianMs,
+        'style encode ms': r.styleEncodeWarmMs ?? r.styleEncodeMs,
+        'peak RSS MiB': r.peakRssMiB,
+        'MiB / MP above baseline': (r.peakRssMiB - r.baselineRssMiB) / mp,
+        'vs PyTorch CPU': torch.failed ? 'peer unavailable' : torch.medianMs / r.medianMs,
+        'network vs PyTorch': torch.failed ? '-' : torch.medianMs / (r.inferenceMs ?? r.medianMs),
+      });
+    }
+  }
+  return rows;
+}
+
 function startupSection(): Row[] {
   const rows: Row[] = [];
   const fst = runCase('startup-case.ts', ['fst']);
@@ -117,11 +201,13 @@ function fitLine(xs: number[], ys: number[]): { a: number; b: number } {
  * squares; the oblong run (longest side × half) checks that memory goes by pixels, not by side.
  */
 function memorySection(): { rows: Row[]; fit: Row[] } {
-  const engines: [string, number[], number[]][] = [
+  const all: [string, number[], number[]][] = [
     ['fst', [256, 512, 1024, 1536], [256, 512]],
     ['nst-squeezenet', [128, 256, 512], [128, 256]],
     ['nst-vgg19', [128, 256, 384], [128, 256]],
+    ['ast', [256, 512, 1024, 2048], [256, 512]],
   ];
+  const engines = all.filter(([engine]) => !memoryEngines || memoryEngines.includes(engine));
   const rows: Row[] = [];
   const fit: Row[] = [];
   for (const [engine, full, short] of engines) {
@@ -158,13 +244,18 @@ async function main() {
     results.nst = await nstSection({ quick, runCase, tryCase });
     console.log(table(results.nst));
   }
+  if (want('ast')) {
+    console.log('\nArbitrary style transfer (MicroAST, cpu provider vs PyTorch CPU eager, both all cores; style code made once from a 512-side Starry Night; "vs PyTorch CPU" is PyTorch ms / Impasto ms, > 1: Impasto faster)');
+    results.ast = await astSection();
+    console.log(table(results.ast));
+  }
   if (want('startup')) {
     console.log('\nStart-up: first load (weights read, graphs built and cached) vs a later load (graphs from the cache) and the set-up of a run on a loaded engine (decode, targets)');
     results.startup = startupSection();
     console.log(table(results.startup));
   }
   if (want('memory')) {
-    console.log('\nMemory: peak RSS of one run in a fresh process (cpu provider; random pixels; NST: 2 iterations, style the same size), baseline = after load and a 32x32 warm-up');
+    console.log('\nMemory: peak RSS of one run in a fresh process (cpu provider; random pixels; NST: 2 iterations, style the same size; AST: style code from a 512-side painting), baseline = after load and a 32x32 warm-up');
     const { rows, fit } = memorySection();
     Object.assign(results, { memory: rows, memoryFit: fit });
     console.log(table(rows));

@@ -1,14 +1,15 @@
 /**
  * Peak memory of one engine run at one image size, in a fresh process, so the library can learn
  * how memory grows with pixels and estimate it before a run.
- * Usage: tsx scripts/bench/memory-case.ts <fst|nst-vgg19|nst-squeezenet> <width> <height>
+ * Usage: tsx scripts/bench/memory-case.ts <fst|nst-vgg19|nst-squeezenet|ast> <width> <height>
  * Prints one JSON line: { engine, width, height, pixels, peakRssMiB, baselineRssMiB, ms, loadPeakRssMiB }.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { FastStyle, ModelStore, NeuralStyle, type RawImage } from '@impasto/node';
-import { weightsDir } from '../paths';
+import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, type StyleCode } from '@impasto/node';
+import { IMAGES, weightsDir } from '../paths';
 
 const [engine = '', widthArg, heightArg] = process.argv.slice(2);
 const width = Number(widthArg);
@@ -71,8 +72,21 @@ async function load(): Promise<(w: number, h: number) => () => Promise<unknown>>
       return () => fst.stylize(image);
     };
   }
+  if (engine === 'ast') {
+    const ast = await ArbitraryStyle.load(session, { store });
+    // The style is encoded (Starry Night, 512 on its longest side) in the warm-up run, so the
+    // measured run is one stylize with a code made before: the content path alone.
+    let code: StyleCode | undefined;
+    return (w, h) => {
+      const image = noiseImage(w, h, 1);
+      return async () => {
+        code ??= await ast.encodeStyle(join(IMAGES, 'style/jcjohnson_starry_night.jpg'), { styleSize: 512 });
+        return ast.stylize(image, code);
+      };
+    };
+  }
   const net = NETS[engine];
-  if (!net) throw new Error(`unknown engine ${engine}: fst, nst-vgg19 or nst-squeezenet`);
+  if (!net) throw new Error(`unknown engine ${engine}: fst, nst-vgg19, nst-squeezenet or ast`);
   const nst = await NeuralStyle.load({ net, ...session }, { store });
   return (w, h) => {
     const [content, style] = [noiseImage(w, h, 1), noiseImage(w, h, 2)];
@@ -84,7 +98,7 @@ async function load(): Promise<(w: number, h: number) => () => Promise<unknown>>
 }
 
 async function main() {
-  if (!(width > 0 && height > 0)) throw new Error('usage: memory-case.ts <fst|nst-vgg19|nst-squeezenet> <width> <height>');
+  if (!(width > 0 && height > 0)) throw new Error('usage: memory-case.ts <fst|nst-vgg19|nst-squeezenet|ast> <width> <height>');
   const prepare = await load();
   // A tiny warm-up run, so ONNX Runtime's one-off set-up (thread pools, kernels) is in the baseline
   // and not counted as per-pixel memory.
