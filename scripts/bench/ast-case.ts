@@ -9,13 +9,13 @@
  * styleEncodeWarmMs (a second, uncached encode), peakRssMiB (VmHWM) and baselineRssMiB (after load
  * and encode, before the first stylize).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
 import { ArbitraryStyle, ModelStore, type RawImage, decodeImage } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
+import { noiseImage, rss } from './measure';
 
 const [engine = '', sizeArg, repsArg, stylePath] = process.argv.slice(2);
 const size = Number(sizeArg);
@@ -23,25 +23,7 @@ const reps = Number(repsArg ?? 3);
 /** The longest side of the style image. */
 const AST_STYLE_SIDE = 512;
 
-/** Current and peak RSS in MiB from /proc (see memory-case.ts for why not getrusage). */
-function rss(): { now: number; peak: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kib = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
-  return { now: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
 
-/** Random RGB pixels from a seeded generator (mulberry32), as memory-case.ts makes them. */
-function noiseImage(w: number, h: number, seed: number): RawImage {
-  const data = new Uint8Array(w * h * 3);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = (t ^ (t >>> 14)) & 0xff;
-  }
-  return { data, width: w, height: h, channels: 3 };
-}
 
 async function styleImage(): Promise<RawImage> {
   if (stylePath) return decodeImage(stylePath);

@@ -4,28 +4,19 @@
  * Usage: tsx scripts/bench/memory-case.ts <fst|nst-vgg19|nst-squeezenet|ast> <width> <height>
  * Prints one JSON line: { engine, width, height, pixels, peakRssMiB, baselineRssMiB, ms, loadPeakRssMiB }.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, type StyleCode } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
+import { noiseImage, rss } from './measure';
 
 const [engine = '', widthArg, heightArg] = process.argv.slice(2);
 const width = Number(widthArg);
 const height = Number(heightArg);
 const NETS: Record<string, 'vgg19' | 'squeezenet'> = { 'nst-vgg19': 'vgg19', 'nst-squeezenet': 'squeezenet' };
 
-/**
- * Current and peak RSS in MiB, from /proc (Linux). Not measure.ts's peakRssMiB: getrusage's maxRSS
- * keeps the parent's RSS across fork + exec (a case spawned by a big bench process starts at the
- * parent's size), and it cannot be reset.
- */
-function rss(): { now: number; peak: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kib = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
-  return { now: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
 
 /**
  * Resets VmHWM to the current RSS (Linux 4.0+), so the peak read later is the run's, not the
@@ -45,18 +36,6 @@ async function collectGarbage(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
 }
 
-/** Random RGB pixels from a seeded generator (mulberry32): the same image on every run, no files. */
-function noiseImage(w: number, h: number, seed: number): RawImage {
-  const data = new Uint8Array(w * h * 3);
-  let s = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = (t ^ (t >>> 14)) & 0xff;
-  }
-  return { data, width: w, height: h, channels: 3 };
-}
 
 /**
  * Loads the engine (cpu provider, ONNX Runtime's default threads). It gives, for a size, a run on
