@@ -18,6 +18,14 @@ export type ImpastoErrorCode =
 
 /** Every error Impasto throws on purpose: a one-line message and a stable `code`. */
 export class ImpastoError extends Error {
+  /**
+   * Whether `e` is an `ImpastoError` from any copy of Impasto: `instanceof` fails across an ESM and a
+   * CJS copy of the package in one app, this does not.
+   */
+  static is(e: unknown): e is ImpastoError {
+    return isImpastoError(e);
+  }
+
   readonly code: ImpastoErrorCode;
   constructor(code: ImpastoErrorCode, message: string, options?: { cause?: unknown }) {
     super(message);

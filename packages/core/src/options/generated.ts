@@ -112,9 +112,9 @@ export interface NeuralStyleLoadOptions {
   pooling?: 'max' | 'avg';
   /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
   mode?: 'transfer' | 'content' | 'style';
-  /** Layers of the content loss: names or the seed's Owl indices (relu4_2 = 23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
+  /** Layers of the content loss: names (relu4_2) or VGG19 node indices as in Gatys et al.'s figures (23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
   contentLayers?: readonly (string | number)[];
-  /** Layers of the style loss: names or Owl indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
+  /** Layers of the style loss: names or VGG19 node indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
   styleLayers?: readonly (string | number)[];
 }
 
@@ -156,7 +156,7 @@ export interface NeuralStyleRunOptions {
   iterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
-  /** Start image: the seed's Gaussian noise around mid-grey, the content photo, or given pixels [content for transfer, else noise] */
+  /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
   init?: 'noise' | 'content' | RawImage;
   /** Seed for the noise (0–4294967295) [0] */
   seed?: number;
@@ -194,9 +194,9 @@ export interface NeuralStyleOptions {
   pooling?: 'max' | 'avg';
   /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
   mode?: 'transfer' | 'content' | 'style';
-  /** Layers of the content loss: names or the seed's Owl indices (relu4_2 = 23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
+  /** Layers of the content loss: names (relu4_2) or VGG19 node indices as in Gatys et al.'s figures (23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
   contentLayers?: readonly (string | number)[];
-  /** Layers of the style loss: names or Owl indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
+  /** Layers of the style loss: names or VGG19 node indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
   styleLayers?: readonly (string | number)[];
   /** Longest side of the result in pixels; the content image is resized to it (16–16384) [512; 256 in the browser] */
   size?: number;
@@ -222,7 +222,7 @@ export interface NeuralStyleOptions {
   iterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
-  /** Start image: the seed's Gaussian noise around mid-grey, the content photo, or given pixels [content for transfer, else noise] */
+  /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
   init?: 'noise' | 'content' | RawImage;
   /** Seed for the noise (0–4294967295) [0] */
   seed?: number;

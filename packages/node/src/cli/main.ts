@@ -13,6 +13,15 @@ export function buildProgram(): Command {
     .configureHelp({ helpWidth: 100 })
     .configureOutput({ outputError: (str, write) => write(`impasto: ${str.replace(/^error: /, '')}`) })
     .option('--verbose', "also print ONNX Runtime's own warnings and log lines (IMPASTO_VERBOSE=1)")
+    .addHelpText(
+      'after',
+      `
+Environment:
+  IMPASTO_WEIGHTS        a local copy of the weights, one folder per model (none by default: downloads)
+  IMPASTO_CACHE          where downloads and built graphs are kept (default ~/.cache/impasto)
+  IMPASTO_MEMORY_BUDGET  MiB one run may use (default 80 % of free memory)
+  IMPASTO_VERBOSE=1      as --verbose`,
+    )
     .hook('preAction', (cmd) => {
       if (cmd.opts().verbose) process.env.IMPASTO_VERBOSE = '1';
     });

@@ -42,7 +42,7 @@ export function registerNst(program: Command): void {
       .requiredOption('-s, --style <image>', 'style painting'),
     'transfer',
   );
-  const reconstruct = program.command('reconstruct').description("reconstruct an image from one layer's content or a set of layers' style (the seed's figures 3 and 5)");
+  const reconstruct = program.command('reconstruct').description("reconstruct an image from one layer's content or a set of layers' style, from noise (as in Gatys et al.'s figures)");
   command(reconstruct.command('content').description('reconstruct a photo from its features at one layer, starting from noise').requiredOption('-c, --content <image>', 'content photo'), 'content');
   command(reconstruct.command('style').description("synthesise a texture from a painting's Gram matrices at a set of layers, starting from noise").requiredOption('-s, --style <image>', 'style painting'), 'style');
 }
