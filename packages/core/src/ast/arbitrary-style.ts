@@ -1,6 +1,6 @@
 import { ImpastoError, isImpastoError } from '../errors';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
-import { type RawImage, isRawImage } from '../image/raw-image';
+import type { RawImage } from '../image/raw-image';
 import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { ArbitraryStyleLoadOptions, ArbitraryStylizeOptions, ResolvedArbitraryStyleLoadOptions, ResolvedArbitraryStylizeOptions, ResolvedStyleCodeOptions, StyleCodeOptions } from '../options/generated';
@@ -237,4 +237,3 @@ async function pixelKey(img: RawImage): Promise<string> {
   return sha256Hex(all);
 }
 
-export { isRawImage };

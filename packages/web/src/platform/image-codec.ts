@@ -1,4 +1,4 @@
-import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitInside, isRawImage } from '@impasto/core';
+import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitInside } from '@impasto/core';
 
 /** Anything the browser can draw or decode into pixels (and `RawImage`s, which core takes as they are). */
 export type ImageInput = ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | Blob;
@@ -121,4 +121,3 @@ export const webCodec: ImageCodec<ImageInput, Blob> = {
   },
 };
 
-export { isRawImage };
