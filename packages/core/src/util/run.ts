@@ -23,7 +23,13 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
   let listening = false;
   let finished: { error?: unknown } | undefined;
   let wakeConsumer: (() => void) | undefined;
-  let wakeProducer: (() => void) | undefined;
+  // Several emits may wait at once (a worker's messages are not awaited one by one).
+  let producers: (() => void)[] = [];
+  const wakeProducers = () => {
+    const waiting = producers;
+    producers = [];
+    for (const w of waiting) w();
+  };
   const wake = () => {
     wakeConsumer?.();
     wakeConsumer = undefined;
@@ -33,7 +39,7 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
     if (!listening) return;
     queue.push(event);
     wake();
-    while (listening && queue.length > HIGH_WATER) await new Promise<void>((r) => (wakeProducer = r));
+    while (listening && queue.length > HIGH_WATER) await new Promise<void>((r) => producers.push(r));
   };
 
   // Started on the next microtask, so a caller who iterates `events` right after the call sees
@@ -57,7 +63,7 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
   const stop = () => {
     listening = false;
     queue.length = 0;
-    wakeProducer?.();
+    wakeProducers();
   };
   const events: AsyncIterable<E> = {
     [Symbol.asyncIterator]() {
@@ -67,7 +73,7 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
           for (;;) {
             if (queue.length) {
               const value = queue.shift()!;
-              if (queue.length <= HIGH_WATER) wakeProducer?.();
+              if (queue.length <= HIGH_WATER) wakeProducers();
               return { value, done: false };
             }
             if (finished || !listening) {
