@@ -27,11 +27,15 @@ export function chromiumMissing(): string | undefined {
   return why;
 }
 
-/** A headless browser context on a fresh profile; `close()` also deletes the profile. */
-export async function launchChromium(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * A headless browser context on a fresh profile; `close()` also deletes the profile. `extraArgs`
+ * go after CHROMIUM_FLAGS (e.g. `--enable-unsafe-webgpu` for the WebGPU tests; keep it out of
+ * tests that should run on wasm).
+ */
+export async function launchChromium(viewport?: { width: number; height: number }, extraArgs: readonly string[] = []): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'impasto-chromium-'));
   const { chromium } = await import('playwright-core');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, ...(viewport ? { viewport } : {}) });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], ...(viewport ? { viewport } : {}) });
   return {
     context,
     async close() {

@@ -38,6 +38,22 @@ function valueInfoProto(v: ValueInfo): O.IValueInfoProto {
   return { name: v.name, type: { tensorType: { elemType: ELEM[v.type], shape } } };
 }
 
+/**
+ * A Conv's attributes with `dilations` spelled out when they are the default. The ONNX spec
+ * defaults them to 1, but onnxruntime-web's WebGPU Conv kernel reads the attribute as given and
+ * rejects an empty list ("dilations should be 2D"), so every Conv carries them. The spatial rank
+ * comes from another per-axis attribute or the weight initializer; without one, nothing is added.
+ */
+function convAttributes(graph: Graph, n: Graph['nodes'][number]): Record<string, AttrValue> {
+  const a = n.attributes;
+  if (n.opType !== 'Conv' || (n.domain ?? '') !== '' || a.dilations !== undefined) return a;
+  const perAxis = [a.kernel_shape, a.strides].find(Array.isArray) as readonly number[] | undefined;
+  const pads = Array.isArray(a.pads) ? a.pads.length / 2 : undefined;
+  const weight = graph.initializers.get(n.inputs[1] ?? '');
+  const rank = perAxis?.length ?? pads ?? (weight ? weight.dims.length - 2 : undefined);
+  return rank ? { ...a, dilations: new Array<number>(rank).fill(1) } : a;
+}
+
 /** Builds the ONNX `ModelProto` object for `graph`. */
 export function toModelProto(graph: Graph): O.IModelProto {
   return {
@@ -55,7 +71,7 @@ export function toModelProto(graph: Graph): O.IModelProto {
         domain: n.domain ?? '',
         input: [...n.inputs],
         output: [...n.outputs],
-        attribute: Object.entries(n.attributes).map(([k, v]) => attributeProto(k, v)),
+        attribute: Object.entries(convAttributes(graph, n)).map(([k, v]) => attributeProto(k, v)),
       })),
     },
   };

@@ -45,8 +45,10 @@ export function providerUnavailable(provider: Provider): string | undefined {
     case 'webgpu':
       if (process.platform !== 'linux') return undefined;
       if (!libDirs().some((d) => existsSync(join(d, 'libvulkan.so.1')))) return 'no Vulkan loader (libvulkan.so.1)';
-      // A driver named in the environment is the user's choice (e.g. SwiftShader for tests).
-      if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return undefined;
+      // A driver named in the environment is the user's choice, unless it is a software one
+      // (SwiftShader, lavapipe): far slower than cpu, so `auto` skips it (ep 'webgpu' still uses it).
+      const named = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
+      if (named) return /swiftshader|lvp|lavapipe|llvmpipe/i.test(named) ? `only a software Vulkan driver (${named})` : undefined;
       // Mesa installs Vulkan drivers without any GPU behind them; Dawn then probes each and warns.
       return hasGpuDevice() ? undefined : 'no GPU device (/dev/dri/renderD*, /dev/nvidia*)';
     default:

@@ -1,7 +1,7 @@
 // The conformance cases (scripts/conformance/cases.ts) on @impasto/web, for the browser half of
 // packages/web/test/conformance.test.ts: `runCase(name, fixtures)` answers with plain data.
 import { CASES, type CaseName, type PlainImage } from '@impasto/test-support/conformance/cases';
-import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, configureWasm, type RawImage } from '@impasto/web';
+import { ArbitraryStyle, type ExecutionProvider, FastStyle, ModelStore, NeuralStyle, configureWasm, imageToTensor, type RawImage } from '@impasto/web';
 
 configureWasm({ wasmPaths: new URL('/ort/', location.href).href });
 const store = new ModelStore({ weightsBaseUrl: new URL('/weights/', location.href).href, cache: false, download: false });
@@ -11,6 +11,19 @@ const raw = (p: PlainImage): RawImage => ({ data: Uint8Array.from(p.data), width
 
 Object.assign(globalThis, {
   runCase: (name: CaseName, fx: { photo: PlainImage; painting: PlainImage }) => CASES[name](api, { photo: raw(fx.photo), painting: raw(fx.painting) }),
+  // For packages/web/test/browser-webgpu.test.ts: loads FastStyle 'wave' on `ep` and, given an image,
+  // runs the network on it: the unclamped float output (NCHW, 0..255) and the provider that ran it.
+  stylizeOn: async (ep: ExecutionProvider, image?: PlainImage) => {
+    const t0 = performance.now();
+    const fst = await FastStyle.load('wave', { ep }, { store });
+    try {
+      if (!image) return { provider: fst.provider, ms: performance.now() - t0 };
+      const out = await fst.model.run(imageToTensor(raw(image)));
+      return { provider: fst.provider, dims: [...out.dims], output: Array.from(out.data), ms: performance.now() - t0 };
+    } finally {
+      await fst.dispose();
+    }
+  },
 });
 document.body.dataset.ready = '1';
 document.getElementById('status')!.textContent = 'ready';
