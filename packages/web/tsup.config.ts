@@ -4,7 +4,7 @@ export default defineConfig({
   // worker: the Web Worker entry (src/worker.ts), loaded with new Worker(new URL(...), { type: 'module' }).
   entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', worker: 'src/worker.ts' } },
   sourcemap: true,
   clean: true,
   target: 'es2022',
