@@ -16,18 +16,18 @@ const PAINTINGS = [
 const SIZE = 512; // the content's longest side
 const STYLE_SIZE = 512; // the painting's longest side before encoding
 
-// Three columns of 448 px with 14 px gutters: 1400 px wide.
+// Three columns of 320 px with 12 px gutters: 1008 px wide, about the size of the other README figures.
 const COLS = 3;
-const CELL = 448;
-const GAP = 14;
+const CELL = 320;
+const GAP = 12;
 const CAPTION = 34;
-const INSET = { width: 150, height: 104 }; // the box the painting fits in, in its result's corner
+const INSET = { width: 112, height: 78 }; // the box the painting fits in, in its result's corner
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function caption(text: string): Buffer {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${CELL}" height="${CAPTION}">` +
-    `<text x="${CELL / 2}" y="22" text-anchor="middle" font-family="DejaVu Sans, Liberation Sans, sans-serif" font-size="16" fill="#333">${escapeXml(text)}</text></svg>`;
+    `<text x="${CELL / 2}" y="22" text-anchor="middle" font-family="DejaVu Sans, Liberation Sans, sans-serif" font-size="13" fill="#333">${escapeXml(text)}</text></svg>`;
   return Buffer.from(svg);
 }
 
@@ -72,6 +72,6 @@ export async function astFigure(out: string): Promise<void> {
     layers.push({ input: caption(c.label), left, top: top + cellH });
   }
   const file = join(out, 'ast-paintings.jpg');
-  await sharp({ create: { width, height, channels: 3, background: '#fff' } }).composite(layers).jpeg({ quality: 85, mozjpeg: true }).toFile(file);
+  await sharp({ create: { width, height, channels: 3, background: '#fff' } }).composite(layers).jpeg({ quality: 72, mozjpeg: true }).toFile(file);
   console.log(file);
 }
