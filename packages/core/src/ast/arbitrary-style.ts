@@ -1,4 +1,4 @@
-import { ImpastoError, isImpastoError } from '../errors';
+import { ImpastoError } from '../errors';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import { encodeModel } from '../onnx/serialize';
@@ -6,8 +6,8 @@ import type { TensorData } from '../onnx/tensor';
 import type { ArbitraryStyleLoadOptions, ArbitraryStylizeOptions, ResolvedArbitraryStyleLoadOptions, ResolvedArbitraryStylizeOptions, ResolvedStyleCodeOptions, StyleCodeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now, utf8Encode } from '../platform';
-import type { Backend, Session } from '../runtime/backend';
-import { graphKey } from '../runtime/graph-cache';
+import type { Session } from '../runtime/backend';
+import { graphKey, openCachedGraph } from '../runtime/graph-cache';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
@@ -37,16 +37,6 @@ export interface ArbitraryStyleParts {
 /** A checkpoint file is about 0.6 MB; anything far larger is not one. */
 const MAX_CHECKPOINT_BYTES = 8 << 20;
 
-async function open(backend: Backend, bytes: Uint8Array | undefined, o: ResolvedArbitraryStyleLoadOptions): Promise<Session | undefined> {
-  if (!bytes) return undefined;
-  try {
-    return await backend.createSession(bytes, o);
-  } catch (e) {
-    if (isImpastoError(e) && e.code === 'BAD_MODEL') return undefined;
-    throw e;
-  }
-}
-
 /**
  * Loads MicroAST on `platform`: both graphs from the store's cache (no weights read), or the four
  * checkpoints read (never executed: see torch-checkpoint.ts), built and cached.
@@ -57,8 +47,8 @@ export async function openArbitraryStyle<In, Enc>(platform: Platform<In, Enc>, o
   const backend = context.backend ?? platform.backend;
   const key = await graphKey('ast', [await combinedHash(getModel(MICROAST_MODEL).files)]);
   const [codeBytes, stylizeBytes] = await Promise.all([store.graphs.get(`${key}-style-code`), store.graphs.get(`${key}-stylize`)]);
-  const cachedCode = await open(backend, codeBytes, o);
-  const cachedStylize = cachedCode && (await open(backend, stylizeBytes, o));
+  const cachedCode = await openCachedGraph(backend, codeBytes, o);
+  const cachedStylize = cachedCode && (await openCachedGraph(backend, stylizeBytes, o));
   if (cachedCode && cachedStylize) return { styleCode: cachedCode, stylize: cachedStylize };
   await cachedCode?.dispose();
   const source = store.source(MICROAST_MODEL, { signal: context.signal, onFile: context.onFile });

@@ -4,7 +4,7 @@ import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { SessionOptions } from '../options/generated';
 import type { Backend, Session } from '../runtime/backend';
-import { type GraphCache, graphKey } from '../runtime/graph-cache';
+import { type GraphCache, graphKey, openCachedGraph } from '../runtime/graph-cache';
 import type { WeightSource } from '../store/source';
 import { readFstCheckpoint } from './checkpoint';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from './network';
@@ -23,15 +23,8 @@ export class FastStyleModel {
   /** Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session. */
   static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
     const key = graph.weightsKey && (await graphKey('fst', [graph.weightsKey]));
-    const cached = key ? await graph.graphCache?.get(key) : undefined;
-    if (cached) {
-      try {
-        return new FastStyleModel(await backend.createSession(cached, session));
-      } catch (e) {
-        // A damaged cache entry is rebuilt below; a provider problem is the caller's to see.
-        if (!(e instanceof ImpastoError) || e.code !== 'BAD_MODEL') throw e;
-      }
-    }
+    const cached = await openCachedGraph(backend, key ? await graph.graphCache?.get(key) : undefined, session);
+    if (cached) return new FastStyleModel(cached);
     const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
     const opened = await backend.createSession(bytes, session);
     if (key) await graph.graphCache?.put(key, bytes);

@@ -1,4 +1,4 @@
-import { ImpastoError, isImpastoError } from '../errors';
+import { ImpastoError } from '../errors';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { loadImage } from '../image/pipeline';
@@ -21,8 +21,8 @@ import type {
 } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
-import type { Backend, Session } from '../runtime/backend';
-import { graphKey } from '../runtime/graph-cache';
+import type { Session } from '../runtime/backend';
+import { graphKey, openCachedGraph } from '../runtime/graph-cache';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
@@ -126,16 +126,6 @@ function cachedTerms(layers: { content: readonly unknown[]; style: readonly unkn
   ];
 }
 
-async function sessionFrom(backend: Backend, bytes: Uint8Array | undefined, o: ResolvedNeuralStyleLoadOptions): Promise<Session | undefined> {
-  if (!bytes) return undefined;
-  try {
-    return await backend.createSession(bytes, { ep: o.ep, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads });
-  } catch (e) {
-    if (isImpastoError(e) && e.code === 'BAD_MODEL') return undefined;
-    throw e;
-  }
-}
-
 /**
  * Builds an engine on `platform`: validates the options, then takes the target and objective
  * graphs from the store's cache (no weights read at all) or loads the loss net's weights, builds
@@ -153,8 +143,9 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
     : await graphKey('nst', [await combinedHash(getModel(LOSS_NET_MODEL[o.net]).files), o.net, o.pooling, layers]);
 
   const open = async (terms: LossTerm[], targetBytes?: Uint8Array, objectiveBytes?: Uint8Array): Promise<NeuralStyleParts | undefined> => {
-    const targets = await sessionFrom(backend, targetBytes, o);
-    const objective = targets && (await sessionFrom(backend, objectiveBytes, o));
+    const session = { ep: o.ep, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads };
+    const targets = await openCachedGraph(backend, targetBytes, session);
+    const objective = targets && (await openCachedGraph(backend, objectiveBytes, session));
     if (!targets || !objective) {
       await targets?.dispose();
       return undefined;
