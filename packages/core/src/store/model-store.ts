@@ -1,5 +1,5 @@
 import { ImpastoError } from '../errors';
-import { utf8Encode } from '../platform';
+import { utf8Decode, utf8Encode } from '../platform';
 import type { GraphCache } from '../runtime/graph-cache';
 import { type CacheStore, type FileTree, checkCacheKey } from './cache-store';
 import { type ModelEntry, getModel } from './catalogue';
@@ -127,7 +127,7 @@ export class ModelStore {
         if (!cache) return undefined;
         const [bytes, sum] = await Promise.all([cache.get(graphKey(key)), cache.get(sealKey(key))]);
         if (!bytes || !sum) return undefined;
-        if (asciiText(sum) !== (await seal(key, bytes))) {
+        if (utf8Decode(sum) !== (await seal(key, bytes))) {
           log?.(`the cached graph ${key} does not match its seal (altered, or stored under another key); rebuilding it`);
           await Promise.all([cache.delete(graphKey(key)), cache.delete(sealKey(key))]);
           return undefined;
@@ -155,11 +155,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-// The seal is 64 ASCII hex digits.
-function asciiText(b: Uint8Array): string {
-  return String.fromCharCode(...b.subarray(0, 128));
 }
 
 /** A `WeightSource` over a folder of the user's own (not catalogued: nothing to verify against). */

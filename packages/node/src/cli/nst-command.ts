@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { ImpastoError, NST_SCHEMA, type NeuralStyleOptions, type NstMode } from '@impasto/core';
+import { ImpastoError, NST_SCHEMA, type NeuralStyleOptions, type NstMode, type ResolvedNeuralStyleOptions, resolveOptions } from '@impasto/core';
 import { STDOUT, checkOutputPath, checkRunFiles, outputFormat, writeFileAtomic } from '../files';
 import { neuralStyle } from '../neural-style';
 import { nodeBackend } from '../platform/backend';
@@ -59,8 +59,8 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
   try {
     const format = outputFormat(opts.output);
     const inputs = [opts.content, opts.style].filter((x): x is string => !!x);
-    const every = (options.checkpointEvery as number | undefined) ?? 50;
-    const iterations = (options.iterations as number | undefined) ?? 250;
+    // The run's own defaults, from the schema, decide which checkpoints it will write.
+    const { iterations, checkpointEvery: every } = resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, { ...options, mode }, { platform: 'node', mode });
     const checkpoints = opts.output === STDOUT || !every ? [] : Array.from({ length: Math.ceil(iterations / every) - 1 }, (_, i) => checkpointPath(opts.output, (i + 1) * every));
     // Every file the run will write, against the inputs and each other, before any work.
     checkRunFiles(inputs, [opts.output, ...checkpoints]);
