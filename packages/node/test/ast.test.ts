@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { RawImage } from '@impasto/core';
 import { ArbitraryStyle, ModelStore, decodeImage } from '../src';
 import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from './helpers';
+import { absDiff } from '@impasto/test-support/pixel-diff';
 
 const REF = join(WEIGHTS, 'microast', 'reference');
 const STYLE = join(SHARED, 'images', 'style');
@@ -21,16 +22,6 @@ async function png(file: string): Promise<RawImage> {
   return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
 }
 
-function diff(a: RawImage, b: { data: ArrayLike<number> }): { mean: number; max: number } {
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const d = Math.abs(a.data[i]! - b.data[i]!);
-    sum += d;
-    max = Math.max(max, d);
-  }
-  return { mean: sum / a.data.length, max };
-}
 
 describe('ArbitraryStyle (MicroAST) in Node', () => {
   it.each([
@@ -45,7 +36,7 @@ describe('ArbitraryStyle (MicroAST) in Node', () => {
     const theirs = await png(join(REF, `${name}_output.png`));
     const rows = new Uint8Array(out.data.length);
     rows.set(theirs.data.subarray(0, out.data.length));
-    const d = diff(out, { data: rows });
+    const d = absDiff(out, { data: rows });
     expect(d.max).toBeLessThanOrEqual(1);
     expect(d.mean).toBeLessThan(0.01);
   });
@@ -61,15 +52,15 @@ describe('ArbitraryStyle (MicroAST) in Node', () => {
     // Blends: all weight on one painting is that painting; an even blend is neither.
     const scream = await ast.encodeStyle(join(STYLE, 'jcjohnson_the_scream.jpg'), { styleSize: 256 });
     const one = await ast.stylize(photo, [{ style: code, weight: 1 }, { style: scream, weight: 0 }]);
-    expect(diff(one, a).max).toBeLessThanOrEqual(1);
+    expect(absDiff(one, a).max).toBeLessThanOrEqual(1);
     const even = await ast.stylize(photo, [{ style: code, weight: 1 }, { style: scream, weight: 1 }]);
-    expect(diff(even, a).mean).toBeGreaterThan(2);
-    expect(diff(even, await ast.stylize(photo, scream)).mean).toBeGreaterThan(2);
+    expect(absDiff(even, a).mean).toBeGreaterThan(2);
+    expect(absDiff(even, await ast.stylize(photo, scream)).mean).toBeGreaterThan(2);
     // Strength blends in image space: 0 is the photo itself.
     const none = await ast.stylize(photo, code, { strength: 0 });
     expect(Buffer.from(none.data).equals(Buffer.from(photo.data))).toBe(true);
     const half = await ast.stylize(photo, code, { strength: 0.5 });
-    expect(diff(half, photo).mean).toBeLessThan(diff(a, photo).mean);
+    expect(absDiff(half, photo).mean).toBeLessThan(absDiff(a, photo).mean);
   });
 
   it('keeps any size and alpha, sizes not multiples of 8 included', async () => {

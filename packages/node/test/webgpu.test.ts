@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { weightsDir } from '@impasto/test-support/paths';
 import { type CheckResult, FST_SIZE, MARKER, NST_SIZE, check } from '@impasto/test-support/webgpu-check';
+import { absDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 const SCRIPT = join(ROOT, 'scripts', 'webgpu-check.ts');
@@ -53,12 +54,6 @@ function child<T>(args: string[], env: Record<string, string | undefined>): Prom
   });
 }
 
-function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
 
@@ -98,7 +93,7 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e
   it(`FastStyle wave ${FST_SIZE}²: webgpu's float output is cpu's within 5e-3 on 0–255`, () => {
     expect(gpu.fst.dims).toEqual([1, 3, FST_SIZE, FST_SIZE]);
     expect(cpu.fst.dims).toEqual(gpu.fst.dims);
-    const d = maxAbsDiff(gpu.fst.output, cpu.fst.output);
+    const d = absDiff(gpu.fst.output, cpu.fst.output).max;
     console.log(`node FST wave ${FST_SIZE}²: webgpu vs cpu max |d| ${d.toExponential(2)} (0–255)`);
     expect(d).toBeLessThanOrEqual(5e-3);
   });
@@ -106,7 +101,7 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e
   it(`NST objective on SqueezeNet ${NST_SIZE}²: loss within 1e-3 relative, gradient within 5e-3`, () => {
     const lossRel = rel(gpu.objective.loss, cpu.objective.loss);
     const termRel = Object.fromEntries(Object.keys(cpu.objective.terms).map((k) => [k, rel(gpu.objective.terms[k]!, cpu.objective.terms[k]!)]));
-    const g = maxAbsDiff(gpu.objective.grad, cpu.objective.grad);
+    const g = absDiff(gpu.objective.grad, cpu.objective.grad).max;
     const gScale = Math.max(...cpu.objective.grad.map(Math.abs));
     console.log(
       `node NST objective ${NST_SIZE}²: loss ${cpu.objective.loss} (cpu) vs ${gpu.objective.loss} (webgpu), rel ${lossRel.toExponential(2)}; ` +

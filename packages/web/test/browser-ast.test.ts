@@ -23,6 +23,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { ArbitraryStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
+import { rgbDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
@@ -65,17 +66,6 @@ const view = (page: Page): Promise<AstView> =>
     };
   });
 
-/** Mean and max absolute difference over the RGB channels of two interleaved images of `n` pixels. */
-function meanAbsRgb(a: ArrayLike<number>, aCh: number, b: ArrayLike<number>, bCh: number, n: number) {
-  let sum = 0;
-  let max = 0;
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) {
-    const d = Math.abs(a[p * aCh + c]! - b[p * bCh + c]!);
-    sum += d;
-    if (d > max) max = d;
-  }
-  return { mean: sum / (3 * n), max };
-}
 
 function nonBlank(c: Canvas): boolean {
   const d = c.data;
@@ -158,9 +148,9 @@ suite(why ? `browser AST (skipped: ${why})` : 'browser "Any style" (MicroAST) in
     expect(v.provider).toBe('wasm');
     expect([v.result.width, v.result.height]).toEqual([input.width, input.height]);
     expect(nonBlank(v.result)).toBe(true);
-    const decode = meanAbsRgb(v.content.data, 4, input.data, input.channels, n);
-    const fromContent = meanAbsRgb(v.result.data, 4, input.data, input.channels, n);
-    const vsNode = meanAbsRgb(v.result.data, 4, out.data, out.channels, n);
+    const decode = rgbDiff(v.content.data, 4, input.data, input.channels, n);
+    const fromContent = rgbDiff(v.result.data, 4, input.data, input.channels, n);
+    const vsNode = rgbDiff(v.result.data, 4, out.data, out.channels, n);
     console.log(
       `browser AST (PNG): provider ${v.provider}, inference ${v.time}, ${((Date.now() - t0) / 1000).toFixed(1)} s in all; ` +
       `result ${v.result.width}x${v.result.height}; decoded content vs node mean |d| ${decode.mean.toFixed(3)}; ` +
@@ -181,11 +171,11 @@ suite(why ? `browser AST (skipped: ${why})` : 'browser "Any style" (MicroAST) in
     expect([v.result.width, v.result.height]).toEqual([128, 128]);
     expect([v.style.width, v.style.height]).toEqual([128, 80]);
     expect(nonBlank(v.result)).toBe(true);
-    const decode = meanAbsRgb(v.content.data, 4, input.data, input.channels, n);
+    const decode = rgbDiff(v.content.data, 4, input.data, input.channels, n);
     const nodeStyle = await decodeImage(STYLE, { maxSize: SIZE });
-    const styleDecode = meanAbsRgb(v.style.data, 4, nodeStyle.data, nodeStyle.channels, nodeStyle.width * nodeStyle.height);
-    const fromContent = meanAbsRgb(v.result.data, 4, input.data, input.channels, n);
-    const vsNode = meanAbsRgb(v.result.data, 4, out.data, out.channels, n);
+    const styleDecode = rgbDiff(v.style.data, 4, nodeStyle.data, nodeStyle.channels, nodeStyle.width * nodeStyle.height);
+    const fromContent = rgbDiff(v.result.data, 4, input.data, input.channels, n);
+    const vsNode = rgbDiff(v.result.data, 4, out.data, out.channels, n);
     console.log(
       `browser AST (JPEG): decoded content vs node mean |d| ${decode.mean.toFixed(3)} (max ${decode.max}); ` +
       `shrunk painting vs node mean |d| ${styleDecode.mean.toFixed(3)} (max ${styleDecode.max}); ` +
@@ -204,9 +194,9 @@ suite(why ? `browser AST (skipped: ${why})` : 'browser "Any style" (MicroAST) in
     const { input, out } = await nodeRun(png.content, png.style, 0.5);
     const full = await node.stylize(png.content, png.style, { maxSize: SIZE, styleSize: SIZE });
     const n = input.width * input.height;
-    const vsNode = meanAbsRgb(v.result.data, 4, out.data, out.channels, n);
-    const vsContent = meanAbsRgb(v.result.data, 4, input.data, input.channels, n).mean;
-    const vsFull = meanAbsRgb(v.result.data, 4, full.data, full.channels, n).mean;
+    const vsNode = rgbDiff(v.result.data, 4, out.data, out.channels, n);
+    const vsContent = rgbDiff(v.result.data, 4, input.data, input.channels, n).mean;
+    const vsFull = rgbDiff(v.result.data, 4, full.data, full.channels, n).mean;
     console.log(`browser AST at strength 0.5: vs node mean |d| ${vsNode.mean.toFixed(3)}; vs content ${vsContent.toFixed(1)}, vs strength 1 ${vsFull.toFixed(1)}`);
     expect(await page.evaluate(() => document.getElementById('ast-strength-value').textContent)).toBe('0.50');
     expect(vsNode.mean).toBeLessThanOrEqual(1);

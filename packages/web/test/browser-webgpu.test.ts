@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import type { PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
+import { absDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -51,12 +52,6 @@ function pattern(width: number, height: number): PlainImage {
   return { data, width, height, channels: 3 };
 }
 
-function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 (missing ? describe.skip : describe)('WebGPU in the browser (SwiftShader fallback adapter)', () => {
   let server: DemoServer | undefined;
@@ -111,8 +106,8 @@ function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
     expect(cpu.provider).toBe('wasm');
     expect(gpu.dims).toEqual([1, 3, FST_SIZE, FST_SIZE]);
     expect(cpu.dims).toEqual(gpu.dims);
-    const d = maxAbsDiff(gpu.output, cpu.output);
-    const rounded = maxAbsDiff(gpu.output.map((v) => Math.round(Math.min(255, Math.max(0, v)))), cpu.output.map((v) => Math.round(Math.min(255, Math.max(0, v)))));
+    const d = absDiff(gpu.output, cpu.output).max;
+    const rounded = absDiff(gpu.output.map((v) => Math.round(Math.min(255, Math.max(0, v)))), cpu.output.map((v) => Math.round(Math.min(255, Math.max(0, v))))).max;
     console.log(`browser FST wave ${FST_SIZE}²: webgpu vs wasm max |d| ${d.toExponential(2)} (float), ${rounded} (rounded pixels); webgpu ${gpu.ms.toFixed(0)} ms, wasm ${cpu.ms.toFixed(0)} ms`);
     expect(d).toBeLessThanOrEqual(5e-3);
   }, 120_000);

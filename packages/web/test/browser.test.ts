@@ -13,6 +13,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { FastStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
+import { rgbDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
@@ -46,17 +47,6 @@ function nodeReference() {
   return reference;
 }
 
-/** Mean and max absolute difference over the RGB channels of two interleaved images. */
-function meanAbsRgb(a: ArrayLike<number>, aCh: number, b: ArrayLike<number>, bCh: number, n: number) {
-  let sum = 0;
-  let max = 0;
-  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) {
-    const d = Math.abs(a[p * aCh + c]! - b[p * bCh + c]!);
-    sum += d;
-    if (d > max) max = d;
-  }
-  return { mean: sum / (3 * n), max };
-}
 
 /** Pixels of a canvas on the page. */
 async function readCanvas(page: import('playwright-core').Page, id: string): Promise<{ width: number; height: number; data: number[] }> {
@@ -122,8 +112,8 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     const { input, expected } = await nodeReference();
     const n = input.width * input.height;
     expect([pixels.result.width, pixels.result.height]).toEqual([expected.width, expected.height]);
-    const decodeDiff = meanAbsRgb(pixels.input.data, 4, input.data, input.channels, n);
-    const resultDiff = meanAbsRgb(pixels.result.data, 4, expected.data, expected.channels, n);
+    const decodeDiff = rgbDiff(pixels.input.data, 4, input.data, input.channels, n);
+    const resultDiff = rgbDiff(pixels.result.data, 4, expected.data, expected.channels, n);
     console.log(
       `browser: provider ${state.provider}, inference ${state.time}, threads ${state.threads}; ` +
       `vs node: decoded photo mean |d| ${decodeDiff.mean.toFixed(3)} (max ${decodeDiff.max}), ` +
@@ -180,7 +170,7 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     expect(r.progress).toBe('inference 1/1');
     const result = await readCanvas(page, 'result');
     const { input, expected } = await nodeReference();
-    const diff = meanAbsRgb(result.data, 4, expected.data, expected.channels, input.width * input.height);
+    const diff = rgbDiff(result.data, 4, expected.data, expected.channels, input.width * input.height);
     console.log(`worker: stylized mean |d| vs node ${diff.mean.toFixed(3)} (max ${diff.max})`);
     expect(diff.mean).toBeLessThanOrEqual(1);
     await page.close();

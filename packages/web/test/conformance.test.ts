@@ -12,6 +12,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import { CASES, type CaseName, type Fixtures, type PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, decodeImage } from '../../node/src';
+import { absDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -28,16 +29,6 @@ declare const self: any;
 
 const plain = (img: { data: ArrayLike<number>; width: number; height: number; channels: number }): PlainImage => ({ ...img, data: Array.from(img.data) });
 
-function meanAbsDiff(a: PlainImage, b: PlainImage): { mean: number; max: number } {
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const d = Math.abs(a.data[i]! - b.data[i]!);
-    sum += d;
-    max = Math.max(max, d);
-  }
-  return { mean: sum / a.data.length, max };
-}
 
 const maxRel = (a: readonly number[], b: readonly number[]) => Math.max(...a.map((x, i) => Math.abs(x - b[i]!) / Math.max(Math.abs(x), 1e-30)));
 
@@ -101,7 +92,7 @@ describe('one product on both platforms', () => {
   });
 
   (missing ? it.skip : it)('fast style: the browser gives the pixels Node gives (mean |d| ≤ 1)', () => {
-    const d = meanAbsDiff(node.fastStyle.image, web.fastStyle!.image);
+    const d = absDiff(node.fastStyle.image, web.fastStyle!.image);
     console.log(`conformance: fast style wave node vs browser mean |d| ${d.mean.toFixed(3)}, max ${d.max}`);
     expect(d.mean).toBeLessThanOrEqual(1);
   });
@@ -149,10 +140,10 @@ describe('one product on both platforms', () => {
       expect(a.arbitraryStyle.provider).toBe(platform === 'node' ? 'cpu' : 'wasm');
       expect([a.arbitraryStyle.image.width, a.arbitraryStyle.image.height]).toEqual([fixtures.photo.width, fixtures.photo.height]);
       const photo = plain(fixtures.photo);
-      expect(meanAbsDiff(a.arbitraryStyle.half, photo).mean).toBeLessThan(meanAbsDiff(a.arbitraryStyle.image, photo).mean);
+      expect(absDiff(a.arbitraryStyle.half, photo).mean).toBeLessThan(absDiff(a.arbitraryStyle.image, photo).mean);
     });
     if (missing) return;
-    const d = meanAbsDiff(node.arbitraryStyle.image, web.arbitraryStyle!.image);
+    const d = absDiff(node.arbitraryStyle.image, web.arbitraryStyle!.image);
     console.log(`conformance: arbitrary style node vs browser mean |d| ${d.mean.toFixed(3)}, max ${d.max}`);
     expect(d.mean).toBeLessThanOrEqual(1);
   });
