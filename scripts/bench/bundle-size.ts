@@ -4,7 +4,9 @@
  * origin, plus the .wasm assets separately. Used to compare before/after splitting core into subpath
  * exports, so an app that only runs fast style transfer stops bundling the NST autodiff.
  *
- *   npm run build && npx tsx scripts/bench/bundle-size.ts [--json out.json]
+ *   npm run build && npx tsx scripts/bench/bundle-size.ts [--full] [--json out.json]
+ *
+ * `--full` builds an app that uses all three engines (fast style, NST, arbitrary style) instead.
  *
  * The app is written to a temporary folder under .cache/ (gitignored) inside the repo, so that, like
  * packages/web/examples/bundle-app/build.mjs, it resolves `@impasto/*` the way any app would: the
@@ -15,10 +17,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
 
+const FULL = process.argv.includes('--full');
 /** The app's imports: adapt this line (e.g. to a subpath export) when the package layout changes. */
-const ENTRY_IMPORTS = `import { FastStyle } from '@impasto/web';`;
+const ENTRY_IMPORTS = FULL
+  ? `import { FastStyle, neuralStyle, ArbitraryStyle, toImageData } from '@impasto/web';`
+  : `import { FastStyle } from '@impasto/web';`;
 /** The rest of the app: load one style, stylize the canvas's ImageData, draw the result. */
-const ENTRY_BODY = `
+const FST_BODY = `
 const canvas = document.querySelector('canvas')!;
 const ctx = canvas.getContext('2d')!;
 const fst = await FastStyle.load('wave');
@@ -27,6 +32,14 @@ canvas.width = out.width;
 canvas.height = out.height;
 ctx.putImageData(out, 0, 0);
 `;
+/** All engines: the same, then an NST run and an arbitrary-style call on the same pixels. */
+const ENTRY_BODY = FULL ? `${FST_BODY}
+const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+const nst = neuralStyle({ content: pixels, style: pixels }, { iterations: 10 });
+for await (const e of nst.events) console.log(e.type);
+const any = await ArbitraryStyle.load();
+ctx.putImageData(toImageData(await any.stylize((await nst.result).image, pixels)), 0, 0);
+` : FST_BODY;
 
 const ROOT = resolve(__dirname, '..', '..');
 /** Origins, by path relative to the repo root; the first match wins, anything else is "other". */
@@ -34,7 +47,7 @@ const ORIGINS: [string, RegExp][] = [
   ['onnxruntime-web', /^node_modules\/onnxruntime-(web|common)\//],
   ['@impasto/core', /^(packages\/core|node_modules\/@impasto\/core)\//],
   ['@impasto/web', /^(packages\/web|node_modules\/@impasto\/web)\//],
-  ['onnx-proto/protobufjs', /^node_modules\/(onnx-proto|protobufjs|@protobufjs)\//],
+  ['protobuf', /^node_modules\/(onnx-proto|protobufjs|@protobufjs|@bufbuild\/protobuf)\//],
 ];
 const originOf = (absPath: string) => {
   const rel = relative(ROOT, absPath.replace(/^\0/, '').split('?')[0]!).split('\\').join('/');

@@ -1,11 +1,26 @@
-import onnxProto from 'onnx-proto';
-import type { onnx as O } from 'onnx-proto';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import {
+  AttributeProto_AttributeType as T,
+  GraphProtoSchema,
+  ModelProtoSchema,
+  TensorProtoSchema,
+  type AttributeProto,
+  type ModelProto,
+  type TensorProto,
+  type TensorShapeProto_Dimension,
+  type ValueInfoProto,
+} from './proto/onnx_pb';
 import { FloatAttr, FloatsAttr, Graph, type AttrValue, type Dim, type ValueInfo } from './graph';
 import type { DType, TensorData } from './tensor';
 import { ImpastoError } from '../errors';
 import { utf8Decode, utf8Encode } from '../platform';
 
-const { onnx } = onnxProto;
+type ModelInit = MessageInitShape<typeof ModelProtoSchema>;
+type GraphInit = NonNullable<ModelInit['graph']>;
+type TensorInit = NonNullable<GraphInit['initializer']>[number];
+type ValueInfoInit = NonNullable<GraphInit['input']>[number];
+type AttributeInit = NonNullable<NonNullable<GraphInit['node']>[number]['attribute']>[number];
 
 const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 };
 const DTYPE_OF: Record<number, DType> = { 1: 'float32', 2: 'uint8', 6: 'int32', 7: 'int64', 9: 'bool' };
@@ -15,27 +30,35 @@ function bytesOf(t: TensorData): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 
-function tensorProto(name: string, t: TensorData): O.ITensorProto {
-  return { name, dataType: ELEM[t.type], dims: [...t.dims], rawData: bytesOf(t) };
+/** A tensor's name, type and shape, without its data. */
+function tensorHead(name: string, t: TensorData): TensorInit {
+  return { name, dataType: ELEM[t.type], dims: t.dims.map(BigInt) };
 }
 
-function attributeProto(name: string, v: AttrValue): O.IAttributeProto {
-  const T = onnx.AttributeProto.AttributeType;
+function tensorProto(name: string, t: TensorData): TensorInit {
+  return { ...tensorHead(name, t), rawData: bytesOf(t) };
+}
+
+function attributeProto(name: string, v: AttrValue): AttributeInit {
   if (v instanceof FloatAttr) return { name, type: T.FLOAT, f: v.value };
   if (v instanceof FloatsAttr) return { name, type: T.FLOATS, floats: [...v.value] };
-  if (typeof v === 'number') return Number.isInteger(v) ? { name, type: T.INT, i: v } : { name, type: T.FLOAT, f: v };
+  if (typeof v === 'number') return Number.isInteger(v) ? { name, type: T.INT, i: BigInt(v) } : { name, type: T.FLOAT, f: v };
   if (typeof v === 'string') return { name, type: T.STRING, s: utf8Encode(v) };
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string')) return { name, type: T.STRINGS, strings: v.map((s: string) => utf8Encode(s)) };
     const nums = v as number[];
-    return nums.every(Number.isInteger) ? { name, type: T.INTS, ints: nums } : { name, type: T.FLOATS, floats: nums };
+    return nums.every(Number.isInteger) ? { name, type: T.INTS, ints: nums.map(BigInt) } : { name, type: T.FLOATS, floats: nums };
   }
   return { name, type: T.TENSOR, t: tensorProto(name, v as TensorData) };
 }
 
-function valueInfoProto(v: ValueInfo): O.IValueInfoProto {
-  const shape = v.shape ? { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {})) } : undefined;
-  return { name: v.name, type: { tensorType: { elemType: ELEM[v.type], shape } } };
+function valueInfoProto(v: ValueInfo): ValueInfoInit {
+  const dim = (d: Dim) =>
+    typeof d === 'number' ? { value: { case: 'dimValue' as const, value: BigInt(d) } }
+      : typeof d === 'string' ? { value: { case: 'dimParam' as const, value: d } }
+        : {};
+  const shape = v.shape ? { dim: v.shape.map(dim) } : undefined;
+  return { name: v.name, type: { value: { case: 'tensorType', value: { elemType: ELEM[v.type], shape } } } };
 }
 
 /**
@@ -54,17 +77,16 @@ function convAttributes(graph: Graph, n: Graph['nodes'][number]): Record<string,
   return rank ? { ...a, dilations: new Array<number>(rank).fill(1) } : a;
 }
 
-/** Builds the ONNX `ModelProto` object for `graph`. */
-export function toModelProto(graph: Graph): O.IModelProto {
+/** The ONNX `ModelProto` fields for `graph`, its initializers left out (see `encodeModel`). */
+function modelInit(graph: Graph): ModelInit {
   return {
-    irVersion: 8,
+    irVersion: 8n,
     producerName: 'impasto',
-    opsetImport: [{ domain: '', version: graph.opset }],
+    opsetImport: [{ domain: '', version: BigInt(graph.opset) }],
     graph: {
       name: graph.name,
       input: graph.inputs.map(valueInfoProto),
       output: graph.outputs.map(valueInfoProto),
-      initializer: [...graph.initializers].map(([n, t]) => tensorProto(n, t)),
       node: graph.nodes.map((n) => ({
         opType: n.opType,
         name: n.name,
@@ -77,83 +99,115 @@ export function toModelProto(graph: Graph): O.IModelProto {
   };
 }
 
-/** Serialises `graph` to ONNX model bytes, ready for `InferenceSession.create`. */
+/**
+ * Serialises `graph` to ONNX model bytes, ready for `InferenceSession.create`.
+ *
+ * The weights are copied once. protobuf-es copies a nested message each time it closes one (tensor,
+ * graph, model: three copies of every weight, 3 s for VGG19's), so each initializer is written as a
+ * `graph` field of its own holding one `initializer`, its raw bytes placed straight into the output.
+ * Protobuf parsers merge repeated occurrences of a message field (repeated fields append), which
+ * gives the one graph back.
+ */
 export function encodeModel(graph: Graph): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.create(toModelProto(graph))).finish();
+  const parts: Uint8Array[] = [toBinary(ModelProtoSchema, create(ModelProtoSchema, modelInit(graph)))];
+  for (const [name, t] of graph.initializers) {
+    const raw = bytesOf(t);
+    const head = toBinary(TensorProtoSchema, create(TensorProtoSchema, tensorHead(name, t)));
+    const tensorLen = lengthDelimitedSize(head.length, TensorProtoSchema.field.rawData.number, raw.length);
+    const graphLen = lengthDelimitedSize(0, GraphProtoSchema.field.initializer.number, tensorLen);
+    parts.push(new BinaryWriter()
+      .tag(ModelProtoSchema.field.graph.number, WireType.LengthDelimited).uint32(graphLen)
+      .tag(GraphProtoSchema.field.initializer.number, WireType.LengthDelimited).uint32(tensorLen)
+      .raw(head)
+      .tag(TensorProtoSchema.field.rawData.number, WireType.LengthDelimited).uint32(raw.length)
+      .finish(), raw);
+  }
+  return concatBytes(parts);
 }
 
-function toNumber(v: number | { toNumber(): number }): number {
-  return typeof v === 'number' ? v : v.toNumber();
+/** Bytes of a message that is `before` bytes followed by a length-delimited field `field` of `length` bytes. */
+function lengthDelimitedSize(before: number, field: number, length: number): number {
+  return before + new BinaryWriter().tag(field, WireType.LengthDelimited).uint32(length).finish().length + length;
 }
 
-function tensorFrom(p: O.ITensorProto): TensorData {
-  const type = DTYPE_OF[p.dataType ?? 0];
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) out.set(p, at), (at += p.length);
+  return out;
+}
+
+function tensorFrom(p: TensorProto): TensorData {
+  const type = DTYPE_OF[p.dataType];
   if (!type) throw new ImpastoError('BAD_MODEL', `tensor '${p.name}' has unsupported data type ${p.dataType}`);
-  const dims = (p.dims ?? []).map(toNumber);
-  // Copy: protobufjs may hand back an unaligned view (a Buffer slice in Node) into the model bytes.
-  const raw = p.rawData && p.rawData.length > 0 ? new Uint8Array(p.rawData) : undefined;
+  const dims = p.dims.map(Number);
+  // Copy: the decoder hands back a view into the model bytes, which may be unaligned.
+  const raw = p.rawData.length > 0 ? new Uint8Array(p.rawData) : undefined;
   switch (type) {
     case 'float32':
-      return { type, dims, data: raw ? new Float32Array(raw.buffer, 0, raw.byteLength / 4) : Float32Array.from(p.floatData ?? []) };
+      return { type, dims, data: raw ? new Float32Array(raw.buffer, 0, raw.byteLength / 4) : Float32Array.from(p.floatData) };
     case 'int64':
-      return { type, dims, data: raw ? new BigInt64Array(raw.buffer, 0, raw.byteLength / 8) : BigInt64Array.from((p.int64Data ?? []).map((x) => BigInt(toNumber(x)))) };
+      return { type, dims, data: raw ? new BigInt64Array(raw.buffer, 0, raw.byteLength / 8) : BigInt64Array.from(p.int64Data) };
     case 'int32':
-      return { type, dims, data: raw ? new Int32Array(raw.buffer, 0, raw.byteLength / 4) : Int32Array.from(p.int32Data ?? []) };
+      return { type, dims, data: raw ? new Int32Array(raw.buffer, 0, raw.byteLength / 4) : Int32Array.from(p.int32Data) };
     default:
-      return { type, dims, data: raw ?? Uint8Array.from(p.int32Data ?? []) };
+      return { type, dims, data: raw ?? Uint8Array.from(p.int32Data) };
   }
 }
 
-function attributeFrom(a: O.IAttributeProto): AttrValue {
-  const T = onnx.AttributeProto.AttributeType;
+function attributeFrom(a: AttributeProto): AttrValue {
   switch (a.type) {
-    case T.FLOAT: return new FloatAttr(a.f ?? 0);
-    case T.INT: return toNumber(a.i ?? 0);
-    case T.STRING: return utf8Decode(a.s ?? new Uint8Array());
-    case T.TENSOR: return tensorFrom(a.t ?? {});
-    case T.FLOATS: return new FloatsAttr(a.floats ?? []);
-    case T.INTS: return (a.ints ?? []).map(toNumber);
-    case T.STRINGS: return (a.strings ?? []).map((s) => utf8Decode(s));
+    case T.FLOAT: return new FloatAttr(a.f);
+    case T.INT: return Number(a.i);
+    case T.STRING: return utf8Decode(a.s);
+    case T.TENSOR:
+      if (!a.t) throw new ImpastoError('BAD_MODEL', `attribute '${a.name}' has no tensor`);
+      return tensorFrom(a.t);
+    case T.FLOATS: return new FloatsAttr(a.floats);
+    case T.INTS: return a.ints.map(Number);
+    case T.STRINGS: return a.strings.map((s) => utf8Decode(s));
     default: throw new ImpastoError('BAD_MODEL', `attribute '${a.name}' has unsupported type ${a.type}`);
   }
 }
 
-function valueInfoFrom(v: O.IValueInfoProto): ValueInfo {
-  const tt = v.type?.tensorType;
-  const shape: Dim[] | undefined = tt?.shape?.dim?.map((d) => (d.dimValue != null && toNumber(d.dimValue) > 0 ? toNumber(d.dimValue) : d.dimParam || null));
-  return { name: v.name ?? '', type: DTYPE_OF[tt?.elemType ?? 1] ?? 'float32', shape };
+function valueInfoFrom(v: ValueInfoProto): ValueInfo {
+  const tt = v.type?.value.case === 'tensorType' ? v.type.value.value : undefined;
+  const dim = (d: TensorShapeProto_Dimension): Dim =>
+    d.value.case === 'dimValue' && d.value.value > 0n ? Number(d.value.value) : d.value.case === 'dimParam' ? d.value.value || null : null;
+  const shape: Dim[] | undefined = tt?.shape?.dim.map(dim);
+  return { name: v.name, type: DTYPE_OF[tt?.elemType ?? 1] ?? 'float32', shape };
 }
 
 /** Reads ONNX model bytes back into a `Graph` that can be extended and re-encoded. */
 export function decodeModel(bytes: Uint8Array): Graph {
-  let model: O.ModelProto;
+  let model: ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = fromBinary(ModelProtoSchema, bytes);
   } catch (e) {
     throw new ImpastoError('BAD_MODEL', `not an ONNX model: ${(e as Error).message}`, { cause: e });
   }
   const gp = model.graph;
   if (!gp) throw new ImpastoError('BAD_MODEL', 'ONNX model has no graph');
   const g = new Graph(gp.name || 'model');
-  const opset = model.opsetImport?.find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (opset?.version) g.opset = toNumber(opset.version);
+  const opset = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
+  if (opset?.version) g.opset = Number(opset.version);
   const inits = new Set<string>();
-  for (const t of gp.initializer ?? []) {
-    g.initializers.set(g.reserve(t.name ?? ''), tensorFrom(t));
-    inits.add(t.name ?? '');
+  for (const t of gp.initializer) {
+    g.initializers.set(g.reserve(t.name), tensorFrom(t));
+    inits.add(t.name);
   }
-  for (const i of gp.input ?? []) if (!inits.has(i.name ?? '')) g.inputs.push(valueInfoFrom(i)), g.reserve(i.name ?? '');
-  for (const n of gp.node ?? []) {
-    const outputs = (n.output ?? []).map((o) => g.reserve(o));
+  for (const i of gp.input) if (!inits.has(i.name)) g.inputs.push(valueInfoFrom(i)), g.reserve(i.name);
+  for (const n of gp.node) {
+    const outputs = n.output.map((o) => g.reserve(o));
     g.nodes.push({
-      opType: n.opType ?? '',
-      inputs: [...(n.input ?? [])],
+      opType: n.opType,
+      inputs: [...n.input],
       outputs,
       name: g.reserve(n.name || g.fresh(`${n.opType}_node`)),
       domain: n.domain || undefined,
-      attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', attributeFrom(a)])),
+      attributes: Object.fromEntries(n.attribute.map((a) => [a.name, attributeFrom(a)])),
     });
   }
-  for (const o of gp.output ?? []) g.outputs.push(valueInfoFrom(o));
+  for (const o of gp.output) g.outputs.push(valueInfoFrom(o));
   return g;
 }
