@@ -1,4 +1,4 @@
-import { ImpastoError, firstLine, invalidParam } from '../errors';
+import { ImpastoError, firstLine, invalidParam, isImpastoError } from '../errors';
 import type { TensorData } from '../onnx/tensor';
 import type { ResolvedSessionOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
@@ -62,6 +62,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         try {
           return wrapOrtSession(await adapter.create(model, ep, o, false), ep, adapter.tensor);
         } catch (e) {
+          if (isImpastoError(e)) throw e; // the adapter's own diagnosis, already saying what to do
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${ep} (${runtimeReason(e)})`, { cause: e });
           if (adapter.isModelError(ep, e)) throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
           throw new ImpastoError('PROVIDER_UNAVAILABLE', `execution provider '${ep}' failed to load (${firstLine(e)}); ${adapter.hints[ep]}`, { cause: e });
@@ -78,6 +79,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         try {
           return wrapOrtSession(await adapter.create(model, p, o, !last), p, adapter.tensor);
         } catch (e) {
+          if (isImpastoError(e) && last) throw e;
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${p} (${runtimeReason(e)})`, { cause: e });
           if (last && adapter.isModelError(p, e)) throw new ImpastoError('BAD_MODEL', `ONNX Runtime could not load the model: ${firstLine(e)}`, { cause: e });
           errors.push(`[${p}] ${firstLine(e)}`);

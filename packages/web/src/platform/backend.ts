@@ -1,12 +1,13 @@
 import * as ort from 'onnxruntime-web';
 import { ImpastoError, type RuntimeAdapter, createBackend, firstLineOf } from '@impasto/core';
+import { prepareOrtFiles, startingOrt } from './ort-files';
 
 /** Settings for onnxruntime-web's wasm runtime; they take effect before the first session is created. */
 export interface WasmOptions {
   /**
-   * Where the `ort-wasm-*.wasm` (and `.mjs`) files are served: a URL prefix ending in '/', or
-   * explicit file URLs. Unset, ONNX Runtime loads them next to its own script (bundlers that follow
-   * `new URL(..., import.meta.url)` copy them there).
+   * Where ONNX Runtime's `ort-wasm-simd-threaded.jsep.mjs` and `.wasm` are served: a URL prefix
+   * ending in '/', or explicit file URLs. Unset, the files your bundler emitted (Vite, webpack 5)
+   * are used when they are served, else ONNX Runtime looks next to its own script.
    */
   wasmPaths?: ort.Env.WasmPrefixOrFilePaths;
   /** Worker threads for wasm (more than 1 needs a cross-origin isolated page; 0 lets ORT decide). */
@@ -80,7 +81,8 @@ const adapter: RuntimeAdapter = {
   },
   async create(model, provider, _o, quiet) {
     if (provider === 'webgpu' && !(await hasWebGpuAdapter())) throw new Error('no WebGPU adapter here');
-    return ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 });
+    await prepareOrtFiles();
+    return startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));
   },
   tensor: (t) => new ort.Tensor(t.type, t.data as never, t.dims),
   isModelError: (provider, e) => provider === 'wasm' && !/no available backend|\.wasm|WebAssembly/i.test(firstLineOf(e)),
