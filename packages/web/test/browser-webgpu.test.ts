@@ -14,6 +14,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import type { PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { absDiff } from '@impasto/test-support/pixel-diff';
+import { NST_SIZE, type ObjectiveResult } from '@impasto/test-support/webgpu/objective-check';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -21,7 +22,7 @@ const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'we
 /** Tiny: the fallback adapter is slow. */
 const FST_SIZE = 64;
 
-const missing = chromiumMissing() ?? (existsSync(join(WEIGHTS, 'fst', 'wave')) ? undefined : `no weights mirror at ${WEIGHTS} (set IMPASTO_WEIGHTS)`);
+const missing = chromiumMissing() ?? (existsSync(join(WEIGHTS, 'fst', 'wave')) && existsSync(join(WEIGHTS, 'squeezenet1_1-caffe')) ? undefined : `no weights mirror at ${WEIGHTS} (set IMPASTO_WEIGHTS)`);
 if (missing && process.env.CI) throw new Error(`the browser WebGPU test needs Chromium and the weights in CI: ${missing}`);
 if (missing) console.warn(`SKIPPED the browser WebGPU test: ${missing}`);
 
@@ -111,6 +112,17 @@ function pattern(width: number, height: number): PlainImage {
     console.log(`browser FST wave ${FST_SIZE}²: webgpu vs wasm max |d| ${d.toExponential(2)} (float), ${rounded} (rounded pixels); webgpu ${gpu.ms.toFixed(0)} ms, wasm ${cpu.ms.toFixed(0)} ms`);
     expect(d).toBeLessThanOrEqual(5e-3);
   }, 120_000);
+
+  it(`the NST objective (SqueezeNet ${NST_SIZE}²) on webgpu gives wasm's loss (1e-3 relative) and gradient (5e-3)`, async () => {
+    const gpu: ObjectiveResult = await page.evaluate((ep) => self.objectiveOn(ep), 'webgpu');
+    const cpu: ObjectiveResult = await page.evaluate((ep) => self.objectiveOn(ep), 'wasm');
+    expect([gpu.provider, cpu.provider]).toEqual(['webgpu', 'wasm']);
+    const rel = Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss);
+    const g = absDiff(gpu.grad, cpu.grad).max;
+    console.log(`browser NST objective ${NST_SIZE}²: loss ${cpu.loss} (wasm) vs ${gpu.loss} (webgpu), rel ${rel.toExponential(2)}; gradient max |d| ${g.toExponential(2)} (max |grad| ${Math.max(...cpu.grad.map(Math.abs)).toExponential(2)}); webgpu ${(gpu.ms / 1000).toFixed(1)} s, wasm ${cpu.ms.toFixed(0)} ms`);
+    expect(rel).toBeLessThanOrEqual(1e-3);
+    expect(g).toBeLessThanOrEqual(5e-3);
+  }, 180_000);
 
   it("ep 'auto' does not pick a fallback (software) adapter", async () => {
     // Loading is enough to see the choice (running on the fallback adapter is slow).

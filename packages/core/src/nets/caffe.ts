@@ -1,6 +1,6 @@
 import { ImpastoError } from '../errors';
 import { attr, type Graph } from '../onnx/graph';
-import type { TensorData } from '../onnx/tensor';
+import { float32, int64, type TensorData } from '../onnx/tensor';
 import {
   getBool, getMessage, getMessages, getNumber, getNumbers, getString, getStrings, parsePrototxt, type PrototxtMessage,
 } from './prototxt';
@@ -170,6 +170,8 @@ function addLayer(g: Graph, layer: CaffeLayer, inputs: string[], params: Readonl
       if (getBool(p, 'global_pooling', false)) return g.op(kind === 'MAX' ? 'GlobalMaxPool' : 'GlobalAveragePool', [x], {}, { name });
       const { kernel, stride, pad } = convGeometry(p);
       const padded = pad[0] > 0 || pad[1] > 0;
+      const ceil = getString(p, 'round_mode') !== 'FLOOR';
+      if (kind === 'MAX' && ceil && !padded && kernel.every((k, i) => k >= stride[i]!)) return ceilMaxPool(g, x, kernel, stride, name);
       return g.op(kind === 'MAX' ? 'MaxPool' : 'AveragePool', [x], {
         kernel_shape: [...kernel],
         strides: stride,
@@ -191,6 +193,26 @@ function addLayer(g: Graph, layer: CaffeLayer, inputs: string[], params: Readonl
     default:
       throw new ImpastoError('UNSUPPORTED_OP', `Caffe layer ${name} has unsupported type ${layer.type}`);
   }
+}
+
+const LOWEST = float32([], [-3.4028234663852886e38]);
+const CEIL_PADS = new Map<string, TensorData<'int64'>>();
+
+/**
+ * Caffe's rounded-up max pooling (no padding, kernel ≥ stride) as floor-mode MaxPool over the input
+ * extended by stride − 1 rows and columns of −FLT_MAX at the end: the same windows and maxima
+ * (every window still starts inside the image), in a form every provider runs. onnxruntime-web's
+ * WebGPU MaxPool computes ceil_mode's output shape but does not implement its kernel.
+ */
+function ceilMaxPool(g: Graph, x: string, kernel: readonly number[], stride: readonly number[], name: string): string {
+  const key = stride.join('x');
+  let amounts = CEIL_PADS.get(key);
+  if (!amounts) CEIL_PADS.set(key, (amounts = int64([8], [0, 0, 0, 0, 0, 0, stride[0]! - 1, stride[1]! - 1])));
+  // Shared tensors, so a net added twice to one graph adds these once.
+  const pads = sharedConstant(g, 'ceil_pool_pads', amounts);
+  const lowest = sharedConstant(g, 'ceil_pool_value', LOWEST);
+  const extended = g.op('Pad', [x, pads, lowest], { mode: 'constant' }, { name: `${name}_ceil_pad` });
+  return g.op('MaxPool', [extended], { kernel_shape: [...kernel], strides: [...stride], pads: [0, 0, 0, 0], ceil_mode: 0 }, { name });
 }
 
 /**

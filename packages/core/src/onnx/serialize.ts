@@ -62,19 +62,22 @@ function valueInfoProto(v: ValueInfo): ValueInfoInit {
 }
 
 /**
- * A Conv's attributes with `dilations` spelled out when they are the default. The ONNX spec
- * defaults them to 1, but onnxruntime-web's WebGPU Conv kernel reads the attribute as given and
- * rejects an empty list ("dilations should be 2D"), so every Conv carries them. The spatial rank
- * comes from another per-axis attribute or the weight initializer; without one, nothing is added.
+ * A Conv's attributes with `dilations` and `strides` spelled out when they are the default. The
+ * ONNX spec defaults them to 1, but onnxruntime-web's WebGPU Conv kernel reads the attributes as
+ * given and rejects an empty list ("dilations should be 2D", "strides should be 2D"), so every Conv
+ * carries them. The spatial rank comes from another per-axis attribute or the weight initializer;
+ * without one, nothing is added.
  */
 function convAttributes(graph: Graph, n: Graph['nodes'][number]): Record<string, AttrValue> {
   const a = n.attributes;
-  if (n.opType !== 'Conv' || (n.domain ?? '') !== '' || a.dilations !== undefined) return a;
-  const perAxis = [a.kernel_shape, a.strides].find(Array.isArray) as readonly number[] | undefined;
+  if (n.opType !== 'Conv' || (n.domain ?? '') !== '' || (a.dilations !== undefined && a.strides !== undefined)) return a;
+  const perAxis = [a.kernel_shape, a.strides, a.dilations].find(Array.isArray) as readonly number[] | undefined;
   const pads = Array.isArray(a.pads) ? a.pads.length / 2 : undefined;
   const weight = graph.initializers.get(n.inputs[1] ?? '');
   const rank = perAxis?.length ?? pads ?? (weight ? weight.dims.length - 2 : undefined);
-  return rank ? { ...a, dilations: new Array<number>(rank).fill(1) } : a;
+  if (!rank) return a;
+  const ones = () => new Array<number>(rank).fill(1);
+  return { ...a, dilations: a.dilations ?? ones(), strides: a.strides ?? ones() };
 }
 
 /** The ONNX `ModelProto` fields for `graph`, its initializers left out (see `encodeModel`). */

@@ -74,6 +74,19 @@ describe('SqueezeNet 1.1 (caffejs)', () => {
     expect(out['fire9/relu_squeeze1x1']!.dims).toEqual([1, 64, 14, 14]);
   });
 
+  it("writes Caffe's rounded-up max pooling as padded floor-mode MaxPool, bit-exact to ceil_mode", async () => {
+    const g = await buildSqueezeNet(folderSource('squeezenet1_1-caffe'), { layers: ['relu_conv1', 'pool1'] });
+    expect(g.nodes.filter((n) => n.opType === 'MaxPool').every((n) => n.attributes.ceil_mode === 0)).toBe(true);
+    // 57x58 after conv1: odd and even sides, where ceil and floor differ.
+    const out = await runGraph(g, { image: noiseImage(115, 117, 3) });
+    const ref = new Graph('ceil');
+    const x = ref.input('x', 'float32', [...out.relu_conv1!.dims]);
+    ref.output(ref.op('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }), 'y');
+    const y = (await runGraph(ref, { x: out.relu_conv1! })).y!;
+    expect(out.pool1!.dims).toEqual(y.dims);
+    expect(Array.from(out.pool1!.data as Float32Array)).toEqual(Array.from(y.data as Float32Array));
+  });
+
   it('classifies photos correctly through its own classifier', async () => {
     const g = await buildSqueezeNet(folderSource('squeezenet1_1-caffe'), { layers: ['prob'] });
     const images = await Promise.all(['content/skimage_chelsea.png', 'content/skimage_coffee.png'].map((f) => photo(f, 227, 227)));

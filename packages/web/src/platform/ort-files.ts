@@ -3,7 +3,7 @@ import { ImpastoError } from '@impasto/core';
 
 /**
  * onnxruntime-web's runtime (its Emscripten module and .wasm), named so that bundlers see the files:
- * Vite (build and dev server) and webpack 5 resolve `new URL('<package>/<file>', import.meta.url)`
+ * Vite (build and dev server; tested) and webpack 5 (documented) resolve `new URL('<package>/<file>', import.meta.url)`
  * through the package's exports and emit the file beside the app.
  *
  * Why not ORT's default: its default build starts its wasm threads from its own `import.meta.url`,

@@ -1,7 +1,8 @@
 // The conformance cases (scripts/conformance/cases.ts) on @impasto/web, for the browser half of
 // packages/web/test/conformance.test.ts: `runCase(name, fixtures)` answers with plain data.
 import { CASES, type CaseName, type PlainImage } from '@impasto/test-support/conformance/cases';
-import { ArbitraryStyle, type ExecutionProvider, FastStyle, ModelStore, NeuralStyle, configureWasm, imageToTensor, type RawImage } from '@impasto/web';
+import { objectiveCheck } from '@impasto/test-support/webgpu/objective-check';
+import { ArbitraryStyle, type ExecutionProvider, FastStyle, ModelStore, NeuralStyle, configureWasm, imageToTensor, type RawImage, webBackend } from '@impasto/web';
 
 configureWasm({ wasmPaths: new URL('/ort/', location.href).href });
 const store = new ModelStore({ weightsBaseUrl: new URL('/weights/', location.href).href, cache: false, download: false });
@@ -24,6 +25,8 @@ Object.assign(globalThis, {
       await fst.dispose();
     }
   },
+  // The NST objective (SqueezeNet, 32²) on `ep`, its targets on wasm: loss, terms, gradient.
+  objectiveOn: (ep: ExecutionProvider) => objectiveCheck(webBackend, store, ep, 'wasm'),
 });
 document.body.dataset.ready = '1';
 document.getElementById('status')!.textContent = 'ready';
