@@ -71,7 +71,7 @@ export const NST_RUN_SCHEMA = defineSchema(
       arg: 'x',
       doc: 'Weight of the total-variation smoothness term',
     },
-    optimizer: { kind: 'choice', choices: ['adam', 'lbfgs'], default: 'adam', arg: 'name', doc: 'Optimiser: Adam (as the seed) or L-BFGS' },
+    optimizer: { kind: 'choice', choices: ['adam', 'lbfgs'], default: 'adam', arg: 'name', doc: 'Optimiser: Adam, or L-BFGS (converges in fewer iterations)' },
     lr: {
       kind: 'number',
       min: 0,

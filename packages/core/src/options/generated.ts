@@ -146,7 +146,7 @@ export interface NeuralStyleRunOptions {
   styleWeight?: number;
   /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
   tvWeight?: number;
-  /** Optimiser: Adam (as the seed) or L-BFGS [adam] */
+  /** Optimiser: Adam, or L-BFGS (converges in fewer iterations) [adam] */
   optimizer?: 'adam' | 'lbfgs';
   /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
   lr?: number;
@@ -212,7 +212,7 @@ export interface NeuralStyleOptions {
   styleWeight?: number;
   /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
   tvWeight?: number;
-  /** Optimiser: Adam (as the seed) or L-BFGS [adam] */
+  /** Optimiser: Adam, or L-BFGS (converges in fewer iterations) [adam] */
   optimizer?: 'adam' | 'lbfgs';
   /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
   lr?: number;
