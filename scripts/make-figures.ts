@@ -1,7 +1,7 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
  * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
- * Usage: npm run figures [-- fst|nst|ast] [--out DIR]
+ * Usage: npm run figures [-- fst|nst|ast|colors] [--out DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
-const USAGE = 'Usage: npm run figures [-- fst|nst|ast] [--out DIR]  (all figures into docs/figures/ by default)';
+const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors] [--out DIR]  (all figures into docs/figures/ by default)';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
@@ -45,7 +45,7 @@ async function fstFigure(): Promise<void> {
 async function main() {
   if (args.includes('--help') || args.includes('-h')) return console.log(USAGE);
   if (outAt >= 0 && !args[outAt + 1]) throw new Error(`--out needs a folder\n${USAGE}`);
-  const unknown = sections.filter((s) => !['fst', 'nst', 'ast'].includes(s));
+  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors'].includes(s));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}\n${USAGE}`);
   mkdirSync(out, { recursive: true });
   if (want('fst')) await fstFigure();
@@ -56,6 +56,10 @@ async function main() {
   if (want('ast')) {
     const { astFigure } = await import('./figures/ast-figure');
     await astFigure(out);
+  }
+  if (want('colors')) {
+    const { colorFigure } = await import('./figures/color-figure');
+    await colorFigure(out, TILE, grid);
   }
 }
 

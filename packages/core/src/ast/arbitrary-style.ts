@@ -1,4 +1,5 @@
 import { ImpastoError } from '../errors';
+import { keepLuminance, matchColors } from '../image/color';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import { encodeModel } from '../onnx/serialize';
@@ -170,9 +171,9 @@ export class ArbitraryStyle<In, Encoded> {
   }
 
   protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions): Promise<RawImage> {
-    const code = await this.styleOf(style, o);
     const image = await loadImage(this.platform.codec, content, o);
     checkSides(image, 'content');
+    const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined);
     checkMemory('ast', 'arbitrary style transfer', image.width, image.height, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
     const feeds: Record<string, TensorData> = { [MICROAST_CONTENT_INPUT]: toUnit(image) };
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
@@ -180,22 +181,28 @@ export class ArbitraryStyle<In, Encoded> {
     try {
       const out = await this.parts.stylize.run(feeds, [MICROAST_OUTPUT]);
       this.lastInferenceMs = now() - t0;
-      return toImage(out[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
+      const result = toImage(out[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
+      return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
     } catch (e) {
       throw outOfMemoryHint(e, image, 'arbitrary style transfer');
     }
   }
 
-  private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions): Promise<StyleCode> {
+  /** The style code of `style`; with `recolorTo`, of the style image recoloured to that photo's colours. */
+  private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions, recolorTo?: RawImage): Promise<StyleCode> {
     if (Array.isArray(style)) {
       const list = style as readonly { style: StyleInput<In>; weight: number }[];
-      return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o), weight: s.weight }))));
+      return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o, recolorTo), weight: s.weight }))));
     }
-    return isStyleCode(style) ? style : this.codeOf(style as In | RawImage, o);
+    if (isStyleCode(style) && recolorTo) {
+      throw new ImpastoError('INVALID_ARGUMENT', "preserveColors 'histogram' recolours the style image, and a style code has none: pass the image, or use 'luminance'");
+    }
+    return isStyleCode(style) ? style : this.codeOf(style as In | RawImage, o, recolorTo);
   }
 
-  private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions): Promise<StyleCode> {
-    const image = await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+  private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions, recolorTo?: RawImage): Promise<StyleCode> {
+    const decoded = await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+    const image = recolorTo ? matchColors(decoded, recolorTo) : decoded;
     checkSides(image, 'style');
     const key = await pixelKey(image);
     const hit = this.codes.get(key);

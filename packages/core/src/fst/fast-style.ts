@@ -1,4 +1,5 @@
 import { ImpastoError } from '../errors';
+import { keepLuminance } from '../image/color';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
@@ -137,7 +138,8 @@ export class FastStyle<In, Encoded> {
 
   protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions): Promise<RawImage> {
     const image = await loadImage(this.platform.codec, input, o);
-    return this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
+    const out = await this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
+    return o.preserveColors === 'luminance' ? keepLuminance(out, image) : out;
   }
 
   private checkOpen(): void {

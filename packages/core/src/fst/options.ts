@@ -1,4 +1,5 @@
-import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
+import { ImpastoError } from '../errors';
+import { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { defineSchema } from '../options/schema';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 
@@ -6,4 +7,11 @@ import { SESSION_SCHEMA } from '../runtime/session-options';
 export const FAST_STYLE_LOAD_SCHEMA = defineSchema('FastStyleLoadOptions', 'loading a fast-style network', {}, { extend: [SESSION_SCHEMA] });
 
 /** `FastStyle.stylize…`'s options: how the input is decoded and the result encoded. */
-export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, { extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA] });
+export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, {
+  extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, COLOR_SCHEMA],
+  check: (r) => {
+    if (r.preserveColors === 'histogram') {
+      throw new ImpastoError('INVALID_ARGUMENT', "preserveColors 'histogram' recolours the style image, and a fast-style network has its style built in: use 'luminance'");
+    }
+  },
+});

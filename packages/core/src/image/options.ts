@@ -1,4 +1,5 @@
 import { defineSchema } from '../options/schema';
+import { PRESERVE_COLORS } from './color';
 
 /** Output formats by name; each platform's codec encodes some of them (see `ImageCodec.formats`). */
 export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif', 'tiff'] as const;
@@ -33,5 +34,16 @@ export const MEMORY_SCHEMA = defineSchema('MemoryOptions', 'the memory budget', 
     arg: 'MiB',
     defaultDoc: "80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser",
     doc: 'Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits',
+  },
+});
+
+/** Keeping the photo's colours (Gatys et al. 2016), for every engine. */
+export const COLOR_SCHEMA = defineSchema('ColorOptions', "keeping the photo's colours", {
+  preserveColors: {
+    kind: 'choice',
+    choices: PRESERVE_COLORS,
+    default: 'none',
+    arg: 'mode',
+    doc: "Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance)",
   },
 });

@@ -1,6 +1,7 @@
 import { ImpastoError } from '../errors';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
+import { keepLuminance, matchColors } from '../image/color';
 import { loadImage } from '../image/pipeline';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
 import { type FeatureNet } from '../nets/feature-net';
@@ -252,7 +253,11 @@ export class NeuralStyle<In, Encoded> {
     if (mode !== 'content' && inputs.style === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a style image is needed for ${mode}`);
     const codec = this.platform.codec;
     const content = mode !== 'style' ? await loadImage(codec, inputs.content!, { maxSize: o.size, maxPixels: o.maxPixels }) : undefined;
-    const style = mode !== 'content' ? await loadImage(codec, inputs.style!, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : undefined;
+    const painting = mode !== 'content' ? await loadImage(codec, inputs.style!, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : undefined;
+    // Preserving colours by histogram: the painting recoloured to the photo's before its Gram targets.
+    const style = painting && content && o.preserveColors === 'histogram' ? matchColors(painting, content) : painting;
+    // Luminance-only transfer: every image shown keeps the photo's chroma.
+    const shown = (img: RawImage) => (content && o.preserveColors === 'luminance' ? keepLuminance(img, content) : img);
     for (const [which, img] of [['content', content], ['style', style]] as const) {
       if (img && Math.min(img.width, img.height) < this.parts.minSide) {
         throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; ${net} with these layers needs at least ${this.parts.minSide} px on each side`);
@@ -288,12 +293,12 @@ export class NeuralStyle<In, Encoded> {
           onIteration: async (rep, v) => {
             await emit({ type: 'progress', ...rep, terms });
             if (o.checkpointEvery && rep.iteration % o.checkpointEvery === 0 && rep.iteration < rep.iterations) {
-              await emit({ type: 'checkpoint', iteration: rep.iteration, image: tensorToImage(float32([1, 3, height, width], v)) });
+              await emit({ type: 'checkpoint', iteration: rep.iteration, image: shown(tensorToImage(float32([1, 3, height, width], v))) });
             }
           },
         },
       });
-      const image = tensorToImage(float32([1, 3, height, width], x));
+      const image = shown(tensorToImage(float32([1, 3, height, width], x)));
       return { image, loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs };
     } catch (e) {
       throw outOfMemoryHint(e, { width, height }, 'neural style transfer', net, net === 'squeezenet' ? '' : ', or the squeezenet net');

@@ -1,5 +1,5 @@
 import { invalidParam } from '../errors';
-import { DECODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
+import { COLOR_SCHEMA, DECODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { isRawImage } from '../image/raw-image';
 import { LOSS_NETS } from '../nets/loss-nets';
 import { type ResolveContext, defineSchema } from '../options/schema';
@@ -61,6 +61,7 @@ export const NST_RUN_SCHEMA = defineSchema(
     styleSize: { kind: 'int', min: 16, max: 16384, default: (r) => r.size as number, defaultDoc: 'size', arg: 'n', doc: 'Longest side the style image is resized to' },
     maxPixels: DECODE_SCHEMA.fields.maxPixels,
     memoryBudget: MEMORY_SCHEMA.fields.memoryBudget,
+    preserveColors: COLOR_SCHEMA.fields.preserveColors,
     contentWeight: { kind: 'number', min: 0, default: 1, arg: 'x', doc: 'Weight of the content loss' },
     styleWeight: { kind: 'number', min: 0, default: 1e3, arg: 'x', doc: 'Weight of the style loss' },
     tvWeight: {
@@ -100,6 +101,7 @@ export const NST_RUN_SCHEMA = defineSchema(
   {
     check: (r, c) => {
       if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
+      if (r.preserveColors !== 'none' && c.mode !== 'transfer') throw invalidParam('preserveColors', "'none' for a reconstruction (there is no photo and painting pair)", r.preserveColors);
     },
   },
 );

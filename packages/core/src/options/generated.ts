@@ -87,6 +87,8 @@ export interface StylizeOptions {
   quality?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
+  /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
+  preserveColors?: 'none' | 'luminance' | 'histogram';
 }
 
 /** Stylizing an image with every default filled in (what `resolveOptions` returns). */
@@ -96,6 +98,7 @@ export interface ResolvedStylizeOptions {
   readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   readonly quality?: number;
   readonly memoryBudget?: number;
+  readonly preserveColors: 'none' | 'luminance' | 'histogram';
 }
 
 /** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */
@@ -140,6 +143,8 @@ export interface NeuralStyleRunOptions {
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
+  /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
+  preserveColors?: 'none' | 'luminance' | 'histogram';
   /** Weight of the content loss (≥ 0) [1] */
   contentWeight?: number;
   /** Weight of the style loss (≥ 0) [1000] */
@@ -168,6 +173,7 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly styleSize: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
+  readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
@@ -206,6 +212,8 @@ export interface NeuralStyleOptions {
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
+  /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
+  preserveColors?: 'none' | 'luminance' | 'histogram';
   /** Weight of the content loss (≥ 0) [1] */
   contentWeight?: number;
   /** Weight of the style loss (≥ 0) [1000] */
@@ -242,6 +250,7 @@ export interface ResolvedNeuralStyleOptions {
   readonly styleSize: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
+  readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
@@ -299,6 +308,8 @@ export interface ArbitraryStylizeOptions {
   memoryBudget?: number;
   /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
   styleSize?: number;
+  /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
+  preserveColors?: 'none' | 'luminance' | 'histogram';
   /** How much of the style: the result blended with the content photo in image space (the network itself only works at full strength) (≥ 0, ≤ 1) [1] */
   strength?: number;
 }
@@ -311,5 +322,6 @@ export interface ResolvedArbitraryStylizeOptions {
   readonly quality?: number;
   readonly memoryBudget?: number;
   readonly styleSize: number;
+  readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly strength: number;
 }
