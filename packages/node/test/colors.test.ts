@@ -89,12 +89,16 @@ describe('preserveColors', () => {
     expect(await refused()).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/preserveColors/) });
   }, 120_000);
 
-  it('is a CLI flag', () => {
+  it('is a CLI flag of fst, ast and nst', () => {
     const out = join(tempDir(), 'kept.png');
     const r = runCli('fst', PHOTO, '-s', 'wave', '-o', out, '--max-size', '64', '--preserve-colors', 'luminance');
     expect(r.code === 0 ? '' : r.stderr).toBe('');
     const bad = runCli('fst', PHOTO, '-s', 'wave', '-o', out, '--preserve-colors', 'histogram');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/use 'luminance'/);
-  });
+    const ast = runCli('ast', PHOTO, '-s', PAINTING, '-o', join(tempDir(), 'ast.png'), '--max-size', '64', '--preserve-colors', 'luminance');
+    expect(ast.code === 0 ? '' : ast.stderr).toBe('');
+    const nst = runCli('nst', '-c', PHOTO, '-s', PAINTING, '-o', join(tempDir(), 'nst.png'), '--net', 'squeezenet', '--size', '48', '--iterations', '2', '--checkpoint', '0', '--preserve-colors', 'histogram');
+    expect(nst.code === 0 ? '' : nst.stderr).toBe('');
+  }, 60_000);
 });
