@@ -52,6 +52,7 @@ export {
   type NstCheckpoint,
   type NstResult,
   type NstInputs,
+  type WeightedStyle,
 } from './nst/neural-style';
 export { LOSS_NETS, type LossNetName } from './nets/loss-nets';
 export type { FeatureNet } from './nets/feature-net';

@@ -13,6 +13,7 @@ import {
   type ResolvedNeuralStyleOptions,
   type ResolvedDecodeOptions,
   type Run,
+  type WeightedStyle,
   DECODE_SCHEMA,
   loadImage,
   resolveOptions,
@@ -175,8 +176,12 @@ export class FastStyleWorker {
       const decode = async (img: ImageInput | RawImage | undefined, maxSize: number) =>
         img === undefined ? undefined : copy(await loadImage(webCodec, img, { maxSize, maxPixels: o.maxPixels }));
       const content = await decode(inputs.content, o.size);
-      const style = await decode(inputs.style, o.styleSize);
-      const transfer = [content, style].flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
+      const list = Array.isArray(inputs.style) ? (inputs.style as readonly WeightedStyle<ImageInput>[]) : undefined;
+      const style = list
+        ? await Promise.all(list.map(async (e) => ({ style: (await decode(e.style, o.styleSize))!, weight: e.weight })))
+        : await decode(inputs.style as ImageInput | RawImage | undefined, o.styleSize);
+      const images = [content, ...(Array.isArray(style) ? style.map((e) => e.style) : [style])];
+      const transfer = images.flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
       const req: WorkerRequest = { type: 'nst', id: this.nextId++, content, style, options: wire, setup: this.setup };
       return this.answer(await this.call(req, transfer, call, emit), 'nst-result').result;
     });

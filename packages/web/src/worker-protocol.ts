@@ -7,6 +7,7 @@ import type {
   Provider,
   RawImage,
   StylizeOptions,
+  WeightedStyle,
 } from '@impasto/core';
 import type { WebStoreOptions } from './platform/cache-store';
 
@@ -31,7 +32,7 @@ export type WorkerRequest =
   /** Pixels already decoded (and sized) on the page; the buffer is transferred. */
   | { type: 'stylize'; id: number; image: RawImage; options: StylizeOptions }
   /** Neural style transfer: content and style already decoded and sized on the page. */
-  | { type: 'nst'; id: number; content?: RawImage; style?: RawImage; options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' }; setup: WorkerSetup }
+  | { type: 'nst'; id: number; content?: RawImage; style?: RawImage | readonly WeightedStyle<RawImage>[]; options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' }; setup: WorkerSetup }
   /** Cancels request `target`: a load stops fetching; a stylize's result is dropped; an nst run stops between iterations. */
   | { type: 'abort'; id: number; target: number }
   | { type: 'dispose'; id: number };

@@ -4,7 +4,7 @@
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { ImpastoError, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
+import { ImpastoError, type RawImage, type WeightedStyle, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
 import { FastStyle } from './fast-style';
 import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
@@ -94,7 +94,7 @@ async function handle(req: WorkerRequest): Promise<void> {
           engine.catch(() => engines.delete(key));
           engines.set(key, engine);
         }
-        const r = (await engine).run({ content: req.content, style: req.style }, run, { signal: ctl.signal });
+        const r = (await engine).run({ content: req.content, style: req.style as readonly WeightedStyle<never>[] | RawImage | undefined }, run, { signal: ctl.signal });
         for await (const ev of r.events) {
           post({ type: 'nst-event', id: req.id, event: ev }, ev.type === 'checkpoint' ? [ev.image.data.buffer as ArrayBuffer] : []);
         }

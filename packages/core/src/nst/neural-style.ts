@@ -1,4 +1,4 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, invalidParam } from '../errors';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
@@ -54,13 +54,40 @@ export interface NstCheckpoint {
 
 export type NstEvent = NstProgress | NstCheckpoint;
 
+/** One of several paintings of a run, with the weight of its style loss. */
+export interface WeightedStyle<In> {
+  readonly style: In | RawImage;
+  /** At least 0; the weights need not sum to 1 (they scale the style loss). */
+  readonly weight: number;
+}
+
 /** The images of a run: anything the platform decodes, or `RawImage`s. */
 export interface NstInputs<In> {
   /** The photo (not needed for style reconstruction). */
   readonly content?: In | RawImage;
-  /** The painting (not needed for content reconstruction). */
-  readonly style?: In | RawImage;
+  /**
+   * The painting (not needed for content reconstruction), or several with weights: the run then
+   * minimises Σ weight·(style loss against each). That equals the style loss against the weighted
+   * mean of their Gram matrices, times Σ weight, plus a constant; the loss reported is that form,
+   * without the constant. Throws `INVALID_ARGUMENT` for no paintings or weights that are negative
+   * or sum to 0.
+   */
+  readonly style?: In | RawImage | readonly WeightedStyle<In>[];
 }
+
+/** The paintings of `style` with their weights, checked. */
+function weightedStyles<In>(style: In | RawImage | readonly WeightedStyle<In>[]): readonly WeightedStyle<In>[] {
+  if (!Array.isArray(style)) return [{ style: style as In | RawImage, weight: 1 }];
+  const list = style as readonly WeightedStyle<In>[];
+  if (!list.length) throw new ImpastoError('INVALID_ARGUMENT', 'Expected at least one style image but received an empty list');
+  list.forEach((e, i) => {
+    if (typeof e?.weight !== 'number' || !Number.isFinite(e.weight) || e.weight < 0) throw invalidParam(`style[${i}].weight`, 'a number at least 0', e?.weight);
+  });
+  if (list.every((e) => e.weight === 0)) throw new ImpastoError('INVALID_ARGUMENT', 'Expected style weights that do not all equal 0');
+  return list;
+}
+
+interface WeightedImage { readonly image: RawImage; readonly weight: number }
 
 /** What a finished run gives. */
 export interface NstResult {
@@ -253,12 +280,17 @@ export class NeuralStyle<In, Encoded> {
     if (mode !== 'content' && inputs.style === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a style image is needed for ${mode}`);
     const codec = this.platform.codec;
     const content = mode !== 'style' ? await loadImage(codec, inputs.content!, { maxSize: o.size, maxPixels: o.maxPixels }) : undefined;
-    const painting = mode !== 'content' ? await loadImage(codec, inputs.style!, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : undefined;
-    // Preserving colours by histogram: the painting recoloured to the photo's before its Gram targets.
-    const style = painting && content && o.preserveColors === 'histogram' ? matchColors(painting, content) : painting;
+    const entries = mode !== 'content' ? weightedStyles(inputs.style!) : [];
+    const styles: WeightedImage[] = [];
+    for (const e of entries) {
+      const painting = await loadImage(codec, e.style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+      // Preserving colours by histogram: the painting recoloured to the photo's before its Gram targets.
+      styles.push({ image: content && o.preserveColors === 'histogram' ? matchColors(painting, content) : painting, weight: e.weight });
+    }
+    const style = styles[0]?.image;
     // Luminance-only transfer: every image shown keeps the photo's chroma.
     const shown = (img: RawImage) => (content && o.preserveColors === 'luminance' ? keepLuminance(img, content) : img);
-    for (const [which, img] of [['content', content], ['style', style]] as const) {
+    for (const [which, img] of [['content', content], ...styles.map((st) => ['style', st.image] as const)] as const) {
       if (img && Math.min(img.width, img.height) < this.parts.minSide) {
         throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; ${net} with these layers needs at least ${this.parts.minSide} px on each side`);
       }
@@ -267,10 +299,10 @@ export class NeuralStyle<In, Encoded> {
     const { width, height } = shape;
     const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
     // The optimised image and the larger of the two target passes set the peak.
-    const big = [content, style].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
+    const big = [content, ...styles.map((st) => st.image)].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
     checkMemory(net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19', `neural style transfer with ${net}`, big.width, big.height, budget);
     try {
-      const feeds = await this.targetFeeds({ content, style }, o);
+      const feeds = await this.targetFeeds({ content: content ? [{ image: content, weight: 1 }] : [], style: styles }, o);
       const x = this.initialImage(o, shape, content);
       const startupMs = now() - t0;
       let terms: Record<string, number> = {};
@@ -306,16 +338,33 @@ export class NeuralStyle<In, Encoded> {
   }
 
   /** The terms' targets (features, Gram matrices) and weights, as feeds of the objective. */
-  private async targetFeeds(images: Record<string, RawImage | undefined>, o: ResolvedNeuralStyleRunOptions): Promise<Record<string, TensorData>> {
+  private async targetFeeds(images: Record<string, readonly WeightedImage[]>, o: ResolvedNeuralStyleRunOptions): Promise<Record<string, TensorData>> {
     const feeds: Record<string, TensorData> = {};
     for (const t of this.parts.terms) {
       const option = WEIGHT_OPTION[t.name];
-      feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [option ? (o[option] as number) : 1]);
+      const weight = option ? (o[option] as number) : 1;
+      feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [weight]);
       if (!t.targets.length) continue;
-      const image = images[t.image!];
-      if (!image) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term needs the ${t.image} image`);
+      const list = images[t.image!] ?? [];
+      if (!list.length) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term needs the ${t.image} image`);
       const names = t.targets.map((_, i) => OBJECTIVE_IO.target(t.name, i));
-      Object.assign(feeds, await this.parts.targets.run({ [OBJECTIVE_IO.image]: imageToTensor(image) }, names));
+      const run = (img: RawImage) => this.parts.targets.run({ [OBJECTIVE_IO.image]: imageToTensor(img) }, names);
+      if (list.length === 1) {
+        Object.assign(feeds, await run(list[0]!.image));
+        continue;
+      }
+      // Σ wₖ·mean((G − Aₖ)²) = W·mean((G − Ā)²) + const, Ā = Σ wₖAₖ / W: one blended target, weight × W.
+      if (t.targets.some((x) => x.kind !== 'gram')) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term compares features, which do not blend: give it one image`);
+      const total = list.reduce((a, e) => a + e.weight, 0);
+      for (const e of list) {
+        const out = await run(e.image);
+        for (const n of names) {
+          const d = out[n]!.data as Float32Array;
+          const acc = (feeds[n] ??= float32(out[n]!.dims, new Float32Array(d.length))).data as Float32Array;
+          for (let i = 0; i < d.length; i++) acc[i]! += (e.weight / total) * d[i]!;
+        }
+      }
+      feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [weight * total]);
     }
     return feeds;
   }

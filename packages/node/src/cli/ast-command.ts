@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, type ArbitraryStyleLoadOptions, type ArbitraryStylizeOptions, ImpastoError } from '@impasto/core';
+import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, type ArbitraryStyleLoadOptions, type ArbitraryStylizeOptions } from '@impasto/core';
 import { basename, extname } from 'node:path';
 import { ArbitraryStyle } from '../arbitrary-style';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
 import { planBatch, runBatch } from './batch';
 import { fail } from './errors';
+import { styleWeights } from './inputs';
 import { downloadReporter } from './progress';
 import { addSchemaFlags } from './schema-flags';
 
@@ -36,17 +37,8 @@ export function registerAst(program: Command): void {
   });
 }
 
-function weightsOf(opts: AstCliOptions): number[] {
-  if (opts.styleWeights === undefined) return opts.style.map(() => 1);
-  const w = opts.styleWeights.split(',').map((x) => Number(x.trim()));
-  if (w.length !== opts.style.length || w.some((x) => !Number.isFinite(x) || x < 0)) {
-    throw new ImpastoError('INVALID_ARGUMENT', `Expected ${opts.style.length} comma-separated weights at least 0 for --style-weights but received '${opts.styleWeights}'`);
-  }
-  return w;
-}
-
 async function runAst(inputs: string[], opts: AstCliOptions, load: ArbitraryStyleLoadOptions, stylizeOpts: ArbitraryStylizeOptions): Promise<void> {
-  const weights = weightsOf(opts);
+  const weights = styleWeights(opts.styleWeights, opts.style.length);
   const suffix = opts.style.length === 1 ? basename(opts.style[0]!, extname(opts.style[0]!)).replace(/[^\w.-]+/g, '_') : 'blend';
   const plan = planBatch(inputs, opts.output, suffix, stylizeOpts.format, opts.style);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });

@@ -40,3 +40,13 @@ export function planOutputs(files: readonly string[], output: string, toDirector
   if (dup) throw new ImpastoError('INVALID_ARGUMENT', `two inputs would both be written to ${dup}; rename one`);
   return planned;
 }
+
+/** `--style-weights a,b,…` for `count` paintings (default: all 1), checked. */
+export function styleWeights(list: string | undefined, count: number): number[] {
+  if (list === undefined) return new Array<number>(count).fill(1);
+  const w = list.split(',').map((x) => Number(x.trim()));
+  if (w.length !== count || w.some((x) => !Number.isFinite(x) || x < 0)) {
+    throw new ImpastoError('INVALID_ARGUMENT', `Expected ${count} comma-separated weights at least 0 for --style-weights but received '${list}'`);
+  }
+  return w;
+}

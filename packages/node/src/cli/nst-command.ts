@@ -7,12 +7,14 @@ import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
 import { nodeCodec } from '../platform/image-codec';
 import { fail } from './errors';
+import { styleWeights } from './inputs';
 import { downloadReporter, progressBar } from './progress';
 import { type FlagPlan, addSchemaFlags } from './schema-flags';
 
 interface NstCliOptions {
   content?: string;
-  style?: string;
+  style?: string[];
+  styleWeights?: string;
   output: string;
   quiet?: boolean;
 }
@@ -39,12 +41,13 @@ export function registerNst(program: Command): void {
       .command('nst')
       .description("neural style transfer (Gatys et al. 2015): optimise an image to match a photo's content and a painting's style")
       .requiredOption('-c, --content <image>', 'content photo')
-      .requiredOption('-s, --style <image>', 'style painting'),
+      .requiredOption('-s, --style <images...>', 'style painting(s); several are summed with weights (see --style-weights)')
+      .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)'),
     'transfer',
   );
   const reconstruct = program.command('reconstruct').description("reconstruct an image from one layer's content or a set of layers' style, from noise (as in Gatys et al.'s figures)");
   command(reconstruct.command('content').description('reconstruct a photo from its features at one layer, starting from noise').requiredOption('-c, --content <image>', 'content photo'), 'content');
-  command(reconstruct.command('style').description("synthesise a texture from a painting's Gram matrices at a set of layers, starting from noise").requiredOption('-s, --style <image>', 'style painting'), 'style');
+  command(reconstruct.command('style').description("synthesise a texture from a painting's Gram matrices at a set of layers, starting from noise").requiredOption('-s, --style <images...>', 'style painting(s); several are summed with equal weights'), 'style');
 }
 
 function checkpointPath(output: string, iteration: number): string {
@@ -58,7 +61,9 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
   process.once('SIGINT', onSigint);
   try {
     const format = outputFormat(opts.output);
-    const inputs = [opts.content, opts.style].filter((x): x is string => !!x);
+    const paintings = opts.style ?? [];
+    const weights = styleWeights(opts.styleWeights, paintings.length);
+    const inputs = [opts.content, ...paintings].filter((x): x is string => !!x);
     // The run's own defaults, from the schema, decide which checkpoints it will write.
     const { iterations, checkpointEvery: every } = resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, { ...options, mode }, { platform: 'node', mode });
     const checkpoints = opts.output === STDOUT || !every ? [] : Array.from({ length: Math.ceil(iterations / every) - 1 }, (_, i) => checkpointPath(opts.output, (i + 1) * every));
@@ -66,7 +71,7 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
     checkRunFiles(inputs, [opts.output, ...checkpoints]);
     await checkOutputPath(opts.output, inputs);
     const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
-    const { events, result } = neuralStyle({ content: opts.content, style: opts.style }, { ...options, mode }, { store, signal: abort.signal });
+    const { events, result } = neuralStyle({ content: opts.content, style: paintings.length > 1 ? paintings.map((p, i) => ({ style: p, weight: weights[i]! })) : paintings[0] }, { ...options, mode }, { store, signal: abort.signal });
     const tty = !opts.quiet && process.stderr.isTTY;
     const bar = tty ? progressBar('{mode} [{bar}] {value}/{total} | loss {loss} | {ms} ms/it | ETA {eta_formatted}') : undefined;
     let lastLog = 0;
