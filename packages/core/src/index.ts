@@ -15,6 +15,7 @@ export { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, OUTPUT_FORMA
 export { keepLuminance, matchColors, colorStats, PRESERVE_COLORS, type PreserveColors } from './image/color';
 export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './fst/options';
 export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } from './nst/options';
+export { NST_PRESETS, type NstPreset } from './nst/presets';
 
 // Platform contracts: Backend, ImageCodec, CacheStore (and the Platform that bundles them).
 export type { Backend, Session } from './runtime/backend';

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
-import type { Command } from 'commander';
-import { ImpastoError, NST_SCHEMA, type NeuralStyleOptions, type NstMode, type ResolvedNeuralStyleOptions, resolveOptions } from '@impasto/core';
+import { type Command, Option } from 'commander';
+import { ImpastoError, NST_PRESETS, NST_SCHEMA, type NeuralStyleOptions, type NstPreset, type NstMode, type ResolvedNeuralStyleOptions, resolveOptions } from '@impasto/core';
 import { STDOUT, checkOutputPath, checkRunFiles, outputFormat, writeFileAtomic } from '../files';
 import { neuralStyle } from '../neural-style';
 import { nodeBackend } from '../platform/backend';
@@ -12,6 +12,7 @@ import { downloadReporter, progressBar } from './progress';
 import { type FlagPlan, addSchemaFlags } from './schema-flags';
 
 interface NstCliOptions {
+  preset?: string;
   content?: string;
   style?: string[];
   styleWeights?: string;
@@ -31,7 +32,8 @@ const PLANS: Record<NstMode, FlagPlan> = {
 function command(cmd: Command, mode: NstMode): void {
   cmd.requiredOption('-o, --output <file>', 'output image (- for standard output, then no checkpoints); checkpoints go beside it as <name>_<N>.<ext>');
   const flags = addSchemaFlags(cmd, NST_SCHEMA, { ...PLANS[mode], choices: { ep: ['auto', ...nodeBackend.providers] } });
-  cmd.option('-q, --quiet', 'print nothing but errors').action((opts: NstCliOptions & Record<string, unknown>) => run(mode, opts, flags.pick(opts)));
+  cmd.option('-q, --quiet', 'print nothing but errors').action((opts: NstCliOptions & Record<string, unknown>) =>
+    run(mode, opts, { ...(opts.preset ? NST_PRESETS[opts.preset as NstPreset] : {}), ...flags.pick(opts) }));
 }
 
 /** `impasto nst`, `impasto reconstruct content`, `impasto reconstruct style`. */
@@ -42,7 +44,8 @@ export function registerNst(program: Command): void {
       .description("neural style transfer (Gatys et al. 2015): optimise an image to match a photo's content and a painting's style")
       .requiredOption('-c, --content <image>', 'content photo')
       .requiredOption('-s, --style <images...>', 'style painting(s); several are summed with weights (see --style-weights)')
-      .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)'),
+      .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)')
+      .addOption(new Option('--preset <name>', "a named configuration, under your own flags: seed = figure 6 of the neural-style chapter of OCaml Scientific Computing (VGG19, content 23, style 2,7,12,21,30 summed with weight 20, noise start, no TV)").choices(Object.keys(NST_PRESETS))),
     'transfer',
   );
   const reconstruct = program.command('reconstruct').description("reconstruct an image from one layer's content or a set of layers' style, from noise (as in Gatys et al.'s figures)");

@@ -1,0 +1,24 @@
+import type { NeuralStyleOptions } from '../options/generated';
+
+/**
+ * Named NST configurations, spread under your own options: `{ ...NST_PRESETS.seed, size: 512 }`.
+ *
+ * `seed`: figure 6 of the chapter "Case — Neural Style Transfer" of OCaml Scientific Computing:
+ * VGG19, content at node 23 (relu4_2), style at nodes 2, 7, 12, 21, 30 (relu1_1 … relu5_1), white-noise
+ * start (Gaussian × 0.256), Adam, no total variation, style weight 20 on the *sum* of the five layer
+ * losses. Impasto averages its style layers, so that weight is 20 × 5 = 100 here (the same objective).
+ */
+export const NST_PRESETS = {
+  seed: {
+    net: 'vgg19',
+    contentLayers: ['23'],
+    styleLayers: ['2', '7', '12', '21', '30'],
+    contentWeight: 1,
+    styleWeight: 20 * 5,
+    tvWeight: 0,
+    init: 'noise',
+    optimizer: 'adam',
+  },
+} as const satisfies Record<string, NeuralStyleOptions>;
+
+export type NstPreset = keyof typeof NST_PRESETS;
