@@ -1,4 +1,4 @@
-import { ImpastoError, invalidParam } from '../errors';
+import { checkBlendWeights } from '../util/blend-weights';
 import { MICROAST_STYLE_CODE, MICROAST_STYLE_CODE_SHAPE, type MicroAstStyleCodeName } from './network';
 
 /**
@@ -24,12 +24,7 @@ export function isStyleCode(x: unknown): x is StyleCode {
  * Means and modulator signals blend linearly; standard deviations too, which keeps them positive.
  */
 export function blendStyleCodes(codes: readonly { readonly code: StyleCode; readonly weight: number }[]): StyleCode {
-  if (!codes.length) throw new ImpastoError('INVALID_ARGUMENT', 'blending needs at least one style');
-  codes.forEach(({ weight }, i) => {
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw invalidParam(`styles[${i}].weight`, 'finite number at least 0', weight);
-  });
-  const total = codes.reduce((a, c) => a + c.weight, 0);
-  if (!(total > 0)) throw new ImpastoError('INVALID_ARGUMENT', 'the style weights add up to 0; give at least one a positive weight');
+  const total = checkBlendWeights(codes.map((c) => c.weight), 'styles');
   const tensors = {} as Record<MicroAstStyleCodeName, Float32Array>;
   for (const name of MICROAST_STYLE_CODE) {
     const out = new Float32Array(SIZE);

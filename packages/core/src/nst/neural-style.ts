@@ -1,4 +1,5 @@
-import { ImpastoError, invalidParam } from '../errors';
+import { ImpastoError } from '../errors';
+import { checkBlendWeights } from '../util/blend-weights';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
@@ -79,11 +80,7 @@ export interface NstInputs<In> {
 function weightedStyles<In>(style: In | RawImage | readonly WeightedStyle<In>[]): readonly WeightedStyle<In>[] {
   if (!Array.isArray(style)) return [{ style: style as In | RawImage, weight: 1 }];
   const list = style as readonly WeightedStyle<In>[];
-  if (!list.length) throw new ImpastoError('INVALID_ARGUMENT', 'Expected at least one style image but received an empty list');
-  list.forEach((e, i) => {
-    if (typeof e?.weight !== 'number' || !Number.isFinite(e.weight) || e.weight < 0) throw invalidParam(`style[${i}].weight`, 'a number at least 0', e?.weight);
-  });
-  if (list.every((e) => e.weight === 0)) throw new ImpastoError('INVALID_ARGUMENT', 'Expected style weights that do not all equal 0');
+  checkBlendWeights(list.map((e) => e?.weight), 'style');
   return list;
 }
 

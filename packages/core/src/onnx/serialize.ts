@@ -15,6 +15,7 @@ import { FloatAttr, FloatsAttr, Graph, type AttrValue, type Dim, type ValueInfo 
 import type { DType, TensorData } from './tensor';
 import { ImpastoError } from '../errors';
 import { utf8Decode, utf8Encode } from '../platform';
+import { concatBytes } from '../util/bytes';
 
 type ModelInit = MessageInitShape<typeof ModelProtoSchema>;
 type GraphInit = NonNullable<ModelInit['graph']>;
@@ -131,13 +132,6 @@ export function encodeModel(graph: Graph): Uint8Array {
 /** Bytes of a message that is `before` bytes followed by a length-delimited field `field` of `length` bytes. */
 function lengthDelimitedSize(before: number, field: number, length: number): number {
   return before + new BinaryWriter().tag(field, WireType.LengthDelimited).uint32(length).finish().length + length;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) out.set(p, at), (at += p.length);
-  return out;
 }
 
 function tensorFrom(p: TensorProto): TensorData {

@@ -6,6 +6,7 @@ import { type ModelEntry, getModel } from './catalogue';
 import { type AbortSignalLike, type DownloadProgress, type FetchLike, downloadVerified } from './download';
 import { sha256Hex } from './hash';
 import type { WeightSource } from './source';
+import { concatBytes } from '../util/bytes';
 
 /** Where a `ModelStore` looks, in this order: `path`, `cache`, `mirror`, then the public URL. */
 export interface ModelStoreParts {
@@ -121,7 +122,7 @@ export class ModelStore {
    */
   get graphs(): GraphCache {
     const { cache, log } = this.parts;
-    const seal = async (key: string, bytes: Uint8Array) => sha256Hex(concat(utf8Encode(`${key}\n`), bytes));
+    const seal = async (key: string, bytes: Uint8Array) => sha256Hex(concatBytes([utf8Encode(`${key}\n`), bytes]));
     return {
       async get(key) {
         if (!cache) return undefined;
@@ -149,13 +150,6 @@ export class ModelStore {
 
 const graphKey = (key: string) => checkCacheKey(`graphs/${key}.onnx`);
 const sealKey = (key: string) => checkCacheKey(`graphs/${key}.sha256`);
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 /** A `WeightSource` over a folder of the user's own (not catalogued: nothing to verify against). */
 export function treeSource(tree: FileTree): WeightSource {
