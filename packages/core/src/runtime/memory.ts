@@ -18,7 +18,7 @@ const MiB = 1 << 20;
 export const MEMORY_MODELS = {
   fst: { baseBytes: 64 * MiB, bytesPerPixel: 760 },
   'nst-vgg19': { baseBytes: 64 * MiB, bytesPerPixel: 3700 },
-  'nst-squeezenet': { baseBytes: 64 * MiB, bytesPerPixel: 1400 },
+  'nst-squeezenet': { baseBytes: 64 * MiB, bytesPerPixel: 1600 },
   ast: { baseBytes: 64 * MiB, bytesPerPixel: 620 },
 } as const satisfies Record<string, MemoryModel>;
 
