@@ -22,7 +22,7 @@ export type { Backend, Session } from './runtime/backend';
 export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
 export { isOutOfMemory, outOfMemoryHint } from './runtime/out-of-memory';
-export { MEMORY_MODELS, checkMemory, estimateMemory, type MemoryEngine, type MemoryModel } from './runtime/memory';
+export { MEMORY_MODELS, MAX_AUTO_TILE, checkMemory, estimateMemory, planTileSize, type MemoryEngine, type MemoryModel } from './runtime/memory';
 export type { Platform, CallContext } from './runtime/platform';
 export type { ImageCodec, CodecDecodeOptions } from './image/codec';
 export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';
@@ -33,11 +33,12 @@ export { getModel, modelIds, FST_LICENCE, type ModelEntry } from './store/catalo
 export type { GraphCache } from './runtime/graph-cache';
 
 // Images.
-export { type RawImage, isRawImage, fitInside, imageToTensor, tensorToImage } from './image/raw-image';
+export { type RawImage, isRawImage, fitInside, imageToTensor, regionToTensor, tensorToImage } from './image/raw-image';
 export { loadImage, saveImage, checkFormat, imageIO, type ImageIO } from './image/pipeline';
 
 // Fast style transfer.
-export { FastStyle, openFastStyle, type FastStyleParts } from './fst/fast-style';
+export { FastStyle, openFastStyle, type FastStyleParts, type StylizeContext, type RawStylizeOptions } from './fst/fast-style';
+export type { TileProgress } from './tiles/tiled-run';
 export { listStyles, getStyle, type StyleInfo } from './fst/styles';
 
 // Neural style transfer.

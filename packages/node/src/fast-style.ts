@@ -1,4 +1,4 @@
-import { FastStyle as CoreFastStyle, type StylizeOptions } from '@impasto/core';
+import { FastStyle as CoreFastStyle, type StylizeContext, type StylizeOptions } from '@impasto/core';
 import { type StylizeFileResult, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
@@ -13,6 +13,7 @@ export type { StylizeFileResult };
  * await fst.stylizeFile('in.jpg', 'out.png');
  * const pixels = await fst.stylize('in.jpg', { maxSize: 512 });      // RawImage
  * const jpeg = await fst.stylizeEncoded(buffer, { format: 'jpeg' }); // Buffer
+ * await fst.stylizeFile('8k.jpg', 'out.jpg', { tile: 1024 }, { onProgress: console.log }); // tiled
  */
 export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
   static override readonly platform = nodePlatform;
@@ -24,8 +25,8 @@ export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
    * device and inode). Errors: `INVALID_ARGUMENT` for a format/name mismatch or an unknown
    * extension, the decoder's `BAD_IMAGE` / `MISSING_FILE`, `IO`.
    */
-  async stylizeFile(input: string, output: string, options: StylizeOptions = {}): Promise<StylizeFileResult> {
+  async stylizeFile(input: string, output: string, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
     const o = this.resolve(options);
-    return writeStylized(output, [input], o, async () => ({ image: await this.stylizeResolved(input, o), inferenceMs: this.lastInferenceMs }));
+    return writeStylized(output, [input], o, async () => ({ image: await this.stylizeResolved(input, o, context), inferenceMs: this.lastInferenceMs }));
   }
 }

@@ -1,6 +1,8 @@
 // @impasto/core/fst: fast style transfer and its building blocks (no NST, no autodiff).
-export { FastStyle, openFastStyle, type FastStyleParts } from '../fst/fast-style';
-export { FastStyleModel, type FastStyleGraphOptions } from '../fst/fast-style-model';
+export { FastStyle, openFastStyle, type FastStyleParts, type StylizeContext, type RawStylizeOptions } from '../fst/fast-style';
+export { FastStyleModel, FST_TILE_OVERLAP, type FastStyleGraphOptions, type FastStyleTileOptions } from '../fst/fast-style-model';
+export { runTiled, type SharedNormNetwork, type TileProgress, type TiledRunOptions, type TiledRunResult } from '../tiles/tiled-run';
+export { planTiles, spanWeights, type Span, type TilePlan, type TilePlanOptions } from '../tiles/plan';
 export * from '../fst/network';
 export * from '../fst/checkpoint';
 export * from '../fst/flops';

@@ -1,13 +1,28 @@
 import { ImpastoError } from '../errors';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
-import { encodeModel } from '../onnx/serialize';
+import { decodeModel, encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { SessionOptions } from '../options/generated';
 import type { Backend, Session } from '../runtime/backend';
 import { type GraphCache, graphKey, openCachedGraph } from '../runtime/graph-cache';
 import type { WeightSource } from '../store/source';
 import { readFstCheckpoint } from './checkpoint';
-import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from './network';
+import { subgraph } from '../onnx/graph';
+import { type TileProgress, type TiledRunResult, runTiled } from '../tiles/tiled-run';
+import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleNormLayers, fastStyleParameterShapes } from './network';
+
+/** Context each tile reads around the part it owns: the result then matches one pass to 0.01 mean |d| (0-255). */
+export const FST_TILE_OVERLAP = 64;
+
+/** How `FastStyleModel.stylizeTiled` runs. */
+export interface FastStyleTileOptions {
+  /** Largest part of the image each tile owns, in pixels; rounded down to a multiple of 4. */
+  readonly tile: number;
+  /** Context around each tile (default `FST_TILE_OVERLAP`), a multiple of 4. */
+  readonly overlap?: number;
+  readonly onProgress?: (p: TileProgress) => void;
+  readonly signal?: { readonly aborted: boolean };
+}
 
 /** Where `FastStyleModel.create` may find and keep its built graph. */
 export interface FastStyleGraphOptions {
@@ -18,17 +33,23 @@ export interface FastStyleGraphOptions {
 
 /** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
 export class FastStyleModel {
-  private constructor(private readonly session: Session) {}
+  private constructor(
+    private readonly session: Session,
+    private readonly backend: Backend,
+    private readonly options: SessionOptions,
+    private readonly graph: Uint8Array,
+  ) {}
 
   /** Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session. */
   static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
     const key = graph.weightsKey && (await graphKey('fst', [graph.weightsKey]));
-    const cached = await openCachedGraph(backend, key ? await graph.graphCache?.get(key) : undefined, session);
-    if (cached) return new FastStyleModel(cached);
+    const cachedBytes = key ? await graph.graphCache?.get(key) : undefined;
+    const cached = await openCachedGraph(backend, cachedBytes, session);
+    if (cached) return new FastStyleModel(cached, backend, session, cachedBytes!);
     const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
     const opened = await backend.createSession(bytes, session);
     if (key) await graph.graphCache?.put(key, bytes);
-    return new FastStyleModel(opened);
+    return new FastStyleModel(opened, backend, session, bytes);
   }
 
   /** The execution provider that runs the network. */
@@ -49,6 +70,27 @@ export class FastStyleModel {
   /** Stylizes decoded pixels; an alpha channel is carried over unchanged. */
   async stylize(image: RawImage): Promise<RawImage> {
     return tensorToImage(await this.run(imageToTensor(image)), image);
+  }
+
+  /**
+   * Stylizes `image` in tiles of at most `tile` pixels with every instance norm using the whole
+   * image's statistics (see `runTiled`): the result matches one pass (mean |d| 0.01 at the
+   * default overlap) while memory follows the tile, not the image. About 9-11x one pass's time.
+   */
+  async stylizeTiled(image: RawImage, o: FastStyleTileOptions): Promise<TiledRunResult> {
+    // Parameters from the built graph (cached or not), so tiling needs no weight files.
+    const built = decodeModel(this.graph);
+    const params = Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((p) => [p, built.initializers.get(p) as TensorData<'float32'>]));
+    const shared = buildFastStyleGraph(params, { norm: 'shared' });
+    const net = {
+      open: (outputs: readonly string[]) => this.backend.createSession(encodeModel(subgraph(shared, outputs)), this.options),
+      input: FST_INPUT,
+      output: FST_OUTPUT,
+      core: FST_TILE_CORE,
+      layers: fastStyleNormLayers(),
+      align: 4,
+    };
+    return runTiled(net, image, { tile: Math.floor(o.tile / 4) * 4, overlap: o.overlap ?? FST_TILE_OVERLAP, onProgress: o.onProgress, signal: o.signal });
   }
 
   async dispose(): Promise<void> {

@@ -5,13 +5,14 @@ import type { RawImage } from '../image/raw-image';
 import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
-import { checkMemory } from '../runtime/memory';
+import { planTileSize } from '../runtime/memory';
+import type { TileProgress } from '../tiles/tiled-run';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { WeightSource } from '../store/source';
-import { FastStyleModel } from './fast-style-model';
+import { FST_TILE_OVERLAP, FastStyleModel } from './fast-style-model';
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './options';
 import { type StyleInfo, getStyle } from './styles';
 
@@ -39,6 +40,19 @@ export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style:
     weightsKey: await combinedHash(getModel(info.model).files),
   });
   return { model, style: info };
+}
+
+/** Callbacks of one stylize call. */
+export interface StylizeContext {
+  /** Called after each tile of a tiled run (see `StylizeOptions.tile`). */
+  readonly onProgress?: (p: TileProgress) => void;
+  /** Aborts a tiled run between tiles (`ABORTED`). */
+  readonly signal?: { readonly aborted: boolean };
+}
+
+/** How `stylizeRaw` runs: `tile` as `StylizeOptions.tile`. */
+export interface RawStylizeOptions extends StylizeContext {
+  readonly tile?: number;
 }
 
 /** A `FastStyle` class bound to a platform (what `load` is called on). */
@@ -70,6 +84,8 @@ export class FastStyle<In, Encoded> {
   private disposed = false;
   /** Milliseconds inside the network in the last call (tensor conversion included). */
   lastInferenceMs = 0;
+  /** Tiles of the last call (1: one pass). */
+  lastTiles = 1;
 
   constructor(
     protected readonly platform: Platform<In, Encoded>,
@@ -89,30 +105,33 @@ export class FastStyle<In, Encoded> {
   /**
    * Stylizes `input` (anything this platform decodes, or a `RawImage`) and returns its pixels, the
    * input's size after `maxSize`, alpha carried over. Options are checked before anything is
-   * decoded; running out of memory is `IMAGE_TOO_LARGE` with a size to try.
+   * decoded; running out of memory is `IMAGE_TOO_LARGE` with a size to try. An image larger than
+   * the memory budget allows is stylized in tiles (`tile`), reporting to `context.onProgress`.
    */
-  async stylize(input: In | RawImage, options: StylizeOptions = {}): Promise<RawImage> {
-    return this.stylizeResolved(input, this.resolve(options));
+  async stylize(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
+    return this.stylizeResolved(input, this.resolve(options), context);
   }
 
   /** Like `stylize`, then encoded (PNG unless `format` says otherwise): a Buffer in Node, a Blob in the browser. */
-  async stylizeEncoded(input: In | RawImage, options: StylizeOptions = {}): Promise<Encoded> {
+  async stylizeEncoded(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<Encoded> {
     const o = this.resolve(options);
     checkFormat(this.platform.codec.formats, o.format);
-    return saveImage(this.platform.codec, await this.stylizeResolved(input, o), o);
+    return saveImage(this.platform.codec, await this.stylizeResolved(input, o, context), o);
   }
 
   /**
    * Runs the network on decoded pixels as they are (no resizing): the engine of the calls above.
-   * An image whose estimated peak memory exceeds the budget is refused first (`IMAGE_TOO_LARGE`).
+   * One pass when the image fits `memoryBudgetBytes`, else tiles sized to it; what cannot fit
+   * even in tiles is refused first (`IMAGE_TOO_LARGE`).
    */
-  async stylizeRaw(image: RawImage, memoryBudgetBytes = this.platform.memoryBudget()): Promise<RawImage> {
+  async stylizeRaw(image: RawImage, memoryBudgetBytes = this.platform.memoryBudget(), options: RawStylizeOptions = {}): Promise<RawImage> {
     this.checkOpen();
-    checkMemory('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes);
+    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes, { tile: options.tile, overlap: FST_TILE_OVERLAP, channels: image.channels });
     const t0 = now();
     try {
-      const out = await this.parts.model.stylize(image);
+      const out = tile === undefined ? await this.parts.model.stylize(image) : (await this.parts.model.stylizeTiled(image, { ...options, tile })).image;
       this.lastInferenceMs = now() - t0;
+      this.lastTiles = tile === undefined ? 1 : Math.ceil(image.width / tile) * Math.ceil(image.height / tile);
       return out;
     } catch (e) {
       throw outOfMemoryHint(e, image);
@@ -136,9 +155,9 @@ export class FastStyle<In, Encoded> {
     return resolveOptions<ResolvedStylizeOptions>(STYLIZE_SCHEMA, options, { platform: this.platform.kind });
   }
 
-  protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions): Promise<RawImage> {
+  protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
     const image = await loadImage(this.platform.codec, input, o);
-    const out = await this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
+    const out = await this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget(), { ...context, tile: o.tile });
     return o.preserveColors === 'luminance' ? keepLuminance(out, image) : out;
   }
 

@@ -26,6 +26,25 @@ export interface FastStyleNetworkOptions {
    * fixed shape named like the parameter, to be fed with `fastStyleFeeds()` (training, blending).
    */
   bind?: 'constant' | 'input';
+  /**
+   * `instance` (default): each instance norm uses the statistics of the image it is given.
+   * `shared`: for tiles of one large image, the statistics are fed in and the tile's own are
+   * reported (see `FST_TILE_CORE`, `fastStyleNormLayers()`), so every tile is normalised alike.
+   */
+  norm?: 'instance' | 'shared';
+}
+
+/**
+ * `norm: 'shared'` input: int64 [4], the region the tile owns as [top, left, bottom, right] in its
+ * pixels, multiples of 4 (at the image's bottom or right edge, the tile's size rounded up to 4).
+ * Each norm layer reports its statistics over this region only, so overlapping tiles count each
+ * pixel once.
+ */
+export const FST_TILE_CORE = 'tile.core';
+/** A norm layer of the `shared` network: inputs `<name>.mean`, `<name>.var` and outputs `<name>.deviation`, `<name>.square` ([channels] each). */
+export interface FastStyleNormLayer {
+  readonly name: string;
+  readonly channels: number;
 }
 
 /**
@@ -36,8 +55,9 @@ export interface FastStyleNetworkOptions {
 export function buildFastStyleGraph(weights: FastStyleWeights, options?: FastStyleNetworkOptions | string): Graph;
 export function buildFastStyleGraph(weights: FastStyleWeights | undefined, options: FastStyleNetworkOptions & { bind: 'input' }): Graph;
 export function buildFastStyleGraph(weights: FastStyleWeights | undefined, options: FastStyleNetworkOptions | string = {}): Graph {
-  const { name = 'fast_style', bind = 'constant' } = typeof options === 'string' ? { name: options } : options;
+  const { name = 'fast_style', bind = 'constant', norm = 'instance' } = typeof options === 'string' ? { name: options } : options;
   checkChoice('bind', bind, ['constant', 'input']);
+  checkChoice('norm', norm, ['instance', 'shared']);
   if (weights === undefined && bind === 'constant') throw invalidParam('weights', 'fast-style parameters (needed for bind: constant)', weights);
   const params = weights && named(weights);
 
@@ -52,6 +72,7 @@ export function buildFastStyleGraph(weights: FastStyleWeights | undefined, optio
     return param;
   });
   const image = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
+  if (norm === 'shared') net.shared = { core: g.input(FST_TILE_CORE, 'int64', [4]) };
   const { padded, crop } = padToMultipleOf4(g, image);
   g.output(crop(transformer(net, padded)), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
   if (params) checkNoOthers(params, bound);
@@ -81,6 +102,10 @@ function transformer(net: Layers, x: string): string {
 /** Hands each layer its parameters and names its nodes after it. */
 class Layers {
   private readonly path: string[] = [];
+  /** How many input pixels one activation pixel spans here (the strides so far). */
+  scale = 1;
+  /** Set for `norm: 'shared'`. */
+  shared?: { readonly core: string };
   constructor(
     readonly g: Graph,
     private readonly bind: (param: string, shape: readonly number[]) => string,
@@ -94,6 +119,11 @@ class Layers {
     } finally {
       this.path.pop();
     }
+  }
+
+  /** The current layer's name, dotted like its parameters. */
+  get name(): string {
+    return this.path.join('.');
   }
 
   /** The value of the current layer's parameter `kind`, which has `shape`. */
@@ -114,6 +144,7 @@ function convLayer(net: Layers, name: string, x: string, channelsIn: number, cha
   return net.layer(name, () => {
     const w = net.param('kernel', [channelsOut, channelsIn, kernel, kernel]);
     const y = net.g.op('Conv', [x, w], { auto_pad: 'SAME_UPPER', strides: [stride, stride] });
+    net.scale *= stride;
     return instanceNorm(net, y, channelsOut, relu);
   });
 }
@@ -126,6 +157,7 @@ function deconvLayer(net: Layers, name: string, x: string, channelsIn: number, c
     const begin = Math.floor((kernel - stride) / 2);
     const end = kernel - stride - begin;
     const y = net.g.op('ConvTranspose', [x, w], { strides: [stride, stride], pads: [begin, begin, end, end] });
+    net.scale /= stride;
     return instanceNorm(net, y, channelsOut, true);
   });
 }
@@ -135,8 +167,35 @@ function deconvLayer(net: Layers, name: string, x: string, channelsIn: number, c
 function instanceNorm(net: Layers, x: string, channels: number, relu: boolean): string {
   const gamma = net.param('gamma', [channels]);
   const beta = net.param('beta', [channels]);
-  const y = net.g.op('InstanceNormalization', [x, gamma, beta], { epsilon: attr.float(1e-3) });
+  const y = net.shared ? sharedNorm(net, x, channels, gamma, beta) : net.g.op('InstanceNormalization', [x, gamma, beta], { epsilon: attr.float(IN_EPSILON) });
   return relu ? net.g.op('Relu', [y]) : y;
+}
+
+const IN_EPSILON = 1e-3;
+
+/**
+ * Instance norm with the whole image's statistics fed in, reporting the tile's own over its core
+ * as moments about the fed mean (small numbers, so the host's float64 sums lose nothing to
+ * cancellation). Layer k's report is exact once layers 1..k-1 are fed exact statistics.
+ */
+function sharedNorm(net: Layers, x: string, channels: number, gamma: string, beta: string): string {
+  const g = net.g;
+  const { core } = net.shared!;
+  const layer = net.name;
+  const perChannel = (v: string) => g.op('Reshape', [v, g.constant('per_channel', int64([4], [1, channels, 1, 1]))]);
+  const mean = perChannel(g.input(`${layer}.mean`, 'float32', [channels]));
+  const variance = perChannel(g.input(`${layer}.var`, 'float32', [channels]));
+  const epsilon = g.constant('epsilon', { type: 'float32', dims: [], data: Float32Array.of(IN_EPSILON) });
+  const scale = g.op('Div', [perChannel(gamma), g.op('Sqrt', [g.op('Add', [variance, epsilon])])]);
+  const y = g.op('Add', [g.op('Mul', [g.op('Sub', [x, mean]), scale]), perChannel(beta)]);
+
+  const step = g.constant('scale', int64([1], [net.scale]));
+  const at = (from: number) => g.op('Div', [g.op('Slice', [core, g.constant('from', int64([1], [from])), g.constant('to', int64([1], [from + 2]))]), step]);
+  const owned = g.op('Sub', [g.op('Slice', [x, at(0), at(2), g.constant('hw', int64([2], [2, 3]))]), mean]);
+  const moment = (v: string) => g.op('ReduceMean', [v], { axes: [0, 2, 3], keepdims: 0 });
+  g.output(moment(owned), `${layer}.deviation`, 'float32', [channels]);
+  g.output(moment(g.op('Mul', [owned, owned])), `${layer}.square`, 'float32', [channels]);
+  return y;
 }
 
 // As in lengstrom's residual_block: no relu after the second layer nor after the sum.
@@ -180,6 +239,16 @@ export function fastStyleParameterShapes(): Record<string, number[]> {
   // The network declares its parameters as it goes; an input-bound graph lists them without weights.
   shapes ??= buildFastStyleGraph(undefined, { bind: 'input' });
   return Object.fromEntries(shapes.inputs.filter((i) => i.name !== FST_INPUT).map((i) => [i.name, i.shape!.map(Number)]));
+}
+
+let normLayers: FastStyleNormLayer[] | undefined;
+
+/** The norm layers of the `shared` network in order, with their channels. */
+export function fastStyleNormLayers(): readonly FastStyleNormLayer[] {
+  normLayers ??= buildFastStyleGraph(undefined, { bind: 'input', norm: 'shared' })
+    .inputs.filter((i) => i.name.endsWith('.mean'))
+    .map((i) => ({ name: i.name.slice(0, -'.mean'.length), channels: Number(i.shape![0]) }));
+  return normLayers;
 }
 
 /** The parameter feeds of a graph built with `bind: 'input'`, checked against the network's shapes. */

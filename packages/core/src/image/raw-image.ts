@@ -33,14 +33,24 @@ function checkRaw(img: RawImage): void {
 
 /** RGB(A) HWC bytes to a float32 NCHW tensor [1, 3, H, W] on the 0..255 scale (alpha dropped). */
 export function imageToTensor(img: RawImage): TensorData<'float32'> {
+  return regionToTensor(img, 0, 0, img.width, img.height);
+}
+
+/** The `width` x `height` rectangle of `img` at (`x`, `y`) as a float32 NCHW tensor [1, 3, h, w] (alpha dropped). */
+export function regionToTensor(img: RawImage, x: number, y: number, width: number, height: number): TensorData<'float32'> {
   checkRaw(img);
-  const { data, width, height, channels } = img;
+  if (x < 0 || y < 0 || width < 1 || height < 1 || x + width > img.width || y + height > img.height) {
+    throw invalidParam('region', `inside ${img.width}x${img.height}`, `${width}x${height} at (${x}, ${y})`);
+  }
+  const { data, channels } = img;
   const plane = width * height;
   const out = new Float32Array(3 * plane);
-  for (let i = 0, p = 0; p < plane; p++, i += channels) {
-    out[p] = data[i]!;
-    out[plane + p] = data[i + 1]!;
-    out[2 * plane + p] = data[i + 2]!;
+  for (let row = 0, p = 0; row < height; row++) {
+    for (let col = 0, i = ((y + row) * img.width + x) * channels; col < width; col++, p++, i += channels) {
+      out[p] = data[i]!;
+      out[plane + p] = data[i + 1]!;
+      out[2 * plane + p] = data[i + 2]!;
+    }
   }
   return { type: 'float32', dims: [1, 3, height, width], data: out };
 }

@@ -166,3 +166,30 @@ export class Graph {
     return Object.fromEntries(other.outputs.map((o) => [o.name, r(o.name)]));
   }
 }
+
+/**
+ * The part of `g` that computes `outputs` (names of `g`'s outputs): the other outputs, the nodes
+ * none of these need, and the inputs and initializers only those used are left out. ONNX Runtime
+ * runs every node of a session whatever is fetched, so a prefix of a network is its own graph.
+ */
+export function subgraph(g: Graph, outputs: readonly string[], name = g.name): Graph {
+  const sub = new Graph(name);
+  sub.opset = g.opset;
+  const needed = new Set(outputs);
+  const kept: NodeDef[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    const n = g.nodes[i]!;
+    if (!n.outputs.some((o) => needed.has(o))) continue;
+    kept.push(n);
+    for (const v of n.inputs) if (v) needed.add(v);
+  }
+  for (const o of outputs) {
+    const info = g.outputs.find((x) => x.name === o);
+    if (!info) throw new ImpastoError('INVALID_ARGUMENT', `graph ${g.name} has no output '${o}'`);
+    sub.outputs.push(info);
+  }
+  sub.nodes.push(...kept.reverse());
+  sub.inputs.push(...g.inputs.filter((i) => needed.has(i.name)));
+  for (const [k, t] of g.initializers) if (needed.has(k)) sub.initializers.set(k, t);
+  return sub;
+}

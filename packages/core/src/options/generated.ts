@@ -89,6 +89,8 @@ export interface StylizeOptions {
   memoryBudget?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
+  /** Stylize in tiles of at most this many pixels a side, sharing instance-norm statistics across the image so tiles match one pass (memory follows the tile; about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
+  tile?: number;
 }
 
 /** Stylizing an image with every default filled in (what `resolveOptions` returns). */
@@ -99,6 +101,7 @@ export interface ResolvedStylizeOptions {
   readonly quality?: number;
   readonly memoryBudget?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
+  readonly tile?: number;
 }
 
 /** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */

@@ -49,3 +49,34 @@ export function checkMemory(engine: MemoryEngine, what: string, width: number, h
     `${what} at ${width}x${height} needs about ${gb(need)}, more than the memory budget of ${gb(budgetBytes)}; ${fits}, or raise memoryBudget (--memory-budget)`,
   );
 }
+
+/** Largest tile side a tiled run picks by itself: bigger tiles save little overlap and cost memory. */
+export const MAX_AUTO_TILE = 1024;
+const MIN_TILE = 128;
+
+/**
+ * How to run `engine` on `width` x `height` within `budgetBytes`: `undefined` for one pass when
+ * it fits (or `tile` covers the image), else the tile side. A tiled run needs one tile's
+ * activations (the tile read with `overlap` on each side), the 8-bit output (`channels` bytes a
+ * pixel) and one float row band. `tile` given is checked; otherwise the largest multiple of 4 up
+ * to `MAX_AUTO_TILE` that fits. Nothing fitting is `IMAGE_TOO_LARGE`.
+ */
+export function planTileSize(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number, o: { tile?: number; overlap: number; channels: number }): number | undefined {
+  const side = Math.max(width, height);
+  if (o.tile !== undefined && o.tile >= side) {
+    checkMemory(engine, what, width, height, budgetBytes);
+    return undefined;
+  }
+  if (o.tile === undefined && estimateMemory(engine, width, height) <= budgetBytes) return undefined;
+  const need = (t: number) => estimateMemory(engine, Math.min(width, t + 2 * o.overlap), Math.min(height, t + 2 * o.overlap)) + width * height * o.channels + (t + 2 * o.overlap) * width * 12;
+  const tile = o.tile ?? Math.min(MAX_AUTO_TILE, Math.ceil(side / 4) * 4);
+  let t = Math.floor(tile / 4) * 4;
+  if (o.tile === undefined) while (t > MIN_TILE && need(t) > budgetBytes) t -= 4;
+  if (need(t) > budgetBytes) {
+    throw new ImpastoError(
+      'IMAGE_TOO_LARGE',
+      `${what} at ${width}x${height} in tiles of ${t} needs about ${gb(need(t))}, more than the memory budget of ${gb(budgetBytes)}; ${o.tile === undefined ? 'shrink the image (maxSize)' : 'use smaller tiles (tile)'} or raise memoryBudget (--memory-budget)`,
+    );
+  }
+  return t;
+}

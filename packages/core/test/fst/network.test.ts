@@ -1,7 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import { ImpastoError } from '../../src/errors';
 import { FST_CHECKPOINT_LAYERS, fstParameters, readFstCheckpoint } from '../../src/fst/checkpoint';
-import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, fastStyleFeeds, fastStyleParameterShapes, type FastStyleParams } from '../../src/fst/network';
+import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleFeeds, fastStyleNormLayers, fastStyleParameterShapes, type FastStyleParams } from '../../src/fst/network';
+import { imageToTensor, tensorToImage } from '../../src/image/raw-image';
+import { subgraph } from '../../src/onnx/graph';
+import { encodeModel } from '../../src/onnx/serialize';
+import type { Session } from '../../src/runtime/backend';
+import { runTiled } from '../../src/tiles/tiled-run';
+import { absDiff } from '@impasto/test-support/pixel-diff';
 import { Rng } from '../../src/optim/rng';
 import { float32, type TensorData } from '../../src/onnx/tensor';
 import { folderSource, noiseImage, runGraph } from '../nets/helpers';
@@ -134,5 +140,41 @@ describe('fast-style network', () => {
     expect(code(() => buildFastStyleGraph([]))).toBe('BAD_MODEL: a fast-style checkpoint has 48 variables, got 0');
     expect(code(() => buildFastStyleGraph(params, { bind: 'inputs' as 'input' }))).toMatch(/^INVALID_ARGUMENT: Expected one of/);
     expect(code(() => buildFastStyleGraph(undefined as unknown as FastStyleParams))).toMatch(/^INVALID_ARGUMENT: Expected fast-style parameters/);
+  });
+
+  it('with shared statistics, reproduces one pass from tiles that measure them layer by layer', async () => {
+    const shared = buildFastStyleGraph(params, { norm: 'shared' });
+    expect(fastStyleNormLayers().map((l) => l.name)).toEqual([
+      'conv1', 'conv2', 'conv3',
+      ...[1, 2, 3, 4, 5].flatMap((r) => [`res${r}.conv1`, `res${r}.conv2`]),
+      'deconv1', 'deconv2', 'conv4',
+    ]);
+    const open = async (outputs: readonly string[]): Promise<Session> => {
+      const s = await ort.InferenceSession.create(encodeModel(subgraph(shared, outputs)));
+      return {
+        provider: 'cpu',
+        inputNames: s.inputNames,
+        outputNames: s.outputNames,
+        run: async (feeds) => {
+          const r = await s.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type, t.data as Float32Array, [...t.dims])])));
+          return Object.fromEntries(Object.entries(r).map(([k, t]) => [k, { type: 'float32', dims: t.dims, data: t.data as Float32Array }]));
+        },
+        dispose: () => s.release(),
+      };
+    };
+    const [h, w] = [70, 90];
+    const pixels = noiseImage(h, w, 5).data as Float32Array;
+    const image = { width: w, height: h, channels: 3 as const, data: new Uint8Array(h * w * 3) };
+    for (let p = 0; p < h * w; p++) for (let c = 0; c < 3; c++) image.data[p * 3 + c] = pixels[c * h * w + p]!;
+    const whole = await runGraph(buildFastStyleGraph(params), { [FST_INPUT]: new ort.Tensor('float32', imageToTensor(image).data, [1, 3, h, w]) });
+    const expected = tensorToImage({ type: 'float32', dims: [1, 3, h, w], data: whole[FST_OUTPUT]!.data as Float32Array });
+    const net = { open, input: FST_INPUT, output: FST_OUTPUT, core: FST_TILE_CORE, layers: fastStyleNormLayers(), align: 4 };
+    for (const tile of [128, 48]) {
+      const r = await runTiled(net, image, { tile, overlap: tile === 128 ? 0 : 48 });
+      expect(r.passes).toBe(17);
+      const d = absDiff(r.image, expected);
+      // One tile, or 2 x 2 tiles whose overlap reaches across the image: exact but for float noise.
+      expect(d.mean).toBeLessThan(0.01);
+    }
   });
 });

@@ -24,7 +24,7 @@ describe('option schemas', () => {
   });
 
   it('rejects bad values sharp-style, naming the valid choices, and unknown keys', () => {
-    const bad = (s: typeof STYLIZE_SCHEMA, o: object, ctx = { platform: 'node' as const }) => () => resolveOptions(s, o, ctx);
+    const bad = (s: Parameters<typeof resolveOptions>[0], o: object, ctx = { platform: 'node' as const }) => () => resolveOptions(s, o, ctx);
     expect(bad(STYLIZE_SCHEMA, { quality: 0 })).toThrow("Expected integer between 1 and 100 for quality but received 0 of type number");
     expect(bad(STYLIZE_SCHEMA, { format: 'gif' })).toThrow("Expected one of png, jpeg, webp, avif, tiff for format but received 'gif' of type string");
     expect(bad(STYLIZE_SCHEMA, { maxPixels: 0 })).toThrow(/Expected integer between 1 and 2147483647 for maxPixels/);

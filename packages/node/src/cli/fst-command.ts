@@ -5,7 +5,7 @@ import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
 import { planBatch, runBatch } from './batch';
 import { fail } from './errors';
-import { downloadReporter } from './progress';
+import { downloadReporter, tileReporter } from './progress';
 import { addSchemaFlags } from './schema-flags';
 
 interface FstCliOptions {
@@ -40,7 +40,7 @@ async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoad
   const fst = await FastStyle.load(opts.style, load, { store });
   if (!opts.quiet) process.stderr.write(`style ${suffix} on ${fst.provider}\n`);
   try {
-    await runBatch(plan, opts.quiet, (input, output) => fst.stylizeFile(input, output, { ...stylizeOpts, format: plan.format }));
+    await runBatch(plan, opts.quiet, (input, output) => fst.stylizeFile(input, output, { ...stylizeOpts, format: plan.format }, { onProgress: tileReporter(opts.quiet) }));
   } finally {
     await fst.dispose();
   }

@@ -24,3 +24,18 @@ export function downloadReporter(): (p: { file: string; model: string; loaded: n
     if (p.total && p.loaded >= p.total) bar?.stop();
   };
 }
+
+/** Progress of a tiled run (pass by pass, tile by tile) as one bar, shown only on a terminal. */
+export function tileReporter(quiet: boolean | undefined): ((p: { pass: number; passes: number; tile: number; tiles: number }) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  let bar: cliProgress.SingleBar | undefined;
+  return (p) => {
+    if (!bar) {
+      bar = progressBar('tiles [{bar}] pass {pass}/{passes} | {value}/{total} tile runs | ETA {eta_formatted}');
+      bar.start(p.passes * p.tiles, 0, { pass: 1, passes: p.passes });
+    }
+    const value = (p.pass - 1) * p.tiles + p.tile;
+    bar.update(value, { pass: p.pass, passes: p.passes });
+    if (value === p.passes * p.tiles) bar.stop();
+  };
+}
