@@ -1,6 +1,6 @@
 import { ImpastoError } from '../errors';
 import { keepLuminance, matchColors } from '../image/color';
-import { checkFormat, loadImage, saveImage } from '../image/pipeline';
+import { checkFormat, loadImage, loadImageAtSide, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
@@ -173,7 +173,8 @@ export class ArbitraryStyle<In, Encoded> {
   protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions): Promise<RawImage> {
     const image = await loadImage(this.platform.codec, content, o);
     checkSides(image, 'content');
-    const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined);
+    const side = o.styleScale === undefined ? undefined : Math.max(8, Math.round(o.styleScale * Math.max(image.width, image.height)));
+    const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined, side);
     checkMemory('ast', 'arbitrary style transfer', image.width, image.height, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
     const feeds: Record<string, TensorData> = { [MICROAST_CONTENT_INPUT]: toUnit(image) };
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
@@ -188,20 +189,24 @@ export class ArbitraryStyle<In, Encoded> {
     }
   }
 
-  /** The style code of `style`; with `recolorTo`, of the style image recoloured to that photo's colours. */
-  private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions, recolorTo?: RawImage): Promise<StyleCode> {
+  /**
+   * The style code of `style`; with `recolorTo`, of the style image recoloured to that photo's
+   * colours; with `side`, of the style image resized to that longest side (`styleScale`).
+   */
+  private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions, recolorTo?: RawImage, side?: number): Promise<StyleCode> {
     if (Array.isArray(style)) {
       const list = style as readonly { style: StyleInput<In>; weight: number }[];
-      return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o, recolorTo), weight: s.weight }))));
+      return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o, recolorTo, side), weight: s.weight }))));
     }
-    if (isStyleCode(style) && recolorTo) {
-      throw new ImpastoError('INVALID_ARGUMENT', "preserveColors 'histogram' recolours the style image, and a style code has none: pass the image, or use 'luminance'");
+    if (isStyleCode(style) && (recolorTo || side !== undefined)) {
+      const what = recolorTo ? "preserveColors 'histogram' recolours the style image" : 'styleScale resizes the style image';
+      throw new ImpastoError('INVALID_ARGUMENT', `${what}, and a style code has none: pass the image${recolorTo ? ", or use 'luminance'" : ', or encode it with styleSize'}`);
     }
-    return isStyleCode(style) ? style : this.codeOf(style as In | RawImage, o, recolorTo);
+    return isStyleCode(style) ? style : this.codeOf(style as In | RawImage, o, recolorTo, side);
   }
 
-  private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions, recolorTo?: RawImage): Promise<StyleCode> {
-    const decoded = await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+  private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions, recolorTo?: RawImage, side?: number): Promise<StyleCode> {
+    const decoded = side === undefined ? await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : await loadImageAtSide(this.platform.codec, style, side, o.maxPixels);
     const image = recolorTo ? matchColors(decoded, recolorTo) : decoded;
     checkSides(image, 'style');
     const key = await pixelKey(image);

@@ -47,3 +47,16 @@ export const COLOR_SCHEMA = defineSchema('ColorOptions', "keeping the photo's co
     doc: "Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance)",
   },
 });
+
+/** The painting's scale relative to the photo (jcjohnson/neural-style's `-style_scale`). */
+export const STYLE_SCALE_SCHEMA = defineSchema('StyleScaleOptions', "the style image's scale", {
+  styleScale: {
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 16,
+    arg: 'x',
+    defaultDoc: 'unset: styleSize decides',
+    doc: "Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize",
+  },
+});

@@ -23,6 +23,18 @@ export async function loadImage<In>(codec: ImageCodec<In, unknown>, input: In | 
   return w === input.width && h === input.height ? input : codec.resize(input, w, h);
 }
 
+/**
+ * Pixels of `input` resized so the longest side is `side`, enlarging too (a style image scaled
+ * to the photo); decoded already shrunk where the image is larger.
+ */
+export async function loadImageAtSide<In>(codec: ImageCodec<In, unknown>, input: In | RawImage, side: number, maxPixels: number): Promise<RawImage> {
+  const img = await loadImage(codec, input, { maxSize: side, maxPixels });
+  const longest = Math.max(img.width, img.height);
+  if (longest >= side) return img;
+  const s = side / longest;
+  return codec.resize(img, Math.max(1, Math.round(img.width * s)), Math.max(1, Math.round(img.height * s)));
+}
+
 /** Encodes `image` as `format`; a format this platform cannot write is refused with the ones it can. */
 export async function saveImage<Encoded>(codec: ImageCodec<unknown, Encoded>, image: RawImage, options: { format?: OutputFormat; quality?: number }): Promise<Encoded> {
   const format = checkFormat(codec.formats, options.format ?? 'png');

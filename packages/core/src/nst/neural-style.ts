@@ -3,7 +3,7 @@ import { checkBlendWeights } from '../util/blend-weights';
 import { checkMemory } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
-import { loadImage } from '../image/pipeline';
+import { loadImage, loadImageAtSide } from '../image/pipeline';
 import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
 import { type FeatureNet } from '../nets/feature-net';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, type LossNetName, loadLossNet, lossNetMinSide } from '../nets/loss-nets';
@@ -280,7 +280,10 @@ export class NeuralStyle<In, Encoded> {
     const entries = mode !== 'content' ? weightedStyles(inputs.style!) : [];
     const styles: WeightedImage[] = [];
     for (const e of entries) {
-      const painting = await loadImage(codec, e.style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
+      const painting =
+        o.styleScale !== undefined && content
+          ? await loadImageAtSide(codec, e.style, Math.max(16, Math.round(o.styleScale * Math.max(content.width, content.height))), o.maxPixels)
+          : await loadImage(codec, e.style, { maxSize: o.styleSize, maxPixels: o.maxPixels });
       // Preserving colours by histogram: the painting recoloured to the photo's before its Gram targets.
       styles.push({ image: content && o.preserveColors === 'histogram' ? matchColors(painting, content) : painting, weight: e.weight });
     }

@@ -1,5 +1,5 @@
 import { invalidParam } from '../errors';
-import { COLOR_SCHEMA, DECODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
+import { COLOR_SCHEMA, DECODE_SCHEMA, MEMORY_SCHEMA, STYLE_SCALE_SCHEMA } from '../image/options';
 import { isRawImage } from '../image/raw-image';
 import { LOSS_NETS } from '../nets/loss-nets';
 import { type ResolveContext, defineSchema } from '../options/schema';
@@ -59,6 +59,7 @@ export const NST_RUN_SCHEMA = defineSchema(
       doc: 'Longest side of the result in pixels; the content image is resized to it',
     },
     styleSize: { kind: 'int', min: 16, max: 16384, default: (r) => r.size as number, defaultDoc: 'size', arg: 'n', doc: 'Longest side the style image is resized to' },
+    styleScale: STYLE_SCALE_SCHEMA.fields.styleScale,
     maxPixels: DECODE_SCHEMA.fields.maxPixels,
     memoryBudget: MEMORY_SCHEMA.fields.memoryBudget,
     preserveColors: COLOR_SCHEMA.fields.preserveColors,
@@ -102,6 +103,7 @@ export const NST_RUN_SCHEMA = defineSchema(
     check: (r, c) => {
       if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
       if (r.preserveColors !== 'none' && c.mode !== 'transfer') throw invalidParam('preserveColors', "'none' for a reconstruction (there is no photo and painting pair)", r.preserveColors);
+      if (r.styleScale !== undefined && c.mode !== 'transfer') throw invalidParam('styleScale', 'unset for a reconstruction (there is no photo to scale the painting to)', r.styleScale);
     },
   },
 );

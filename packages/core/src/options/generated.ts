@@ -142,6 +142,8 @@ export interface NeuralStyleRunOptions {
   size?: number;
   /** Longest side the style image is resized to (16–16384) [size] */
   styleSize?: number;
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  styleScale?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
@@ -174,6 +176,7 @@ export interface NeuralStyleRunOptions {
 export interface ResolvedNeuralStyleRunOptions {
   readonly size: number;
   readonly styleSize: number;
+  readonly styleScale?: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
@@ -211,6 +214,8 @@ export interface NeuralStyleOptions {
   size?: number;
   /** Longest side the style image is resized to (16–16384) [size] */
   styleSize?: number;
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  styleScale?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
@@ -251,6 +256,7 @@ export interface ResolvedNeuralStyleOptions {
   readonly styleLayers?: readonly (string | number)[];
   readonly size: number;
   readonly styleSize: number;
+  readonly styleScale?: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
@@ -311,6 +317,8 @@ export interface ArbitraryStylizeOptions {
   memoryBudget?: number;
   /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
   styleSize?: number;
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  styleScale?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
   /** How much of the style: the result blended with the content photo in image space (the network itself only works at full strength) (≥ 0, ≤ 1) [1] */
@@ -325,6 +333,7 @@ export interface ResolvedArbitraryStylizeOptions {
   readonly quality?: number;
   readonly memoryBudget?: number;
   readonly styleSize: number;
+  readonly styleScale?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly strength: number;
 }

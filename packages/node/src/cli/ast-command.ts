@@ -44,8 +44,8 @@ async function runAst(inputs: string[], opts: AstCliOptions, load: ArbitraryStyl
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   const ast = await ArbitraryStyle.load(load, { store });
   try {
-    // Each painting is encoded once for the whole batch.
-    const codes = await Promise.all(opts.style.map((s) => ast.encodeStyle(s, { styleSize: stylizeOpts.styleSize, maxPixels: stylizeOpts.maxPixels })));
+    // Each painting is encoded once for the whole batch, unless its size follows each photo's.
+    const codes = stylizeOpts.styleScale !== undefined ? opts.style : await Promise.all(opts.style.map((s) => ast.encodeStyle(s, { styleSize: stylizeOpts.styleSize, maxPixels: stylizeOpts.maxPixels })));
     const style = codes.length === 1 ? codes[0]! : codes.map((code, i) => ({ style: code, weight: weights[i]! }));
     if (!opts.quiet) process.stderr.write(`arbitrary style (${opts.style.length === 1 ? opts.style[0] : `${opts.style.length} paintings blended`}) on ${ast.provider}\n`);
     await runBatch(plan, opts.quiet, (input, output) => ast.stylizeFile(input, style, output, { ...stylizeOpts, format: plan.format }));

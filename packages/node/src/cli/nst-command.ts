@@ -24,7 +24,7 @@ const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'chec
 
 /** Each command's flags from the one NST schema: which fields, under which names, with which defaults. */
 const PLANS: Record<NstMode, FlagPlan> = {
-  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'preserveColors', ...COMMON] },
+  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', ...COMMON] },
   content: { only: ['contentLayers', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
   style: { only: ['styleLayers', ...COMMON], rename: { styleLayers: 'layers' }, defaults: { iterations: 100 } },
 };
