@@ -55,6 +55,8 @@ export {
   type NstResult,
   type NstInputs,
   type WeightedStyle,
+  type NstScale,
+  coarseToFineSizes,
 } from './nst/neural-style';
 export { LOSS_NETS, type LossNetName } from './nets/loss-nets';
 export type { FeatureNet } from './nets/feature-net';

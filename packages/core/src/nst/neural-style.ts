@@ -44,13 +44,23 @@ export interface NstProgress {
   readonly msPerIteration: number;
   readonly etaMs: number;
   readonly evaluations: number;
+  /** With `startSize`: which scale (1-based) of how many, and its longest side. */
+  readonly scale?: NstScale;
 }
 
-/** The current image every `checkpointEvery` iterations. */
+/** One scale of a coarse-to-fine run. */
+export interface NstScale {
+  readonly index: number;
+  readonly scales: number;
+  readonly size: number;
+}
+
+/** The current image every `checkpointEvery` iterations (of each scale, with `startSize`). */
 export interface NstCheckpoint {
   readonly type: 'checkpoint';
   readonly iteration: number;
   readonly image: RawImage;
+  readonly scale?: NstScale;
 }
 
 export type NstEvent = NstProgress | NstCheckpoint;
@@ -95,6 +105,15 @@ export interface NstResult {
   readonly msPerIteration: number;
   /** Milliseconds from the call to the first iteration: loading (one-off runs), decoding, targets. */
   readonly startupMs: number;
+  /** The longest side of each scale run (one entry without `startSize`). */
+  readonly sizes: readonly number[];
+}
+
+/** The sizes of a coarse-to-fine run: `start`, then ×√2 while below `size`, then `size`. */
+export function coarseToFineSizes(start: number, size: number): number[] {
+  const sizes: number[] = [];
+  for (let s = start; Math.round(s) < size; s *= Math.SQRT2) sizes.push(Math.round(s));
+  return [...sizes, size];
 }
 
 /** Context of an engine: a custom loss net may be given instead of a named one. */
@@ -261,7 +280,41 @@ export class NeuralStyle<In, Encoded> {
   run(inputs: NstInputs<In>, options: NeuralStyleRunOptions = {}, context: { readonly signal?: { readonly aborted: boolean } } = {}): Run<NstEvent, NstResult> {
     if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this NeuralStyle was disposed; load it again');
     const o = resolveOptions<ResolvedNeuralStyleRunOptions>(NST_RUN_SCHEMA, options, { platform: this.platform.kind, mode: this.parts.options.mode });
-    return startRun((emit) => this.exclusive(() => this.optimise(inputs, o, context.signal, emit, now())));
+    const many = o.startSize !== undefined && o.startSize < o.size;
+    return startRun((emit) => this.exclusive(async () => (many ? this.coarseToFine(inputs, o, context.signal, emit, now()) : (await this.optimise(inputs, o, context.signal, emit, now())).result)));
+  }
+
+  /**
+   * Runs scale by scale from `startSize` up to `size`: the photo and paintings decoded once at the
+   * full size and shrunk for each scale, each scale started from the previous one's optimised
+   * image (before any colour preservation) enlarged to it.
+   */
+  private async coarseToFine(inputs: NstInputs<In>, o: ResolvedNeuralStyleRunOptions, signal: { readonly aborted: boolean } | undefined, emit: (e: NstEvent) => Promise<void>, t0: number): Promise<NstResult> {
+    const codec = this.platform.codec;
+    if (inputs.content === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a content image is needed for ${this.parts.options.mode}`);
+    const content = await loadImage(codec, inputs.content, { maxSize: o.size, maxPixels: o.maxPixels });
+    const paintings =
+      inputs.style === undefined
+        ? undefined
+        : await Promise.all(weightedStyles(inputs.style).map(async (e) => ({ style: await loadImage(codec, e.style, { maxSize: o.styleScale ? undefined : o.styleSize, maxPixels: o.maxPixels }), weight: e.weight })));
+    const sizes = coarseToFineSizes(o.startSize!, o.size);
+    let previous: RawImage | undefined;
+    let last: NstResult | undefined;
+    let iterations = 0;
+    for (const [i, size] of sizes.entries()) {
+      const top = i === sizes.length - 1;
+      const scale: NstScale = { index: i + 1, scales: sizes.length, size };
+      const photo = await loadImage(codec, content, { maxSize: size, maxPixels: o.maxPixels });
+      const start = previous ?? (typeof o.init === 'object' ? o.init : undefined);
+      const init = start ? await codec.resize(start, photo.width, photo.height) : o.init;
+      const style = paintings?.map((p) => ({ style: p.style, weight: p.weight }));
+      const styleSize = Math.max(16, Math.round((o.styleSize * size) / o.size));
+      const run = await this.optimise({ content: photo, style: style && (Array.isArray(inputs.style) ? style : style[0]!.style) }, { ...o, size, styleSize, iterations: top ? o.topIterations : o.iterations, init }, signal, (e) => emit({ ...e, scale }), t0);
+      previous = run.optimised;
+      iterations += run.result.iterations;
+      last = { ...run.result, startupMs: last?.startupMs ?? run.result.startupMs };
+    }
+    return { ...last!, iterations, sizes };
   }
 
   /** Runs `inputs` with resolved options; `t0` is when the caller's clock started (for `startupMs`). */
@@ -271,7 +324,7 @@ export class NeuralStyle<In, Encoded> {
     signal: { readonly aborted: boolean } | undefined,
     emit: (e: NstEvent) => Promise<void>,
     t0: number,
-  ): Promise<NstResult> {
+  ): Promise<{ result: NstResult; optimised: RawImage }> {
     const { mode, net } = this.parts.options;
     if (mode !== 'style' && inputs.content === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a content image is needed for ${mode}`);
     if (mode !== 'content' && inputs.style === undefined) throw new ImpastoError('INVALID_ARGUMENT', `a style image is needed for ${mode}`);
@@ -330,8 +383,8 @@ export class NeuralStyle<In, Encoded> {
           },
         },
       });
-      const image = shown(tensorToImage(float32([1, 3, height, width], x)));
-      return { image, loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs };
+      const optimised = tensorToImage(float32([1, 3, height, width], x));
+      return { result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)] }, optimised };
     } catch (e) {
       throw outOfMemoryHint(e, { width, height }, 'neural style transfer', net, net === 'squeezenet' ? '' : ', or the squeezenet net');
     }

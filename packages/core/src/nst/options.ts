@@ -84,7 +84,24 @@ export const NST_RUN_SCHEMA = defineSchema(
       doc: "Learning rate: Adam's step, or L-BFGS's first step",
     },
     historySize: { kind: 'int', min: 1, max: 1000, default: 10, flag: false, doc: 'L-BFGS history size' },
-    iterations: { kind: 'int', min: 1, max: 1e6, default: 250, arg: 'n', doc: 'Optimiser iterations' },
+    iterations: { kind: 'int', min: 1, max: 1e6, default: 250, arg: 'n', doc: 'Optimiser iterations (with startSize: at each scale below the last)' },
+    startSize: {
+      kind: 'int',
+      min: 16,
+      max: 16384,
+      arg: 'n',
+      defaultDoc: 'unset: one scale',
+      doc: 'Coarse to fine: start at this longest side and grow by factors of √2 up to size, each scale starting from the previous result enlarged (the painting scaled along)',
+    },
+    topIterations: {
+      kind: 'int',
+      min: 1,
+      max: 1e6,
+      default: (r) => Math.max(1, Math.round((r.iterations as number) / 2)),
+      defaultDoc: 'half of iterations',
+      arg: 'n',
+      doc: 'With startSize: iterations at the last (full) scale, where each costs the most',
+    },
     checkpointEvery: { kind: 'int', min: 0, max: 1e6, default: 50, flag: 'checkpoint', arg: 'n', doc: 'Emit the current image every N iterations; 0 for none' },
     init: {
       kind: 'custom',
@@ -103,6 +120,7 @@ export const NST_RUN_SCHEMA = defineSchema(
     check: (r, c) => {
       if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
       if (r.preserveColors !== 'none' && c.mode !== 'transfer') throw invalidParam('preserveColors', "'none' for a reconstruction (there is no photo and painting pair)", r.preserveColors);
+      if (r.startSize !== undefined && c.mode === 'style') throw invalidParam('startSize', 'unset for style reconstruction (there is no photo to grow)', r.startSize);
       if (r.styleScale !== undefined && c.mode !== 'transfer') throw invalidParam('styleScale', 'unset for a reconstruction (there is no photo to scale the painting to)', r.styleScale);
     },
   },

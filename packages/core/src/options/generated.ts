@@ -162,8 +162,12 @@ export interface NeuralStyleRunOptions {
   lr?: number;
   /** L-BFGS history size (1–1000) [10] */
   historySize?: number;
-  /** Optimiser iterations (1–1000000) [250] */
+  /** Optimiser iterations (with startSize: at each scale below the last) (1–1000000) [250] */
   iterations?: number;
+  /** Coarse to fine: start at this longest side and grow by factors of √2 up to size, each scale starting from the previous result enlarged (the painting scaled along) (16–16384) [unset: one scale] */
+  startSize?: number;
+  /** With startSize: iterations at the last (full) scale, where each costs the most (1–1000000) [half of iterations] */
+  topIterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
   /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
@@ -187,6 +191,8 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly lr: number;
   readonly historySize: number;
   readonly iterations: number;
+  readonly startSize?: number;
+  readonly topIterations: number;
   readonly checkpointEvery: number;
   readonly init: 'noise' | 'content' | RawImage;
   readonly seed: number;
@@ -234,8 +240,12 @@ export interface NeuralStyleOptions {
   lr?: number;
   /** L-BFGS history size (1–1000) [10] */
   historySize?: number;
-  /** Optimiser iterations (1–1000000) [250] */
+  /** Optimiser iterations (with startSize: at each scale below the last) (1–1000000) [250] */
   iterations?: number;
+  /** Coarse to fine: start at this longest side and grow by factors of √2 up to size, each scale starting from the previous result enlarged (the painting scaled along) (16–16384) [unset: one scale] */
+  startSize?: number;
+  /** With startSize: iterations at the last (full) scale, where each costs the most (1–1000000) [half of iterations] */
+  topIterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
   /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
@@ -267,6 +277,8 @@ export interface ResolvedNeuralStyleOptions {
   readonly lr: number;
   readonly historySize: number;
   readonly iterations: number;
+  readonly startSize?: number;
+  readonly topIterations: number;
   readonly checkpointEvery: number;
   readonly init: 'noise' | 'content' | RawImage;
   readonly seed: number;

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ImpastoError, NST_PRESETS, NST_SCHEMA, type NeuralStyleOptions, type NstPreset, type NstMode, type ResolvedNeuralStyleOptions, resolveOptions } from '@impasto/core';
+import { ImpastoError, NST_PRESETS, NST_SCHEMA, type NeuralStyleOptions, type NstMode, type NstPreset, type NstScale, type ResolvedNeuralStyleOptions, coarseToFineSizes, resolveOptions } from '@impasto/core';
 import { STDOUT, checkOutputPath, checkRunFiles, outputFormat, writeFileAtomic } from '../files';
 import { neuralStyle } from '../neural-style';
 import { nodeBackend } from '../platform/backend';
@@ -24,8 +24,8 @@ const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'chec
 
 /** Each command's flags from the one NST schema: which fields, under which names, with which defaults. */
 const PLANS: Record<NstMode, FlagPlan> = {
-  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', ...COMMON] },
-  content: { only: ['contentLayers', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
+  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', 'startSize', 'topIterations', ...COMMON] },
+  content: { only: ['contentLayers', 'startSize', 'topIterations', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
   style: { only: ['styleLayers', ...COMMON], rename: { styleLayers: 'layers' }, defaults: { iterations: 100 } },
 };
 
@@ -53,9 +53,22 @@ export function registerNst(program: Command): void {
   command(reconstruct.command('style').description("synthesise a texture from a painting's Gram matrices at a set of layers, starting from noise").requiredOption('-s, --style <images...>', 'style painting(s); several are summed with equal weights'), 'style');
 }
 
-function checkpointPath(output: string, iteration: number): string {
+/** `<name>_<iteration>.<ext>` beside the output; in a coarse-to-fine run `<name>_<size>px_<iteration>.<ext>`. */
+function checkpointPath(output: string, iteration: number, scale?: NstScale): string {
   const ext = extname(output);
-  return join(dirname(output), `${basename(output, ext)}_${iteration}${ext || '.png'}`);
+  return join(dirname(output), `${basename(output, ext)}${scale ? `_${scale.size}px` : ''}_${iteration}${ext || '.png'}`);
+}
+
+/** Every checkpoint a run will write: per scale, every `every` iterations but the last. */
+function plannedCheckpoints(output: string, o: ResolvedNeuralStyleOptions): string[] {
+  const every = o.checkpointEvery;
+  if (output === STDOUT || !every) return [];
+  const sizes = o.startSize !== undefined && o.startSize < o.size ? coarseToFineSizes(o.startSize, o.size) : [undefined];
+  return sizes.flatMap((size, i) => {
+    const iterations = size === undefined ? o.iterations : i === sizes.length - 1 ? o.topIterations : o.iterations;
+    const scale = size === undefined ? undefined : { index: i + 1, scales: sizes.length, size };
+    return Array.from({ length: Math.ceil(iterations / every) - 1 }, (_, k) => checkpointPath(output, (k + 1) * every, scale));
+  });
 }
 
 async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptions): Promise<void> {
@@ -68,26 +81,30 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
     const weights = styleWeights(opts.styleWeights, paintings.length);
     const inputs = [opts.content, ...paintings].filter((x): x is string => !!x);
     // The run's own defaults, from the schema, decide which checkpoints it will write.
-    const { iterations, checkpointEvery: every } = resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, { ...options, mode }, { platform: 'node', mode });
-    const checkpoints = opts.output === STDOUT || !every ? [] : Array.from({ length: Math.ceil(iterations / every) - 1 }, (_, i) => checkpointPath(opts.output, (i + 1) * every));
+    const checkpoints = plannedCheckpoints(opts.output, resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, { ...options, mode }, { platform: 'node', mode }));
     // Every file the run will write, against the inputs and each other, before any work.
     checkRunFiles(inputs, [opts.output, ...checkpoints]);
     await checkOutputPath(opts.output, inputs);
     const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
     const { events, result } = neuralStyle({ content: opts.content, style: paintings.length > 1 ? paintings.map((p, i) => ({ style: p, weight: weights[i]! })) : paintings[0] }, { ...options, mode }, { store, signal: abort.signal });
     const tty = !opts.quiet && process.stderr.isTTY;
-    const bar = tty ? progressBar('{mode} [{bar}] {value}/{total} | loss {loss} | {ms} ms/it | ETA {eta_formatted}') : undefined;
+    const bar = tty ? progressBar('{mode}{scale} [{bar}] {value}/{total} | loss {loss} | {ms} ms/it | ETA {eta_formatted}') : undefined;
     let lastLog = 0;
     for await (const ev of events) {
+      const scale = ev.scale ? ` ${ev.scale.size}px (${ev.scale.index}/${ev.scale.scales})` : '';
       if (ev.type === 'progress') {
-        if (!bar?.isActive) bar?.start(ev.iterations, 0, { mode, loss: '', ms: '' });
+        if (ev.iteration === 1) {
+          bar?.stop();
+          bar?.start(ev.iterations, 0, { mode, scale, loss: '', ms: '' });
+        }
         bar?.update(ev.iteration, { loss: ev.loss.toExponential(3), ms: Math.round(ev.msPerIteration) });
+        if (ev.iteration === 1) lastLog = 0;
         if (!tty && !opts.quiet && (ev.iteration === 1 || ev.iteration - lastLog >= Math.max(1, ev.iterations / 10))) {
           lastLog = ev.iteration;
-          process.stderr.write(`iteration ${ev.iteration}/${ev.iterations} loss ${ev.loss.toExponential(3)} ${Math.round(ev.msPerIteration)} ms/it ETA ${Math.round(ev.etaMs / 1000)} s\n`);
+          process.stderr.write(`${scale ? `scale${scale} ` : ''}iteration ${ev.iteration}/${ev.iterations} loss ${ev.loss.toExponential(3)} ${Math.round(ev.msPerIteration)} ms/it ETA ${Math.round(ev.etaMs / 1000)} s\n`);
         }
       } else if (opts.output !== STDOUT) {
-        const file = checkpointPath(opts.output, ev.iteration);
+        const file = checkpointPath(opts.output, ev.iteration, ev.scale);
         await writeFileAtomic(file, await nodeCodec.encode(ev.image, { format }), inputs);
         if (!tty && !opts.quiet) process.stderr.write(`checkpoint ${file}\n`);
       }
