@@ -1,4 +1,4 @@
-import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, resolveOptions } from '@impasto/core';
+import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, type StylizeContext, resolveOptions } from '@impasto/core';
 import { type StylizeFileResult, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
@@ -19,9 +19,9 @@ export class ArbitraryStyle extends CoreArbitraryStyle<NodeImageInput, Buffer> {
    * same rules as `FastStyle.stylizeFile`: format from the name, whole or not at all, never over an
    * input (style files included).
    */
-  async stylizeFile(input: string, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}): Promise<StylizeFileResult> {
+  async stylizeFile(input: string, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options);
     const styleFiles = (Array.isArray(style) ? style.map((s: { style: unknown }) => s.style) : [style]).filter((s): s is string => typeof s === 'string');
-    return writeStylized(output, [input, ...styleFiles], o, async () => ({ image: await this.stylize(input, style, options), inferenceMs: this.lastInferenceMs }));
+    return writeStylized(output, [input, ...styleFiles], o, async () => ({ image: await this.stylize(input, style, options, context), inferenceMs: this.lastInferenceMs }));
   }
 }

@@ -8,8 +8,8 @@ import { type RawImage, regionToTensor, tensorToImage } from '@impasto/core';
 import { planTiles } from '@impasto/core/fst';
 import { absDiff } from '@impasto/test-support/pixel-diff';
 import { seamRatio } from '@impasto/test-support/seams';
-import { FastStyle, ModelStore, decodeImage } from '../src';
-import { CONTENT, WEIGHTS, runCli, tempDir } from './helpers';
+import { ArbitraryStyle, FastStyle, ModelStore, decodeImage } from '../src';
+import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from './helpers';
 
 const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });
 const SIZE = 768;
@@ -96,5 +96,32 @@ describe('tiled fast style', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.split('\n')[0]).toMatch(/^impasto: .*tile/);
     expect(bad.stderr).toMatch(/tile/);
+  });
+});
+
+describe('tiled arbitrary style', () => {
+  it('matches one pass with whole-image AdaIN statistics, and tiles by itself over the budget', async () => {
+    const ast = await ArbitraryStyle.load({ ep: 'cpu' }, { store });
+    try {
+      const painting = join(SHARED, 'images', 'style', 'jcjohnson_starry_night.jpg');
+      const whole = await ast.stylize(photo, painting);
+      const progress: number[] = [];
+      const tiled = await ast.stylize(photo, painting, { tile: TILE }, { onProgress: (p) => progress.push(p.pass) });
+      expect(ast.lastTiles).toBe(4);
+      const d = absDiff(tiled, whole);
+      const { columns, rows } = boundaries(photo, TILE);
+      const seams = seamRatio(tiled, columns, rows);
+      const reference = seamRatio(whole, columns, rows);
+      console.log(`arbitrary style ${photo.width}x${photo.height} in ${TILE}: vs one pass mean |d| ${d.mean.toFixed(4)}, max ${d.max}; seam ratio ${seams.ratio.toFixed(3)} (one pass ${reference.ratio.toFixed(3)})`);
+      expect(d.mean).toBeLessThanOrEqual(0.1);
+      expect(Math.abs(seams.ratio - reference.ratio)).toBeLessThan(0.02);
+      expect(Math.max(...progress)).toBe(3);
+      const half = await ast.stylize(photo, painting, { tile: TILE, strength: 0.5 });
+      expect(absDiff(half, await ast.stylize(photo, painting, { strength: 0.5 })).mean).toBeLessThanOrEqual(0.6);
+      await ast.stylize(photo, painting, { memoryBudget: 200 });
+      expect(ast.lastTiles).toBeGreaterThan(1);
+    } finally {
+      await ast.dispose();
+    }
   });
 });

@@ -2,25 +2,43 @@ import { ImpastoError } from '../errors';
 import { keepLuminance, matchColors } from '../image/color';
 import { checkFormat, loadImage, loadImageAtSide, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
-import { encodeModel } from '../onnx/serialize';
+import { decodeModel, encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { ArbitraryStyleLoadOptions, ArbitraryStylizeOptions, ResolvedArbitraryStyleLoadOptions, ResolvedArbitraryStylizeOptions, ResolvedStyleCodeOptions, StyleCodeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now, utf8Encode } from '../platform';
-import type { Session } from '../runtime/backend';
+import type { Backend, Session } from '../runtime/backend';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
-import { checkMemory } from '../runtime/memory';
+import { checkMemory, planTileSize } from '../runtime/memory';
+import { subgraph, type Graph } from '../onnx/graph';
+import { type StylizeContext, type TiledRunResult, runTiled } from '../tiles/tiled-run';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash, sha256Hex } from '../store/hash';
-import { MICROAST_CONTENT_INPUT, MICROAST_FILES, MICROAST_OUTPUT, MICROAST_STYLE_CODE, MICROAST_STYLE_CODE_SHAPE, MICROAST_STYLE_INPUT, buildStyleCodeGraph, buildStylizeGraph } from './network';
+import {
+  MICROAST_CONTENT_INPUT,
+  MICROAST_FILES,
+  MICROAST_NORM_LAYERS,
+  MICROAST_OUTPUT,
+  MICROAST_STYLE_CODE,
+  MICROAST_STYLE_CODE_SHAPE,
+  MICROAST_STYLE_INPUT,
+  MICROAST_TILE_CORE,
+  type MicroAstStylizeWeights,
+  buildSharedStylizeGraph,
+  buildStyleCodeGraph,
+  buildStylizeGraph,
+} from './network';
 import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from './options';
 import { type StyleCode, blendStyleCodes, isStyleCode } from './style-code';
 import { readTorchCheckpoint } from './torch-checkpoint';
 
 /** The catalogue model holding MicroAST's four checkpoints. */
 export const MICROAST_MODEL = 'microast';
+
+/** Context each tile reads around the part it owns (MicroAST's receptive field is about 45 px). */
+export const AST_TILE_OVERLAP = 64;
 
 /** The smallest side either image may have (the 9x9 convolutions' reflection padding needs 5; a margin). */
 export const AST_MIN_SIDE = 8;
@@ -33,6 +51,10 @@ export type StyleArgument<In> = StyleInput<In> | readonly { readonly style: Styl
 export interface ArbitraryStyleParts {
   readonly styleCode: Session;
   readonly stylize: Session;
+  /** The stylize graph's ONNX bytes: tiling rebuilds it with shared statistics from them. */
+  readonly stylizeGraph: Uint8Array;
+  readonly backend: Backend;
+  readonly sessionOptions: ResolvedArbitraryStyleLoadOptions;
 }
 
 /** A checkpoint file is about 0.6 MB; anything far larger is not one. */
@@ -50,7 +72,7 @@ export async function openArbitraryStyle<In, Enc>(platform: Platform<In, Enc>, o
   const [codeBytes, stylizeBytes] = await Promise.all([store.graphs.get(`${key}-style-code`), store.graphs.get(`${key}-stylize`)]);
   const cachedCode = await openCachedGraph(backend, codeBytes, o);
   const cachedStylize = cachedCode && (await openCachedGraph(backend, stylizeBytes, o));
-  if (cachedCode && cachedStylize) return { styleCode: cachedCode, stylize: cachedStylize };
+  if (cachedCode && cachedStylize) return { styleCode: cachedCode, stylize: cachedStylize, stylizeGraph: stylizeBytes!, backend, sessionOptions: o };
   await cachedCode?.dispose();
   const source = store.source(MICROAST_MODEL, { signal: context.signal, onFile: context.onFile });
   const read = async (file: string) => readTorchCheckpoint(await source.read(file, { maxBytes: MAX_CHECKPOINT_BYTES }), `${source.location}/${file}`);
@@ -59,7 +81,7 @@ export async function openArbitraryStyle<In, Enc>(platform: Platform<In, Enc>, o
   );
   const code = encodeModel(buildStyleCodeGraph({ styleEncoder: styleEncoder!, modulator: modulator! }));
   const stylize = encodeModel(buildStylizeGraph({ contentEncoder: contentEncoder!, decoder: decoder! }));
-  const parts = { styleCode: await backend.createSession(code, o), stylize: await backend.createSession(stylize, o) };
+  const parts = { styleCode: await backend.createSession(code, o), stylize: await backend.createSession(stylize, o), stylizeGraph: stylize, backend, sessionOptions: o };
   await Promise.all([store.graphs.put(`${key}-style-code`, code), store.graphs.put(`${key}-stylize`, stylize)]);
   return parts;
 }
@@ -124,6 +146,8 @@ export class ArbitraryStyle<In, Encoded> {
 
   /** Milliseconds in the network in the last `stylize` (style encoding not included). */
   lastInferenceMs = 0;
+  /** Tiles of the last `stylize` (1: one pass). */
+  lastTiles = 1;
   private readonly codes = new Map<string, StyleCode>();
   private disposed = false;
 
@@ -148,18 +172,18 @@ export class ArbitraryStyle<In, Encoded> {
    * blended). Returns the content's pixels at its size (after `maxSize`), alpha kept. Options are
    * checked before anything is decoded.
    */
-  async stylize(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}): Promise<RawImage> {
+  async stylize(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
     this.checkOpen();
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
-    return this.run(content, style, o);
+    return this.run(content, style, o, context);
   }
 
   /** Like `stylize`, then encoded (PNG unless `format` says otherwise): a Buffer in Node, a Blob in the browser. */
-  async stylizeEncoded(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}): Promise<Encoded> {
+  async stylizeEncoded(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<Encoded> {
     this.checkOpen();
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
     checkFormat(this.platform.codec.formats, o.format);
-    return saveImage(this.platform.codec, await this.run(content, style, o), o);
+    return saveImage(this.platform.codec, await this.run(content, style, o, context), o);
   }
 
   /** Releases the sessions; later calls fail with `INVALID_ARGUMENT`. */
@@ -170,19 +194,23 @@ export class ArbitraryStyle<In, Encoded> {
     await Promise.all([this.parts.styleCode.dispose(), this.parts.stylize.dispose()]);
   }
 
-  protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions): Promise<RawImage> {
+  protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
     const image = await loadImage(this.platform.codec, content, o);
     checkSides(image, 'content');
     const side = o.styleScale === undefined ? undefined : Math.max(8, Math.round(o.styleScale * Math.max(image.width, image.height)));
     const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined, side);
-    checkMemory('ast', 'arbitrary style transfer', image.width, image.height, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget());
-    const feeds: Record<string, TensorData> = { [MICROAST_CONTENT_INPUT]: toUnit(image) };
+    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
+    const tile = planTileSize('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, channels: image.channels });
+    const feeds: Record<string, TensorData> = {};
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
     const t0 = now();
     try {
-      const out = await this.parts.stylize.run(feeds, [MICROAST_OUTPUT]);
+      const result =
+        tile === undefined
+          ? toImage((await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]))[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength)
+          : blendWith((await this.stylizeTiled(image, feeds, tile, context)).image, image, o.strength);
       this.lastInferenceMs = now() - t0;
-      const result = toImage(out[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
+      this.lastTiles = tile === undefined ? 1 : Math.ceil(image.width / tile) * Math.ceil(image.height / tile);
       return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
     } catch (e) {
       throw outOfMemoryHint(e, image, 'arbitrary style transfer');
@@ -225,9 +253,42 @@ export class ArbitraryStyle<In, Encoded> {
     return code;
   }
 
+  /** The network over `image` in tiles sharing whole-image AdaIN statistics (see `runTiled`). */
+  private async stylizeTiled(image: RawImage, code: Record<string, TensorData>, tile: number, context: StylizeContext): Promise<TiledRunResult> {
+    const { backend, sessionOptions, stylizeGraph } = this.parts;
+    const shared = buildSharedStylizeGraph(stylizeWeightsOf(decodeModel(stylizeGraph)));
+    const net = {
+      open: (outputs: readonly string[]) => backend.createSession(encodeModel(subgraph(shared, outputs)), sessionOptions),
+      input: MICROAST_CONTENT_INPUT,
+      output: MICROAST_OUTPUT,
+      core: MICROAST_TILE_CORE,
+      layers: MICROAST_NORM_LAYERS,
+      align: 4,
+      feeds: code,
+    };
+    return runTiled(net, image, { tile, overlap: AST_TILE_OVERLAP, onProgress: context.onProgress, signal: context.signal });
+  }
+
   private checkOpen(): void {
     if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this ArbitraryStyle was disposed; load it again');
   }
+}
+
+/** The stylize graph's parameters back from its initializers (`content_encoder.…`, `decoder.…`). */
+function stylizeWeightsOf(g: Graph): MicroAstStylizeWeights {
+  const part = (prefix: string) =>
+    new Map([...g.initializers].filter(([k]) => k.startsWith(`${prefix}.`) && k.includes('.conv_layer.')).map(([k, t]) => [k.slice(prefix.length + 1), t as TensorData<'float32'>]));
+  return { contentEncoder: part('content_encoder'), decoder: part('decoder') };
+}
+
+/** `image` (the network's result, 8-bit) blended with `content` by `strength`, as `toImage` does. */
+function blendWith(image: RawImage, content: RawImage, strength: number): RawImage {
+  if (strength === 1) return image;
+  const out = new Uint8Array(image.data.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (i + 1) % image.channels === 0 && image.channels === 4 ? image.data[i]! : Math.min(255, Math.max(0, strength * image.data[i]! + (1 - strength) * content.data[i]! + 0.5));
+  }
+  return { ...image, data: out };
 }
 
 /** Identifies an image by its size and pixels (the style-code cache's key). */

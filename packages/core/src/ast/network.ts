@@ -78,6 +78,34 @@ export function buildStyleCodeGraph(params: MicroAstStyleCodeWeights, name = 'mi
 export function buildStylizeGraph(params: MicroAstStylizeWeights, name = 'microast_stylize'): Graph {
   const g = new Graph(name);
   const content = g.input(MICROAST_CONTENT_INPUT, 'float32', [1, 3, 'h', 'w']);
+  return stylizeNetwork(g, params, content, undefined);
+}
+
+/**
+ * `buildStylizeGraph` for tiles of one large image (see `runTiled`): input and output on 0..255
+ * (`MICROAST_CONTENT_INPUT`, `MICROAST_OUTPUT`), and each AdaIN normalising the content features
+ * with fed whole-image statistics (`adain1.mean`, `.var`, biased: the unbiased factor N/(N−1) is
+ * below 1.0003 for any image worth tiling) while reporting its own over `MICROAST_TILE_CORE`.
+ */
+export function buildSharedStylizeGraph(params: MicroAstStylizeWeights, name = 'microast_stylize_tiles'): Graph {
+  const g = new Graph(name);
+  const pixels = g.input(MICROAST_CONTENT_INPUT, 'float32', [1, 3, 'h', 'w']);
+  const core = g.input(MICROAST_TILE_CORE, 'int64', [4]);
+  const content = g.op('Mul', [pixels, scalar(g, 'to_unit', 1 / 255)]);
+  const out = stylizeNetwork(g, params, content, core, pixels);
+  return out;
+}
+
+/** `buildSharedStylizeGraph`'s input: the tile's core as [top, left, bottom, right] in its pixels (multiples of 4). */
+export const MICROAST_TILE_CORE = 'tile.core';
+
+/** The AdaIN layers `buildSharedStylizeGraph` shares statistics for, with their channels. */
+export const MICROAST_NORM_LAYERS: readonly { name: string; channels: number }[] = [
+  { name: 'adain1', channels: 64 },
+  { name: 'adain2', channels: 64 },
+];
+
+function stylizeNetwork(g: Graph, params: MicroAstStylizeWeights, content: string, core: string | undefined, like = content): Graph {
   const input = (c: MicroAstStyleCodeName) => g.input(c, 'float32', MICROAST_STYLE_CODE_SHAPE);
   const code: StyleCodeValues = {
     w1: input('w1'),
@@ -88,8 +116,9 @@ export function buildStylizeGraph(params: MicroAstStylizeWeights, name = 'microa
     f2: { mean: input('f2_mean'), std: input('f2_std') },
   };
   const c = part(g, 'contentEncoder', params, (net) => encoder(net, content));
-  const y = part(g, 'decoder', params, (net) => decoder(net, c.f2, code));
-  g.output(g.scoped('crop', () => cropLike(g, y, content)), MICROAST_OUTPUT, 'float32', [1, 3, 'h', 'w']);
+  const y = part(g, 'decoder', params, (net) => ((net.core = core), decoder(net, c.f2, code)));
+  const cropped = g.scoped('crop', () => cropLike(g, y, like));
+  g.output(core ? g.op('Mul', [cropped, scalar(g, 'to_pixels', 255)]) : cropped, MICROAST_OUTPUT, 'float32', [1, 3, 'h', 'w']);
   return g;
 }
 
@@ -182,7 +211,7 @@ const RESIDUAL_CONV: ConvSpec = { in: 64, out: 64, kernel: 3 };
 function adain(net: Layers, name: string, x: string, style: Statistics): string {
   const { g } = net;
   return g.scoped(name, () => {
-    const own = statistics(g, x);
+    const own = net.core ? sharedStatistics(g, name, x, net.core) : statistics(g, x);
     const normalized = g.op('Div', [g.op('Sub', [x, own.mean]), own.std]);
     return g.op('Add', [g.op('Mul', [normalized, style.std]), style.mean]);
   });
@@ -198,6 +227,24 @@ function statistics(g: Graph, x: string): Statistics {
   const pixels = g.op('Cast', [g.op('ReduceProd', [sliceDims(g, x, 2, 4)], { keepdims: 1 })], { to: FLOAT });
   const variance = g.op('Div', [squares, g.op('Sub', [pixels, scalar(g, 'one', 1)])]);
   const std = g.op('Sqrt', [g.op('Add', [variance, scalar(g, 'epsilon', 1e-5)])]);
+  return { mean, std };
+}
+
+/**
+ * Whole-image statistics fed in (`<name>.mean`, `<name>.var`, [64]) for a tile, and the tile's
+ * own over its core (at 1/4 scale) reported as moments about the fed mean.
+ */
+function sharedStatistics(g: Graph, name: string, x: string, core: string): Statistics {
+  const perChannel = (v: string) => g.op('Reshape', [v, g.constant('per_channel', int64([4], [1, 64, 1, 1]))]);
+  const mean = perChannel(g.input(`${name}.mean`, 'float32', [64]));
+  const variance = perChannel(g.input(`${name}.var`, 'float32', [64]));
+  const std = g.op('Sqrt', [g.op('Add', [variance, scalar(g, 'epsilon', 1e-5)])]);
+  const four = g.constant('stride', int64([1], [4]));
+  const at = (from: number) => g.op('Div', [g.op('Slice', [core, g.constant('from', int64([1], [from])), g.constant('to', int64([1], [from + 2]))]), four]);
+  const owned = g.op('Sub', [g.op('Slice', [x, at(0), at(2), g.constant('hw', int64([2], [2, 3]))]), mean]);
+  const moment = (v: string) => g.op('ReduceMean', [v], { axes: [0, 2, 3], keepdims: 0 });
+  g.output(moment(owned), `${name}.deviation`, 'float32', [64]);
+  g.output(moment(g.op('Mul', [owned, owned])), `${name}.square`, 'float32', [64]);
   return { mean, std };
 }
 
@@ -282,6 +329,8 @@ function part<T>(g: Graph, which: Part, weights: MicroAstStylizeWeights | MicroA
 class Layers {
   private readonly path: string[] = [];
   private readonly used = new Set<string>();
+  /** The tile core input, when AdaIN shares whole-image statistics. */
+  core?: string;
   constructor(
     readonly g: Graph,
     private readonly which: Part,

@@ -1,4 +1,4 @@
-import { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, STYLE_SCALE_SCHEMA } from '../image/options';
+import { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, STYLE_SCALE_SCHEMA, TILE_SCHEMA } from '../image/options';
 import { defineSchema } from '../options/schema';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 
@@ -33,5 +33,5 @@ export const AST_STYLIZE_SCHEMA = defineSchema(
       doc: 'How much of the style: the result blended with the content photo in image space (the network itself only works at full strength)',
     },
   },
-  { extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, STYLE_CODE_SCHEMA, STYLE_SCALE_SCHEMA, COLOR_SCHEMA] },
+  { extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, TILE_SCHEMA, STYLE_CODE_SCHEMA, STYLE_SCALE_SCHEMA, COLOR_SCHEMA] },
 );

@@ -6,7 +6,9 @@ import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStyliz
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import { planTileSize } from '../runtime/memory';
-import type { TileProgress } from '../tiles/tiled-run';
+import type { StylizeContext } from '../tiles/tiled-run';
+
+export type { StylizeContext };
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -40,14 +42,6 @@ export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style:
     weightsKey: await combinedHash(getModel(info.model).files),
   });
   return { model, style: info };
-}
-
-/** Callbacks of one stylize call. */
-export interface StylizeContext {
-  /** Called after each tile of a tiled run (see `StylizeOptions.tile`). */
-  readonly onProgress?: (p: TileProgress) => void;
-  /** Aborts a tiled run between tiles (`ABORTED`). */
-  readonly signal?: { readonly aborted: boolean };
 }
 
 /** How `stylizeRaw` runs: `tile` as `StylizeOptions.tile`. */

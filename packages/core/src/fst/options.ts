@@ -1,5 +1,5 @@
 import { ImpastoError } from '../errors';
-import { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
+import { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, TILE_SCHEMA } from '../image/options';
 import { defineSchema } from '../options/schema';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 
@@ -7,17 +7,8 @@ import { SESSION_SCHEMA } from '../runtime/session-options';
 export const FAST_STYLE_LOAD_SCHEMA = defineSchema('FastStyleLoadOptions', 'loading a fast-style network', {}, { extend: [SESSION_SCHEMA] });
 
 /** `FastStyle.stylize…`'s options: how the input is decoded and the result encoded. */
-export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {
-  tile: {
-    kind: 'int',
-    min: 64,
-    max: 65535,
-    arg: 'px',
-    defaultDoc: 'one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024',
-    doc: 'Stylize in tiles of at most this many pixels a side, sharing instance-norm statistics across the image so tiles match one pass (memory follows the tile; about 10x the time)',
-  },
-}, {
-  extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, COLOR_SCHEMA],
+export const STYLIZE_SCHEMA = defineSchema('StylizeOptions', 'stylizing an image', {}, {
+  extend: [DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, TILE_SCHEMA, COLOR_SCHEMA],
   check: (r) => {
     if (r.preserveColors === 'histogram') {
       throw new ImpastoError('INVALID_ARGUMENT', "preserveColors 'histogram' recolours the style image, and a fast-style network has its style built in: use 'luminance'");

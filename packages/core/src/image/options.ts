@@ -37,6 +37,18 @@ export const MEMORY_SCHEMA = defineSchema('MemoryOptions', 'the memory budget', 
   },
 });
 
+/** Feed-forward styles in tiles, for images larger than memory allows in one pass. */
+export const TILE_SCHEMA = defineSchema('TileOptions', 'tiling', {
+  tile: {
+    kind: 'int',
+    min: 64,
+    max: 65535,
+    arg: 'px',
+    defaultDoc: 'one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024',
+    doc: "Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time)",
+  },
+});
+
 /** Keeping the photo's colours (Gatys et al. 2016), for every engine. */
 export const COLOR_SCHEMA = defineSchema('ColorOptions', "keeping the photo's colours", {
   preserveColors: {

@@ -87,10 +87,10 @@ export interface StylizeOptions {
   quality?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
+  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
+  tile?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
-  /** Stylize in tiles of at most this many pixels a side, sharing instance-norm statistics across the image so tiles match one pass (memory follows the tile; about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
-  tile?: number;
 }
 
 /** Stylizing an image with every default filled in (what `resolveOptions` returns). */
@@ -100,8 +100,8 @@ export interface ResolvedStylizeOptions {
   readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   readonly quality?: number;
   readonly memoryBudget?: number;
-  readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly tile?: number;
+  readonly preserveColors: 'none' | 'luminance' | 'histogram';
 }
 
 /** Options of loading a neural-style engine. Plain data: every field is optional and validated when given. */
@@ -327,6 +327,8 @@ export interface ArbitraryStylizeOptions {
   quality?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
+  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
+  tile?: number;
   /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
   styleSize?: number;
   /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
@@ -344,6 +346,7 @@ export interface ResolvedArbitraryStylizeOptions {
   readonly format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   readonly quality?: number;
   readonly memoryBudget?: number;
+  readonly tile?: number;
   readonly styleSize: number;
   readonly styleScale?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';

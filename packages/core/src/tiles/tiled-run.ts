@@ -31,6 +31,14 @@ export interface TileProgress {
   readonly tiles: number;
 }
 
+/** Callbacks of one stylize call (fast or arbitrary style). */
+export interface StylizeContext {
+  /** Called after each tile of a tiled run (see the `tile` option). */
+  readonly onProgress?: (p: TileProgress) => void;
+  /** Aborts a tiled run between tiles (`ABORTED`). */
+  readonly signal?: { readonly aborted: boolean };
+}
+
 export interface TiledRunOptions {
   /** Largest core side in pixels, a multiple of the network's stride. */
   readonly tile: number;

@@ -7,7 +7,7 @@ import { ModelStore } from '../platform/cache-store';
 import { planBatch, runBatch } from './batch';
 import { fail } from './errors';
 import { styleWeights } from './inputs';
-import { downloadReporter } from './progress';
+import { downloadReporter, tileReporter } from './progress';
 import { addSchemaFlags } from './schema-flags';
 
 interface AstCliOptions {
@@ -48,7 +48,7 @@ async function runAst(inputs: string[], opts: AstCliOptions, load: ArbitraryStyl
     const codes = stylizeOpts.styleScale !== undefined ? opts.style : await Promise.all(opts.style.map((s) => ast.encodeStyle(s, { styleSize: stylizeOpts.styleSize, maxPixels: stylizeOpts.maxPixels })));
     const style = codes.length === 1 ? codes[0]! : codes.map((code, i) => ({ style: code, weight: weights[i]! }));
     if (!opts.quiet) process.stderr.write(`arbitrary style (${opts.style.length === 1 ? opts.style[0] : `${opts.style.length} paintings blended`}) on ${ast.provider}\n`);
-    await runBatch(plan, opts.quiet, (input, output) => ast.stylizeFile(input, style, output, { ...stylizeOpts, format: plan.format }));
+    await runBatch(plan, opts.quiet, (input, output) => ast.stylizeFile(input, style, output, { ...stylizeOpts, format: plan.format }, { onProgress: tileReporter(opts.quiet) }));
   } finally {
     await ast.dispose();
   }
