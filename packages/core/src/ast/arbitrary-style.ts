@@ -200,7 +200,7 @@ export class ArbitraryStyle<In, Encoded> {
     const side = o.styleScale === undefined ? undefined : Math.max(8, Math.round(o.styleScale * Math.max(image.width, image.height)));
     const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined, side);
     const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
-    const tile = planTileSize('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, channels: image.channels });
+    const tile = planTileSize('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const feeds: Record<string, TensorData> = {};
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
     const t0 = now();

@@ -120,7 +120,7 @@ export class FastStyle<In, Encoded> {
    */
   async stylizeRaw(image: RawImage, memoryBudgetBytes = this.platform.memoryBudget(), options: RawStylizeOptions = {}): Promise<RawImage> {
     this.checkOpen();
-    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes, { tile: options.tile, overlap: FST_TILE_OVERLAP, channels: image.channels });
+    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const t0 = now();
     try {
       const out = tile === undefined ? await this.parts.model.stylize(image) : (await this.parts.model.stylizeTiled(image, { ...options, tile })).image;

@@ -1,10 +1,12 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, invalidParam } from '../errors';
 import { checkBlendWeights } from '../util/blend-weights';
-import { checkMemory } from '../runtime/memory';
+import { checkMemory, planTileSize } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
 import { loadImage, loadImageAtSide } from '../image/pipeline';
-import { type RawImage, imageToTensor, tensorToImage } from '../image/raw-image';
+import { type RawImage, imageToTensor, regionToTensor, tensorToImage } from '../image/raw-image';
+import { planTiles } from '../tiles/plan';
+import { tiledObjective } from './tiled-objective';
 import { type FeatureNet } from '../nets/feature-net';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, type LossNetName, loadLossNet, lossNetMinSide } from '../nets/loss-nets';
 import { encodeModel } from '../onnx/serialize';
@@ -107,6 +109,8 @@ export interface NstResult {
   readonly startupMs: number;
   /** The longest side of each scale run (one entry without `startSize`). */
   readonly sizes: readonly number[];
+  /** The tile side of a tiled run (the last scale's), or undefined for one piece. */
+  readonly tile?: number;
 }
 
 /** The sizes of a coarse-to-fine run: `start`, then ×√2 while below `size`, then `size`. */
@@ -351,22 +355,65 @@ export class NeuralStyle<In, Encoded> {
     const shape = content ?? (typeof o.init === 'object' ? o.init : style!);
     const { width, height } = shape;
     const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
+    const engine = net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19';
+    const what = `neural style transfer with ${net}`;
+    // Tiled: the image, its gradient and Adam's two moments stay whole (4 x 12 bytes a pixel).
+    const tile = planTileSize(engine, what, width, height, budget, { tile: o.tile, overlap: (t) => Math.ceil(t / 8), imageBytesPerPixel: 48 });
     // The optimised image and the larger of the two target passes set the peak.
     const big = [content, ...styles.map((st) => st.image)].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
-    checkMemory(net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19', `neural style transfer with ${net}`, big.width, big.height, budget);
+    if (tile === undefined) checkMemory(engine, what, big.width, big.height, budget);
+    else if (o.optimizer !== 'adam') throw invalidParam('optimizer', "'adam' for a tiled run (each iteration tiles the image afresh, which L-BFGS's line search cannot follow)", o.optimizer);
     try {
-      const feeds = await this.targetFeeds({ content: content ? [{ image: content, weight: 1 }] : [], style: styles }, o);
+      const contentTerms = tile === undefined ? [] : this.parts.terms.filter((t) => t.image === 'content');
+      const feeds = await this.targetFeeds({ content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)));
       const x = this.initialImage(o, shape, content);
       const startupMs = now() - t0;
       let terms: Record<string, number> = {};
-      const objective: Objective = async (img) => {
-        const out = await this.parts.objective.run({ ...feeds, [OBJECTIVE_IO.x]: float32([1, 3, height, width], img) });
+      const evaluate = async (img: Float32Array, w: number, h: number, tileFeeds: Record<string, TensorData>) => {
+        const out = await this.parts.objective.run({ ...feeds, ...tileFeeds, [OBJECTIVE_IO.x]: float32([1, 3, h, w], img) });
         const loss = (out[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!;
         if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the learning rate (lr ${o.lr}) or the loss weights`);
-        terms = {};
-        for (const t of this.parts.terms) terms[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
-        return { loss, grad: out[OBJECTIVE_IO.grad]!.data as Float32Array };
+        const values: Record<string, number> = {};
+        for (const t of this.parts.terms) values[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
+        return { loss, grad: out[OBJECTIVE_IO.grad]!.data as Float32Array, terms: values };
       };
+      const contentNames = contentTerms.flatMap((t) => t.targets.map((_, i) => OBJECTIVE_IO.target(t.name, i)));
+      const gramNames = this.parts.terms.filter((t) => t.targets.length && t.targets.every((g) => g.kind === 'gram')).flatMap((t) => t.targets.map((_, i) => OBJECTIVE_IO.target(t.name, i)));
+      // Per tile, Gram targets shifted by (its Gram − the whole image's), so its style gradient is the whole image's.
+      let shifted: Record<string, TensorData>[] = [];
+      const poolGrams = async (tiles: readonly { region: { width: number; height: number }; x: Float32Array; share: number }[]) => {
+        const grams = [];
+        for (const t of tiles) grams.push(await this.parts.targets.run({ [OBJECTIVE_IO.image]: float32([1, 3, t.region.height, t.region.width], t.x) }, gramNames));
+        shifted = grams.map(() => ({}));
+        for (const n of gramNames) {
+          const whole = new Float32Array(grams[0]![n]!.data.length);
+          for (const [i, g] of grams.entries()) for (let k = 0; k < whole.length; k++) whole[k]! += tiles[i]!.share * (g[n]!.data as Float32Array)[k]!;
+          const target = feeds[n]!.data as Float32Array;
+          for (const [i, g] of grams.entries()) {
+            const own = g[n]!.data as Float32Array;
+            shifted[i]![n] = float32(feeds[n]!.dims, target.map((a, k) => a + own[k]! - whole[k]!));
+          }
+        }
+      };
+      const objective: Objective =
+        tile === undefined
+          ? async (img) => {
+              const r = await evaluate(img, width, height, {});
+              terms = r.terms;
+              return r;
+            }
+          : tiledObjective(
+              width,
+              height,
+              { tile, minSide: this.parts.minSide, seed: o.seed },
+              // Each tile's content targets from the same region of the photo, seen with the same edges.
+              async (r, img, i) => {
+                const own = content && contentNames.length ? await this.parts.targets.run({ [OBJECTIVE_IO.image]: regionToTensor(content, r.x, r.y, r.width, r.height) }, contentNames) : {};
+                return evaluate(img, r.width, r.height, { ...own, ...shifted[i] });
+              },
+              (t) => (terms = t),
+              gramNames.length ? poolGrams : undefined,
+            );
       const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new Lbfgs({ lr: o.lr, historySize: o.historySize });
       const r = await optimize(x, objective, optimizer, {
         iterations: o.iterations,
@@ -384,24 +431,31 @@ export class NeuralStyle<In, Encoded> {
         },
       });
       const optimised = tensorToImage(float32([1, 3, height, width], x));
-      return { result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)] }, optimised };
+      return { result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)], tile }, optimised };
     } catch (e) {
       throw outOfMemoryHint(e, { width, height }, 'neural style transfer', net, net === 'squeezenet' ? '' : ', or the squeezenet net');
     }
   }
 
-  /** The terms' targets (features, Gram matrices) and weights, as feeds of the objective. */
-  private async targetFeeds(images: Record<string, readonly WeightedImage[]>, o: ResolvedNeuralStyleRunOptions): Promise<Record<string, TensorData>> {
+  /**
+   * The terms' targets (features, Gram matrices) and weights, as feeds of the objective; the
+   * targets of the terms in `perTile` are left for each tile. With `tile`, Gram targets of larger
+   * images are the area-weighted mean of their tiles' Gram matrices (exact but for the features
+   * at tile edges, which see padding instead of their neighbours).
+   */
+  private async targetFeeds(images: Record<string, readonly WeightedImage[]>, o: ResolvedNeuralStyleRunOptions, tile?: number, perTile: ReadonlySet<string> = new Set()): Promise<Record<string, TensorData>> {
     const feeds: Record<string, TensorData> = {};
     for (const t of this.parts.terms) {
       const option = WEIGHT_OPTION[t.name];
       const weight = option ? (o[option] as number) : 1;
       feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [weight]);
-      if (!t.targets.length) continue;
+      if (!t.targets.length || perTile.has(t.name)) continue;
       const list = images[t.image!] ?? [];
       if (!list.length) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term needs the ${t.image} image`);
       const names = t.targets.map((_, i) => OBJECTIVE_IO.target(t.name, i));
-      const run = (img: RawImage) => this.parts.targets.run({ [OBJECTIVE_IO.image]: imageToTensor(img) }, names);
+      const whole = (img: RawImage) => this.parts.targets.run({ [OBJECTIVE_IO.image]: imageToTensor(img) }, names);
+      const grams = t.targets.every((x) => x.kind === 'gram');
+      const run = (img: RawImage) => (tile !== undefined && grams && Math.max(img.width, img.height) > tile ? this.tiledGrams(img, tile, names) : whole(img));
       if (list.length === 1) {
         Object.assign(feeds, await run(list[0]!.image));
         continue;
@@ -420,6 +474,25 @@ export class NeuralStyle<In, Encoded> {
       feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [weight * total]);
     }
     return feeds;
+  }
+
+  /** Gram targets of `img` as the area-weighted mean over tiles of at most `tile` pixels a side. */
+  private async tiledGrams(img: RawImage, tile: number, names: readonly string[]): Promise<Record<string, TensorData>> {
+    const plan = planTiles(img.width, img.height, { tile: Math.max(this.parts.minSide, tile), overlap: 0, align: 1 });
+    const sums: Record<string, TensorData<'float32'>> = {};
+    for (const row of plan.rows) {
+      for (const col of plan.columns) {
+        const [w, h] = [col.coreEnd - col.coreStart, row.coreEnd - row.coreStart];
+        const out = await this.parts.targets.run({ [OBJECTIVE_IO.image]: regionToTensor(img, col.coreStart, row.coreStart, w, h) }, names);
+        const share = (w * h) / (img.width * img.height);
+        for (const n of names) {
+          const d = out[n]!.data as Float32Array;
+          const acc = (sums[n] ??= float32(out[n]!.dims, new Float32Array(d.length))).data;
+          for (let i = 0; i < d.length; i++) acc[i]! += share * d[i]!;
+        }
+      }
+    }
+    return sums;
   }
 
   private initialImage(o: ResolvedNeuralStyleRunOptions, shape: RawImage, content: RawImage | undefined): Float32Array {

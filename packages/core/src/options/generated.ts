@@ -144,6 +144,8 @@ export interface NeuralStyleRunOptions {
   styleSize?: number;
   /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
   styleScale?: number;
+  /** Optimise in tiles of about this many pixels a side against the whole images' style targets, cut afresh at a random shift each iteration (Adam only) (64–16384) [one piece when the loss and gradient fit the memory budget, else the largest tiles that fit, up to 1024] */
+  tile?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
@@ -181,6 +183,7 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly size: number;
   readonly styleSize: number;
   readonly styleScale?: number;
+  readonly tile?: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
@@ -222,6 +225,8 @@ export interface NeuralStyleOptions {
   styleSize?: number;
   /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
   styleScale?: number;
+  /** Optimise in tiles of about this many pixels a side against the whole images' style targets, cut afresh at a random shift each iteration (Adam only) (64–16384) [one piece when the loss and gradient fit the memory budget, else the largest tiles that fit, up to 1024] */
+  tile?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
@@ -267,6 +272,7 @@ export interface ResolvedNeuralStyleOptions {
   readonly size: number;
   readonly styleSize: number;
   readonly styleScale?: number;
+  readonly tile?: number;
   readonly maxPixels: number;
   readonly memoryBudget?: number;
   readonly preserveColors: 'none' | 'luminance' | 'histogram';

@@ -54,23 +54,36 @@ export function checkMemory(engine: MemoryEngine, what: string, width: number, h
 export const MAX_AUTO_TILE = 1024;
 const MIN_TILE = 128;
 
+/** What a tiled run holds besides one tile's activations. */
+export interface TilingCosts {
+  /** Tile side given (checked) or undefined (chosen). */
+  readonly tile?: number;
+  /** Context read on each side of a tile, in pixels (a function of the tile side, or fixed). */
+  readonly overlap: number | ((tile: number) => number);
+  /** Bytes per pixel of the whole image held throughout (an 8-bit output: its channels). */
+  readonly imageBytesPerPixel: number;
+  /** Bytes per pixel of one row band, a tile plus its overlap high, held for blending (0 for none). */
+  readonly bandBytesPerPixel?: number;
+}
+
 /**
  * How to run `engine` on `width` x `height` within `budgetBytes`: `undefined` for one pass when
  * it fits (or `tile` covers the image), else the tile side. A tiled run needs one tile's
- * activations (the tile read with `overlap` on each side), the 8-bit output (`channels` bytes a
- * pixel) and one float row band. `tile` given is checked; otherwise the largest multiple of 4 up
- * to `MAX_AUTO_TILE` that fits. Nothing fitting is `IMAGE_TOO_LARGE`.
+ * activations (the tile read with its overlap on each side) and what `costs` lists. `tile`
+ * given is checked; otherwise the largest multiple of 4 up to `MAX_AUTO_TILE` that fits.
+ * Nothing fitting is `IMAGE_TOO_LARGE`.
  */
-export function planTileSize(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number, o: { tile?: number; overlap: number; channels: number }): number | undefined {
+export function planTileSize(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number, o: TilingCosts): number | undefined {
   const side = Math.max(width, height);
   if (o.tile !== undefined && o.tile >= side) {
     checkMemory(engine, what, width, height, budgetBytes);
     return undefined;
   }
   if (o.tile === undefined && estimateMemory(engine, width, height) <= budgetBytes) return undefined;
-  const need = (t: number) => estimateMemory(engine, Math.min(width, t + 2 * o.overlap), Math.min(height, t + 2 * o.overlap)) + width * height * o.channels + (t + 2 * o.overlap) * width * 12;
-  const tile = o.tile ?? Math.min(MAX_AUTO_TILE, Math.ceil(side / 4) * 4);
-  let t = Math.floor(tile / 4) * 4;
+  const read = (t: number) => t + 2 * (typeof o.overlap === 'number' ? o.overlap : o.overlap(t));
+  const need = (t: number) =>
+    estimateMemory(engine, Math.min(width, read(t)), Math.min(height, read(t))) + width * height * o.imageBytesPerPixel + read(t) * width * (o.bandBytesPerPixel ?? 0);
+  let t = Math.floor((o.tile ?? Math.min(MAX_AUTO_TILE, Math.ceil(side / 4) * 4)) / 4) * 4;
   if (o.tile === undefined) while (t > MIN_TILE && need(t) > budgetBytes) t -= 4;
   if (need(t) > budgetBytes) {
     throw new ImpastoError(

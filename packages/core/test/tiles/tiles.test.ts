@@ -112,18 +112,18 @@ describe('subgraph', () => {
 describe('tile size from the memory budget', () => {
   const MiB = 2 ** 20;
   it('runs one pass when the image fits, else the largest tiles that fit, up to 1024', () => {
-    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { overlap: 64, channels: 3 })).toBeUndefined();
-    expect(planTileSize('fst', 'fst', 8192, 8192, 32 * 1024 * MiB, { overlap: 64, channels: 3 })).toBe(1024);
-    const t = planTileSize('fst', 'fst', 8192, 8192, 800 * MiB, { overlap: 64, channels: 3 })!;
+    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBeUndefined();
+    expect(planTileSize('fst', 'fst', 8192, 8192, 32 * 1024 * MiB, { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBe(1024);
+    const t = planTileSize('fst', 'fst', 8192, 8192, 800 * MiB, { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })!;
     expect(t % 4).toBe(0);
     expect(t).toBeLessThan(1024);
     expect(estimateMemory('fst', t + 128, t + 128) + 8192 * 8192 * 3 + (t + 128) * 8192 * 12).toBeLessThanOrEqual(800 * MiB);
   });
 
   it('checks a tile size given, and says what to change when nothing fits', () => {
-    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 256, overlap: 64, channels: 3 })).toBe(256);
-    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 512, overlap: 64, channels: 3 })).toBeUndefined();
-    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 100 * MiB, { overlap: 64, channels: 3 })).toThrow(/IMAGE_TOO_LARGE|memory budget/);
-    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 300 * MiB, { tile: 2048, overlap: 64, channels: 3 })).toThrow(/use smaller tiles/);
+    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 256, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBe(256);
+    expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 512, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBeUndefined();
+    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 100 * MiB, { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toThrow(/IMAGE_TOO_LARGE|memory budget/);
+    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 300 * MiB, { tile: 2048, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toThrow(/use smaller tiles/);
   });
 });

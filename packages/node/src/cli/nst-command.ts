@@ -24,8 +24,8 @@ const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'chec
 
 /** Each command's flags from the one NST schema: which fields, under which names, with which defaults. */
 const PLANS: Record<NstMode, FlagPlan> = {
-  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', 'startSize', 'topIterations', ...COMMON] },
-  content: { only: ['contentLayers', 'startSize', 'topIterations', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
+  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', 'startSize', 'topIterations', 'tile', ...COMMON] },
+  content: { only: ['contentLayers', 'startSize', 'topIterations', 'tile', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
   style: { only: ['styleLayers', ...COMMON], rename: { styleLayers: 'layers' }, defaults: { iterations: 100 } },
 };
 
