@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- fst|nst|ast|startup|memory] [--quick] [--engines=ast,fst,…]`: speed and memory of Impasto
+ * `npm run bench [-- fst|nst|ast|startup|memory|tiles] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
- * belongs to one engine. `--engines` limits the memory section to some of its engines.
+ * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
+ * an 8192x8192 fast-style run to the tiles section (about 15 minutes on 2 cores).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -229,6 +230,43 @@ function memorySection(): { rows: Row[]; fit: Row[] } {
   return { rows, fit };
 }
 
+/**
+ * Large images: each engine at 2048² in one pass and in 1024-px tiles (time, peak RSS, agreement,
+ * seams), and with `--8k` fast style on an 8192² photo with the default (auto) tiling.
+ */
+async function tilesSection(): Promise<Row[]> {
+  const { seamRatio } = await import('./seams');
+  const { absDiff } = await import('./pixel-diff');
+  const dir = mkdtempSync(join(tmpdir(), 'impasto-bench-tiles-'));
+  const photo = async (side: number) => {
+    const file = join(dir, `photo-${side}.jpg`);
+    await sharp(content).resize(side, side, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(file);
+    return file;
+  };
+  const pixels = async (file: string) => {
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels as 3 };
+  };
+  const rows: Row[] = [];
+  const side = quick ? 1024 : 2048;
+  const input = await photo(side);
+  for (const engine of ['fst', 'ast']) {
+    const one = tryCase('tiles-case.ts', [engine, input, join(dir, `${engine}-one.png`), 0]);
+    const tiled = tryCase('tiles-case.ts', [engine, input, join(dir, `${engine}-tiled.png`), side / 2]);
+    const [a, b] = [await pixels(join(dir, `${engine}-one.png`)), await pixels(join(dir, `${engine}-tiled.png`))];
+    const cuts = [side / 2];
+    const d = absDiff(a, b);
+    rows.push({ engine, size: `${side}²`, run: 'one pass', tiles: one.tiles, s: one.ms / 1000, 'peak RSS MiB': one.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': seamRatio(a, cuts, cuts).ratio });
+    rows.push({ engine, size: `${side}²`, run: `tiles of ${side / 2}`, tiles: tiled.tiles, s: tiled.ms / 1000, 'peak RSS MiB': tiled.peakRssMiB, 'mean |d|': d.mean, 'max |d|': d.max, 'seam ratio': seamRatio(b, cuts, cuts).ratio });
+  }
+  if (args.includes('--8k')) {
+    const big = await photo(8192);
+    const r = tryCase('tiles-case.ts', ['fst', big, join(dir, 'fst-8k.jpg'), 'auto']);
+    rows.push({ engine: 'fst', size: '8192²', run: 'auto tiles', tiles: r.tiles, s: r.ms / 1000, 'peak RSS MiB': r.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': '' });
+  }
+  return rows;
+}
+
 async function main() {
   const results: Record<string, Row[]> = {};
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
@@ -261,6 +299,11 @@ async function main() {
     console.log(table(rows));
     console.log('\nFit peak RSS ≈ a + b·pixels (least squares over the squares)');
     console.log(table(fit));
+  }
+  if (want('tiles')) {
+    console.log('\nLarge images: a file stylized into a file in a fresh process, one pass vs tiles sharing whole-image normalisation statistics (peak RSS of the whole process; seam ratio: the jump across the tile boundaries over the jump at other columns and rows of the same phase, 1 = none)');
+    results.tiles = await tilesSection();
+    console.log(table(results.tiles));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const json = JSON.stringify({ meta, results }, null, 2);

@@ -1,7 +1,8 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
  * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
- * Usage: npm run figures [-- fst|nst|ast|colors] [--out DIR]
+ * Usage: npm run figures [-- fst|nst|ast|colors|blend|tiles|nst2048] [--out DIR] [--from FILE]
+ * (tiles and nst2048 only when named: an 8K run, ~15 minutes; a 2048² NST, ~20 minutes, or its figure from a result FILE)
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,11 +10,12 @@ import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
-const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors] [--out DIR]  (all figures into docs/figures/ by default)';
+const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|blend|tiles|nst2048] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default)';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
-const sections = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1));
+const fromAt = args.indexOf('--from');
+const sections = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1) && (fromAt < 0 || i !== fromAt + 1));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 const TILE = 240;
 
@@ -45,7 +47,7 @@ async function fstFigure(): Promise<void> {
 async function main() {
   if (args.includes('--help') || args.includes('-h')) return console.log(USAGE);
   if (outAt >= 0 && !args[outAt + 1]) throw new Error(`--out needs a folder\n${USAGE}`);
-  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors'].includes(s));
+  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors', 'blend', 'tiles', 'nst2048'].includes(s));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}\n${USAGE}`);
   mkdirSync(out, { recursive: true });
   if (want('fst')) await fstFigure();
@@ -60,6 +62,19 @@ async function main() {
   if (want('colors')) {
     const { colorFigure } = await import('./figures/color-figure');
     await colorFigure(out, TILE, grid);
+  }
+  if (want('blend')) {
+    const { blendFigure } = await import('./figures/tiles-figure');
+    await blendFigure(out, TILE, grid);
+  }
+  // The long ones only when named.
+  if (sections.includes('tiles')) {
+    const { tilesFigure } = await import('./figures/tiles-figure');
+    await tilesFigure(out);
+  }
+  if (sections.includes('nst2048')) {
+    const { largeNstFigure } = await import('./figures/large-nst-figure');
+    await largeNstFigure(out, fromAt >= 0 ? resolve(args[fromAt + 1] ?? '') : undefined);
   }
 }
 

@@ -14,7 +14,8 @@ export interface ImpastoUnderTest {
   readonly FastStyle: {
     load(style: string, options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
       readonly provider: string;
-      stylize(input: RawImage, options?: StylizeOptions): Promise<RawImage>;
+      stylize(input: RawImage, options?: StylizeOptions, context?: { onProgress?: (p: { pass: number; passes: number }) => void }): Promise<RawImage>;
+      readonly lastTiles: number;
       stylizeEncoded(input: RawImage, options?: StylizeOptions): Promise<unknown>;
       dispose(): Promise<void>;
     }>;
@@ -22,7 +23,7 @@ export interface ImpastoUnderTest {
   readonly NeuralStyle: {
     load(options?: NeuralStyleLoadOptions, context?: { store?: unknown }): Promise<{
       readonly loadMs: number;
-      run(inputs: { content?: RawImage; style?: RawImage }, options?: NeuralStyleRunOptions): Run<NstEvent, NstResult>;
+      run(inputs: { content?: RawImage; style?: RawImage | readonly { style: RawImage; weight: number }[] }, options?: NeuralStyleRunOptions): Run<NstEvent, NstResult>;
       dispose(): Promise<void>;
     }>;
   };
@@ -30,7 +31,8 @@ export interface ImpastoUnderTest {
     load(options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
       readonly provider: string;
       encodeStyle(style: RawImage, options?: { styleSize?: number }): Promise<unknown>;
-      stylize(content: RawImage, style: unknown, options?: { strength?: number }): Promise<RawImage>;
+      stylize(content: RawImage, style: unknown, options?: { strength?: number; tile?: number; preserveColors?: 'none' | 'luminance' | 'histogram'; styleScale?: number }): Promise<RawImage>;
+      readonly lastTiles: number;
       dispose(): Promise<void>;
     }>;
   };
@@ -131,6 +133,37 @@ export const CASES = {
     const provider = ast.provider;
     await ast.dispose();
     return { provider, image: plain(out), half: plain(half) };
+  },
+
+  /**
+   * The large-image and control options through each platform's library: fast and arbitrary
+   * style in tiles (against one pass), NST tiled, coarse to fine with two blended paintings,
+   * colours kept, the painting scaled to the photo.
+   */
+  async controls(api: ImpastoUnderTest, fx: Fixtures) {
+    const fst = await api.FastStyle.load('wave', { ep: api.ep }, { store: api.store });
+    const whole = await fst.stylize(fx.photo);
+    let passes = 0;
+    const tiled = await fst.stylize(fx.photo, { tile: 64 }, { onProgress: (p) => (passes = p.passes) });
+    const fstTiles = fst.lastTiles;
+    await fst.dispose();
+    const ast = await api.ArbitraryStyle.load({ ep: api.ep }, { store: api.store });
+    const astWhole = await ast.stylize(fx.photo, fx.painting, { preserveColors: 'luminance', styleScale: 0.5 });
+    const astTiled = await ast.stylize(fx.photo, fx.painting, { preserveColors: 'luminance', styleScale: 0.5, tile: 64 });
+    const astTiles = ast.lastTiles;
+    await ast.dispose();
+    const nst = await api.NeuralStyle.load({ net: 'squeezenet', ep: api.ep }, { store: api.store });
+    const size = Math.max(fx.photo.width, fx.photo.height);
+    const blended = [{ style: fx.painting, weight: 0.7 }, { style: fx.photo, weight: 0.3 }];
+    const coarse = await collect(nst.run({ content: fx.photo, style: blended }, { size, startSize: 48, iterations: 3, topIterations: 2, checkpointEvery: 0, preserveColors: 'histogram' }));
+    const inTiles = await nst.run({ content: fx.photo, style: fx.painting }, { size, iterations: 3, checkpointEvery: 0, tile: 64 }).result;
+    await nst.dispose();
+    return {
+      fst: { tiles: fstTiles, passes, image: plain(tiled), whole: plain(whole) },
+      ast: { tiles: astTiles, image: plain(astTiled), whole: plain(astWhole) },
+      coarse: { iterations: coarse.iterations, losses: coarse.losses.length, width: coarse.image.width },
+      tiledNst: { tile: inTiles.tile, loss: inTiles.loss, width: inTiles.image.width },
+    };
   },
 
   /** Style reconstruction from noise (no content image), 10 Adam steps. */

@@ -5,6 +5,7 @@ import {
   FastStyleWorker,
   ImpastoError,
   ModelStore,
+  NST_PRESETS,
   NeuralStyle,
   configureWasm,
   decodeImage,
@@ -80,6 +81,17 @@ function draw(canvas: HTMLCanvasElement, raw: RawImage) {
 
 let current: AbortController | undefined;
 
+/** A number input's value, or undefined when empty. */
+const optionalNumber = (id: string) => {
+  const v = $<HTMLInputElement>(id).value.trim();
+  return v === '' ? undefined : Number(v);
+};
+const choice = <T extends string>(id: string) => $<HTMLSelectElement>(id).value as T;
+
+function fstOptions() {
+  return { preserveColors: choice<'none' | 'luminance'>('fst-colors'), tile: optionalNumber('fst-tile') };
+}
+
 async function run() {
   const file = photo.files?.[0];
   if (!file) return;
@@ -107,7 +119,7 @@ async function run() {
       }
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
       setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${worker.provider} in a worker…`);
-      out = await worker.stylize(input, {}, { signal: ctl.signal, onProgress: showProgress });
+      out = await worker.stylize(input, fstOptions(), { signal: ctl.signal, onProgress: showProgress });
       provider = worker.provider!;
       inferenceMs = worker.lastInferenceMs!;
       $('threads').textContent = 'in worker';
@@ -115,7 +127,10 @@ async function run() {
       const fst = await loadHere(style, ep);
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
       setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${fst.provider}…`);
-      out = await fst.stylize(input);
+      out = await fst.stylize(input, fstOptions(), {
+        signal: ctl.signal,
+        onProgress: (p) => setStatus('running', `Stylizing in tiles: pass ${p.pass} of ${p.passes}, tile ${p.tile} of ${p.tiles}…`),
+      });
       if (ctl.signal.aborted) throw new ImpastoError('ABORTED', 'aborted');
       provider = fst.provider;
       inferenceMs = fst.lastInferenceMs;
@@ -228,9 +243,24 @@ async function runNst() {
     await showInput(style, 'nst-style-view', size);
     setNstStatus('loading', `Loading ${net}…`);
     nstWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-nst' }), setup);
+    const second = $<HTMLInputElement>('nst-style2').files?.[0];
+    const blend = Number($<HTMLInputElement>('nst-blend').value);
+    const preset = choice<'' | 'seed'>('nst-preset');
     const run = nstWorker.neuralStyle(
-      { content, style },
-      { size, net, ep, iterations, styleWeight: Number(nst.styleWeight.value), checkpointEvery: Math.max(1, Number(nst.every.value) || 5) },
+      { content, style: second ? [{ style, weight: 1 - blend }, { style: second, weight: blend }] : style },
+      {
+        ...(preset ? NST_PRESETS[preset] : {}),
+        size,
+        net,
+        ep,
+        iterations,
+        styleWeight: preset ? NST_PRESETS[preset].styleWeight : Number(nst.styleWeight.value),
+        checkpointEvery: Math.max(1, Number(nst.every.value) || 5),
+        preserveColors: choice<'none' | 'luminance' | 'histogram'>('nst-colors'),
+        startSize: optionalNumber('nst-start'),
+        styleScale: optionalNumber('nst-style-scale'),
+        tile: optionalNumber('nst-tile'),
+      },
       {
         signal: ctl.signal,
         onProgress: (p) => {
@@ -356,7 +386,16 @@ async function runAst() {
     const engine = await loadAst(ep);
     $('ast-load-time').textContent = fmtMs(performance.now() - t0);
     setAstStatus('running', `Stylizing ${content.width}x${content.height} on ${engine.provider}…`);
-    const out = await engine.stylize(content, style, { styleSize: size, strength });
+    const secondFile = $<HTMLInputElement>('ast-style2').files?.[0];
+    const blend = Number($<HTMLInputElement>('ast-blend').value);
+    const styles = secondFile ? [{ style, weight: 1 - blend }, { style: await decodeImage(secondFile, { maxSize: size }), weight: blend }] : style;
+    const out = await engine.stylize(content, styles, {
+      styleSize: size,
+      strength,
+      preserveColors: choice<'none' | 'luminance' | 'histogram'>('ast-colors'),
+      styleScale: optionalNumber('ast-style-scale'),
+      tile: optionalNumber('ast-tile'),
+    });
     draw($('ast-result'), out);
     $('ast-result-caption').textContent = `Result (strength ${strength.toFixed(2)})`;
     $('ast-provider').textContent = engine.provider;

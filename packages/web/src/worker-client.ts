@@ -1,5 +1,4 @@
 import {
-  type DecodeOptions,
   type FastStyleLoadOptions,
   ImpastoError,
   type ImpastoErrorCode,
@@ -15,6 +14,8 @@ import {
   type Run,
   type WeightedStyle,
   DECODE_SCHEMA,
+  STYLIZE_SCHEMA,
+  type StylizeOptions,
   loadImage,
   resolveOptions,
   startRun,
@@ -154,11 +155,17 @@ export class FastStyleWorker {
     return msg.provider;
   }
 
-  /** Decodes `input` on this thread (`maxSize`, `maxPixels`), stylizes it in the worker and returns the pixels. */
-  async stylize(input: ImageInput | RawImage, options: DecodeOptions = {}, call: WorkerCallOptions = {}): Promise<RawImage> {
-    const o = resolveOptions<ResolvedDecodeOptions>(DECODE_SCHEMA, options, { platform: 'web' });
+  /**
+   * Decodes `input` on this thread (`maxSize`, `maxPixels`), stylizes it in the worker (the other
+   * options, `tile` and `preserveColors` among them, apply there; a tiled run reports stage
+   * `inference` tile by tile) and returns the pixels. Options are checked at the call.
+   */
+  async stylize(input: ImageInput | RawImage, options: StylizeOptions = {}, call: WorkerCallOptions = {}): Promise<RawImage> {
+    resolveOptions(STYLIZE_SCHEMA, options, { platform: 'web' });
+    const { maxSize, maxPixels, format: _format, quality: _quality, ...rest } = options;
+    const o = resolveOptions<ResolvedDecodeOptions>(DECODE_SCHEMA, { maxSize, maxPixels }, { platform: 'web' });
     const image = copy(await loadImage(webCodec, input, o));
-    const msg = this.answer(await this.call({ type: 'stylize', id: this.nextId++, image, options: {} }, [image.data.buffer as ArrayBuffer], call), 'result');
+    const msg = this.answer(await this.call({ type: 'stylize', id: this.nextId++, image, options: rest }, [image.data.buffer as ArrayBuffer], call), 'result');
     this.lastInferenceMs = msg.inferenceMs;
     return msg.image;
   }

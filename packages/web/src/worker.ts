@@ -73,7 +73,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'stylize': {
       if (!model) throw new ImpastoError('INVALID_ARGUMENT', 'no model loaded; send a load request first');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 0, total: 1 });
-      const out = await model.stylize(req.image, req.options);
+      const out = await model.stylize(req.image, req.options, {
+        signal: { get aborted() { return dropped.has(req.id); } },
+        onProgress: (p) => post({ type: 'progress', id: req.id, stage: 'inference', done: (p.pass - 1) * p.tiles + p.tile, total: p.passes * p.tiles, message: `tile pass ${p.pass}/${p.passes}` }),
+      });
       if (dropped.has(req.id)) throw new ImpastoError('ABORTED', 'stylize was aborted');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 1, total: 1 });
       post({ type: 'result', id: req.id, image: out, inferenceMs: model.lastInferenceMs }, [out.data.buffer as ArrayBuffer]);

@@ -135,6 +135,24 @@ describe('one product on both platforms', () => {
     expect(relStyle).toBeLessThanOrEqual(1e-3);
   });
 
+  it('tiles, coarse to fine, blends, kept colours and style scale work the same through both libraries', () => {
+    both((a, platform) => {
+      const c = a.controls;
+      expect(c.fst.tiles).toBe(4);
+      expect(c.fst.passes).toBe(17);
+      const f = absDiff(c.fst.image, c.fst.whole);
+      const s = absDiff(c.ast.image, c.ast.whole);
+      console.log(`conformance ${platform}: tiled vs one pass, fast style mean |d| ${f.mean.toFixed(4)}, arbitrary style ${s.mean.toFixed(4)}`);
+      expect(f.mean).toBeLessThanOrEqual(0.1);
+      expect(c.ast.tiles).toBe(4);
+      expect(s.mean).toBeLessThanOrEqual(0.1);
+      expect(c.coarse).toEqual({ iterations: 3 + 3 + 2, losses: 8, width: fixtures.photo.width });
+      expect(c.tiledNst.tile).toBe(64);
+      expect(Number.isFinite(c.tiledNst.loss)).toBe(true);
+    });
+    if (!missing) expect(absDiff(node.controls.fst.image, web.controls!.fst.image).mean).toBeLessThanOrEqual(1);
+  });
+
   it('arbitrary style: the photo in the painting at its size, strength in between', () => {
     both((a, platform) => {
       expect(a.arbitraryStyle.provider).toBe(platform === 'node' ? 'cpu' : 'wasm');
