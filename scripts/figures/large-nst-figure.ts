@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ModelStore, encodeImage, neuralStyle } from '@impasto/node';
@@ -7,8 +9,8 @@ const PANEL = 400;
 
 /**
  * A 2048² VGG19 NST made coarse to fine within a 3 GiB memory budget (the top scales in tiles):
- * scikit-image's public-domain astronaut in The Starry Night (public domain), the result
- * scaled down, and a 100 % crop. About 20 minutes on 2 cores; `from` reuses a result made by
+ * scikit-image's public-domain astronaut (512², enlarged to 2048² first: NST never enlarges the
+ * photo) in The Starry Night (public domain), the result scaled down, and a 100 % crop. About 20 minutes on 2 cores; `from` reuses a result made by
  * the README's command instead.
  */
 export async function largeNstFigure(out: string, from?: string): Promise<void> {
@@ -16,9 +18,11 @@ export async function largeNstFigure(out: string, from?: string): Promise<void> 
   let result: Buffer;
   if (from) result = await sharp(from).png().toBuffer();
   else {
+    const big = join(mkdtempSync(join(tmpdir(), 'impasto-figure-')), 'astronaut-2048.png');
+    await sharp(photo).resize(2048, 2048, { kernel: 'lanczos3' }).png().toFile(big);
     const store = new ModelStore({ mirror: weightsDir() });
     const run = neuralStyle(
-      { content: photo, style: join(IMAGES, 'style/jcjohnson_starry_night.jpg') },
+      { content: big, style: join(IMAGES, 'style/jcjohnson_starry_night.jpg') },
       { net: 'vgg19', size: 2048, startSize: 256, iterations: 25, topIterations: 8, memoryBudget: 3072, checkpointEvery: 0 },
       { store },
     );

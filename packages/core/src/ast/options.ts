@@ -13,7 +13,7 @@ export const STYLE_CODE_SCHEMA = defineSchema('StyleCodeOptions', 'encoding a st
     max: 16384,
     default: 1024,
     arg: 'n',
-    doc: "Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes)",
+    doc: "Longest side the style image is shrunk to before encoding: the style's scale (strokes keep their size in pixels, so smaller gives smaller strokes)",
   },
   maxPixels: DECODE_SCHEMA.fields.maxPixels,
 });

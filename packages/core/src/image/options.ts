@@ -69,6 +69,6 @@ export const STYLE_SCALE_SCHEMA = defineSchema('StyleScaleOptions', "the style i
     max: 16,
     arg: 'x',
     defaultDoc: 'unset: styleSize decides',
-    doc: "Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize",
+    doc: "Resize the style image so its longest side is this multiple of the content's (enlarging too); strokes keep their size in pixels, so larger gives larger strokes. Overrides styleSize",
   },
 });

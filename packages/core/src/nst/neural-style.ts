@@ -301,7 +301,8 @@ export class NeuralStyle<In, Encoded> {
       inputs.style === undefined
         ? undefined
         : await Promise.all(weightedStyles(inputs.style).map(async (e) => ({ style: await loadImage(codec, e.style, { maxSize: o.styleScale ? undefined : o.styleSize, maxPixels: o.maxPixels }), weight: e.weight })));
-    const sizes = coarseToFineSizes(o.startSize!, o.size);
+    // The photo is never enlarged, so scales stop at its own size.
+    const sizes = coarseToFineSizes(Math.min(o.startSize!, o.size), Math.min(o.size, Math.max(content.width, content.height)));
     let previous: RawImage | undefined;
     let last: NstResult | undefined;
     let iterations = 0;

@@ -56,7 +56,7 @@ export const NST_RUN_SCHEMA = defineSchema(
       default: (_r, c) => (c.platform === 'web' ? 256 : 512),
       defaultDoc: '512; 256 in the browser',
       arg: 'n',
-      doc: 'Longest side of the result in pixels; the content image is resized to it',
+      doc: 'Longest side of the result in pixels: the content image is shrunk to it (never enlarged: enlarge the photo first for a larger result)',
     },
     styleSize: { kind: 'int', min: 16, max: 16384, default: (r) => r.size as number, defaultDoc: 'size', arg: 'n', doc: 'Longest side the style image is resized to' },
     styleScale: STYLE_SCALE_SCHEMA.fields.styleScale,

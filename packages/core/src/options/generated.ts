@@ -138,11 +138,11 @@ export interface ResolvedNeuralStyleLoadOptions {
 
 /** Options of a neural-style run. Plain data: every field is optional and validated when given. */
 export interface NeuralStyleRunOptions {
-  /** Longest side of the result in pixels; the content image is resized to it (16–16384) [512; 256 in the browser] */
+  /** Longest side of the result in pixels: the content image is shrunk to it (never enlarged: enlarge the photo first for a larger result) (16–16384) [512; 256 in the browser] */
   size?: number;
   /** Longest side the style image is resized to (16–16384) [size] */
   styleSize?: number;
-  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); strokes keep their size in pixels, so larger gives larger strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
   styleScale?: number;
   /** Optimise in tiles of about this many pixels a side against the whole images' style targets, cut afresh at a random shift each iteration (Adam only) (64–16384) [one piece when the loss and gradient fit the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
@@ -219,11 +219,11 @@ export interface NeuralStyleOptions {
   contentLayers?: readonly (string | number)[];
   /** Layers of the style loss: names or VGG19 node indices (2,7,12,21,30) [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
   styleLayers?: readonly (string | number)[];
-  /** Longest side of the result in pixels; the content image is resized to it (16–16384) [512; 256 in the browser] */
+  /** Longest side of the result in pixels: the content image is shrunk to it (never enlarged: enlarge the photo first for a larger result) (16–16384) [512; 256 in the browser] */
   size?: number;
   /** Longest side the style image is resized to (16–16384) [size] */
   styleSize?: number;
-  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); strokes keep their size in pixels, so larger gives larger strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
   styleScale?: number;
   /** Optimise in tiles of about this many pixels a side against the whole images' style targets, cut afresh at a random shift each iteration (Adam only) (64–16384) [one piece when the loss and gradient fit the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
@@ -309,7 +309,7 @@ export interface ResolvedArbitraryStyleLoadOptions {
 
 /** Options of encoding a style image. Plain data: every field is optional and validated when given. */
 export interface StyleCodeOptions {
-  /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
+  /** Longest side the style image is shrunk to before encoding: the style's scale (strokes keep their size in pixels, so smaller gives smaller strokes) (8–16384) [1024] */
   styleSize?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
@@ -335,9 +335,9 @@ export interface ArbitraryStylizeOptions {
   memoryBudget?: number;
   /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
-  /** Longest side the style image is shrunk to before encoding: the style's scale (smaller gives larger strokes) (8–16384) [1024] */
+  /** Longest side the style image is shrunk to before encoding: the style's scale (strokes keep their size in pixels, so smaller gives smaller strokes) (8–16384) [1024] */
   styleSize?: number;
-  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); larger gives smaller strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
+  /** Resize the style image so its longest side is this multiple of the content's (enlarging too); strokes keep their size in pixels, so larger gives larger strokes. Overrides styleSize (> 0, ≤ 16) [unset: styleSize decides] */
   styleScale?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
