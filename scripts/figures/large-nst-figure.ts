@@ -23,7 +23,7 @@ export async function largeNstFigure(out: string, from?: string): Promise<void> 
     const store = new ModelStore({ mirror: weightsDir() });
     const run = neuralStyle(
       { content: big, style: join(IMAGES, 'style/jcjohnson_starry_night.jpg') },
-      { net: 'vgg19', size: 2048, startSize: 256, iterations: 25, topIterations: 8, memoryBudget: 3072, checkpointEvery: 0 },
+      { net: 'vgg19', size: 2048, startSize: 256, iterations: 15, topIterations: 6, memoryBudget: 3072, checkpointEvery: 0 },
       { store },
     );
     for await (const e of run.events) if (e.type === 'progress' && e.iteration === 1) console.log(`nst: scale ${e.scale?.index} of ${e.scale?.scales}, ${e.scale?.size} px`);
@@ -34,7 +34,7 @@ export async function largeNstFigure(out: string, from?: string): Promise<void> 
     await sharp(photo).resize(PANEL, PANEL, { fit: 'inside' }).png().toBuffer(),
     await sharp(result).resize(PANEL, PANEL, { fit: 'inside' }).png().toBuffer(),
     // The face, at 100 %.
-    await sharp(result).extract({ left: Math.round(width * 0.42), top: Math.round(height * 0.12), width: PANEL, height: PANEL }).png().toBuffer(),
+    await sharp(result).extract({ left: Math.round(width * 0.36), top: Math.round(height * 0.17), width: PANEL, height: PANEL }).png().toBuffer(),
   ];
   const gap = 8;
   await sharp({ create: { width: 3 * PANEL + 2 * gap, height: PANEL, channels: 3, background: '#fff' } })

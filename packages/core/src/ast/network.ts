@@ -1,6 +1,7 @@
 import { ImpastoError, invalidParam } from '../errors';
 import { Graph } from '../onnx/graph';
 import { float32, int64, sizeOf, type TensorData } from '../onnx/tensor';
+import { reportCoreMoments } from '../tiles/core-moments';
 
 // MicroAST (Wang et al., "MicroAST: Towards Super-Fast Ultra-Resolution Arbitrary Style Transfer",
 // AAAI 2023), as the authors' net_microAST.py builds it, in two graphs: the style code (style
@@ -239,12 +240,7 @@ function sharedStatistics(g: Graph, name: string, x: string, core: string): Stat
   const mean = perChannel(g.input(`${name}.mean`, 'float32', [64]));
   const variance = perChannel(g.input(`${name}.var`, 'float32', [64]));
   const std = g.op('Sqrt', [g.op('Add', [variance, scalar(g, 'epsilon', 1e-5)])]);
-  const four = g.constant('stride', int64([1], [4]));
-  const at = (from: number) => g.op('Div', [g.op('Slice', [core, g.constant('from', int64([1], [from])), g.constant('to', int64([1], [from + 2]))]), four]);
-  const owned = g.op('Sub', [g.op('Slice', [x, at(0), at(2), g.constant('hw', int64([2], [2, 3]))]), mean]);
-  const moment = (v: string) => g.op('ReduceMean', [v], { axes: [0, 2, 3], keepdims: 0 });
-  g.output(moment(owned), `${name}.deviation`, 'float32', [64]);
-  g.output(moment(g.op('Mul', [owned, owned])), `${name}.square`, 'float32', [64]);
+  reportCoreMoments(g, name, x, mean, core, 4, 64);
   return { mean, std };
 }
 

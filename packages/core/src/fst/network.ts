@@ -1,6 +1,7 @@
 import { ImpastoError, checkChoice, invalidParam } from '../errors';
 import { Graph, attr } from '../onnx/graph';
 import { int64, type TensorData } from '../onnx/tensor';
+import { reportCoreMoments } from '../tiles/core-moments';
 import { fstParameters } from './checkpoint';
 
 /** Name of the network's input: float32 NCHW [1, 3, H, W], RGB on the 0..255 scale. */
@@ -174,9 +175,8 @@ function instanceNorm(net: Layers, x: string, channels: number, relu: boolean): 
 const IN_EPSILON = 1e-3;
 
 /**
- * Instance norm with the whole image's statistics fed in, reporting the tile's own over its core
- * as moments about the fed mean (small numbers, so the host's float64 sums lose nothing to
- * cancellation). Layer k's report is exact once layers 1..k-1 are fed exact statistics.
+ * Instance norm with the whole image's statistics fed in, reporting the tile's own over its core.
+ * Layer k's report is exact once layers 1..k-1 are fed exact statistics.
  */
 function sharedNorm(net: Layers, x: string, channels: number, gamma: string, beta: string): string {
   const g = net.g;
@@ -189,12 +189,7 @@ function sharedNorm(net: Layers, x: string, channels: number, gamma: string, bet
   const scale = g.op('Div', [perChannel(gamma), g.op('Sqrt', [g.op('Add', [variance, epsilon])])]);
   const y = g.op('Add', [g.op('Mul', [g.op('Sub', [x, mean]), scale]), perChannel(beta)]);
 
-  const step = g.constant('scale', int64([1], [net.scale]));
-  const at = (from: number) => g.op('Div', [g.op('Slice', [core, g.constant('from', int64([1], [from])), g.constant('to', int64([1], [from + 2]))]), step]);
-  const owned = g.op('Sub', [g.op('Slice', [x, at(0), at(2), g.constant('hw', int64([2], [2, 3]))]), mean]);
-  const moment = (v: string) => g.op('ReduceMean', [v], { axes: [0, 2, 3], keepdims: 0 });
-  g.output(moment(owned), `${layer}.deviation`, 'float32', [channels]);
-  g.output(moment(g.op('Mul', [owned, owned])), `${layer}.square`, 'float32', [channels]);
+  reportCoreMoments(g, layer, x, mean, core, net.scale, channels);
   return y;
 }
 
