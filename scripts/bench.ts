@@ -256,13 +256,13 @@ async function tilesSection(): Promise<Row[]> {
     const [a, b] = [await pixels(join(dir, `${engine}-one.png`)), await pixels(join(dir, `${engine}-tiled.png`))];
     const cuts = [side / 2];
     const d = absDiff(a, b);
-    rows.push({ engine, size: `${side}²`, run: 'one pass', tiles: one.tiles, s: one.ms / 1000, 'peak RSS MiB': one.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': seamRatio(a, cuts, cuts).ratio });
-    rows.push({ engine, size: `${side}²`, run: `tiles of ${side / 2}`, tiles: tiled.tiles, s: tiled.ms / 1000, 'peak RSS MiB': tiled.peakRssMiB, 'mean |d|': d.mean, 'max |d|': d.max, 'seam ratio': seamRatio(b, cuts, cuts).ratio });
+    rows.push({ engine, size: `${side}²`, run: 'one pass', tiles: String(one.tiles), s: one.ms / 1000, 'peak RSS MiB': one.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': seamRatio(a, cuts, cuts).ratio });
+    rows.push({ engine, size: `${side}²`, run: `tiles of ${side / 2}`, tiles: String(tiled.tiles), s: tiled.ms / 1000, 'peak RSS MiB': tiled.peakRssMiB, 'mean |d|': d.mean, 'max |d|': d.max, 'seam ratio': seamRatio(b, cuts, cuts).ratio });
   }
   if (args.includes('--8k')) {
     const big = await photo(8192);
     const r = tryCase('tiles-case.ts', ['fst', big, join(dir, 'fst-8k.jpg'), 'auto']);
-    rows.push({ engine: 'fst', size: '8192²', run: 'auto tiles', tiles: r.tiles, s: r.ms / 1000, 'peak RSS MiB': r.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': '' });
+    rows.push({ engine: 'fst', size: '8192²', run: 'auto tiles', tiles: String(r.tiles), s: r.ms / 1000, 'peak RSS MiB': r.peakRssMiB, 'mean |d|': '', 'max |d|': '', 'seam ratio': '' });
   }
   return rows;
 }
