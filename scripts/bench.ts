@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|nst|ast|startup|memory|tiles] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|nst|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -304,6 +304,13 @@ async function main() {
     console.log('\nLarge images: a file stylized into a file in a fresh process, one pass vs tiles sharing whole-image normalisation statistics (peak RSS of the whole process; seam ratio: the jump across the tile boundaries over the jump at other columns and rows of the same phase, 1 = none)');
     results.tiles = await tilesSection();
     console.log(table(results.tiles));
+  }
+  if (want('placement')) {
+    console.log('\nWebGPU node placement (onnxruntime-node webgpu on SwiftShader, no GPU needed): nodes per provider; "cpu compute" leaves out shape arithmetic, which ONNX Runtime keeps on the CPU on purpose');
+    const r = tryCase('placement-case.ts', []);
+    const rows: Row[] = r.rows ?? [{ graph: 'failed', webgpu: r.failed ?? '' }];
+    results.placement = rows;
+    console.log(table(rows));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const json = JSON.stringify({ meta, results }, null, 2);
