@@ -205,12 +205,12 @@ export class ArbitraryStyle<In, Encoded> {
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
     const t0 = now();
     try {
-      const result =
-        tile === undefined
-          ? toImage((await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]))[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength)
-          : blendWith((await this.stylizeTiled(image, feeds, tile, context)).image, image, o.strength);
+      const tiled = tile === undefined ? undefined : await this.stylizeTiled(image, feeds, tile, context);
+      const result = tiled
+        ? blendWith(tiled.image, image, o.strength)
+        : toImage((await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]))[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
       this.lastInferenceMs = now() - t0;
-      this.lastTiles = tile === undefined ? 1 : Math.ceil(image.width / tile) * Math.ceil(image.height / tile);
+      this.lastTiles = tiled?.tiles ?? 1;
       return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
     } catch (e) {
       throw outOfMemoryHint(e, image, 'arbitrary style transfer');

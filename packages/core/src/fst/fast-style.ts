@@ -6,9 +6,6 @@ import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStyliz
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import { planTileSize } from '../runtime/memory';
-import type { StylizeContext } from '../tiles/tiled-run';
-
-export type { StylizeContext };
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -17,6 +14,9 @@ import type { WeightSource } from '../store/source';
 import { FST_TILE_OVERLAP, FastStyleModel } from './fast-style-model';
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './options';
 import { type StyleInfo, getStyle } from './styles';
+import type { StylizeContext } from '../tiles/tiled-run';
+
+export type { StylizeContext };
 
 /** What `openFastStyle` hands a platform's `FastStyle` constructor. */
 export interface FastStyleParts {
@@ -123,9 +123,10 @@ export class FastStyle<In, Encoded> {
     const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const t0 = now();
     try {
-      const out = tile === undefined ? await this.parts.model.stylize(image) : (await this.parts.model.stylizeTiled(image, { ...options, tile })).image;
+      const tiled = tile === undefined ? undefined : await this.parts.model.stylizeTiled(image, { ...options, tile });
+      const out = tiled?.image ?? (await this.parts.model.stylize(image));
       this.lastInferenceMs = now() - t0;
-      this.lastTiles = tile === undefined ? 1 : Math.ceil(image.width / tile) * Math.ceil(image.height / tile);
+      this.lastTiles = tiled?.tiles ?? 1;
       return out;
     } catch (e) {
       throw outOfMemoryHint(e, image);
