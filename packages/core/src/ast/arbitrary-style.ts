@@ -10,8 +10,8 @@ import { now, utf8Encode } from '../platform';
 import type { Backend, Session } from '../runtime/backend';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
 import { checkMemory, planTileSize } from '../runtime/memory';
-import { subgraph, type Graph } from '../onnx/graph';
-import { type StylizeContext, type TiledRunResult, runTiled } from '../tiles/tiled-run';
+import type { Graph } from '../onnx/graph';
+import { type StylizeContext, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -148,6 +148,7 @@ export class ArbitraryStyle<In, Encoded> {
   lastInferenceMs = 0;
   /** Tiles of the last `stylize` (1: one pass). */
   lastTiles = 1;
+  private sharedStylize?: Graph;
   private readonly codes = new Map<string, StyleCode>();
   private disposed = false;
 
@@ -191,6 +192,7 @@ export class ArbitraryStyle<In, Encoded> {
     if (this.disposed) return;
     this.disposed = true;
     this.codes.clear();
+    this.sharedStylize = undefined;
     await Promise.all([this.parts.styleCode.dispose(), this.parts.stylize.dispose()]);
   }
 
@@ -256,9 +258,10 @@ export class ArbitraryStyle<In, Encoded> {
   /** The network over `image` in tiles sharing whole-image AdaIN statistics (see `runTiled`). */
   private async stylizeTiled(image: RawImage, code: Record<string, TensorData>, tile: number, context: StylizeContext): Promise<TiledRunResult> {
     const { backend, sessionOptions, stylizeGraph } = this.parts;
-    const shared = buildSharedStylizeGraph(stylizeWeightsOf(decodeModel(stylizeGraph)));
+    // Built once per engine from the stylize graph's parameters (so tiling needs no checkpoints).
+    this.sharedStylize ??= buildSharedStylizeGraph(stylizeWeightsOf(decodeModel(stylizeGraph)));
     const net = {
-      open: (outputs: readonly string[]) => backend.createSession(encodeModel(subgraph(shared, outputs)), sessionOptions),
+      open: subgraphSessions(backend, this.sharedStylize, sessionOptions),
       input: MICROAST_CONTENT_INPUT,
       output: MICROAST_OUTPUT,
       core: MICROAST_TILE_CORE,

@@ -7,8 +7,8 @@ import type { Backend, Session } from '../runtime/backend';
 import { type GraphCache, graphKey, openCachedGraph } from '../runtime/graph-cache';
 import type { WeightSource } from '../store/source';
 import { readFstCheckpoint } from './checkpoint';
-import { subgraph } from '../onnx/graph';
-import { type TileProgress, type TiledRunResult, runTiled } from '../tiles/tiled-run';
+import type { Graph } from '../onnx/graph';
+import { type TileProgress, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
 import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleNormLayers, fastStyleParameterShapes } from './network';
 
 /** Context each tile reads around the part it owns: the result then matches one pass to 0.01 mean |d| (0-255). */
@@ -33,6 +33,8 @@ export interface FastStyleGraphOptions {
 
 /** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
 export class FastStyleModel {
+  private shared?: Graph;
+
   private constructor(
     private readonly session: Session,
     private readonly backend: Backend,
@@ -78,12 +80,8 @@ export class FastStyleModel {
    * default overlap) while memory follows the tile, not the image. About 9-11x one pass's time.
    */
   async stylizeTiled(image: RawImage, o: FastStyleTileOptions): Promise<TiledRunResult> {
-    // Parameters from the built graph (cached or not), so tiling needs no weight files.
-    const built = decodeModel(this.graph);
-    const params = Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((p) => [p, built.initializers.get(p) as TensorData<'float32'>]));
-    const shared = buildFastStyleGraph(params, { norm: 'shared' });
     const net = {
-      open: (outputs: readonly string[]) => this.backend.createSession(encodeModel(subgraph(shared, outputs)), this.options),
+      open: subgraphSessions(this.backend, this.sharedGraph(), this.options),
       input: FST_INPUT,
       output: FST_OUTPUT,
       core: FST_TILE_CORE,
@@ -93,7 +91,18 @@ export class FastStyleModel {
     return runTiled(net, image, { tile: Math.floor(o.tile / 4) * 4, overlap: o.overlap ?? FST_TILE_OVERLAP, onProgress: o.onProgress, signal: o.signal });
   }
 
+  /** The network with shared statistics, built on first use from the built graph's parameters (so tiling needs no weight files). */
+  private sharedGraph(): Graph {
+    if (!this.shared) {
+      const built = decodeModel(this.graph);
+      const params = Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((p) => [p, built.initializers.get(p) as TensorData<'float32'>]));
+      this.shared = buildFastStyleGraph(params, { norm: 'shared' });
+    }
+    return this.shared;
+  }
+
   async dispose(): Promise<void> {
+    this.shared = undefined;
     await this.session.dispose();
   }
 }

@@ -1,7 +1,10 @@
 import { ImpastoError } from '../errors';
 import { type RawImage, regionToTensor } from '../image/raw-image';
 import { int64, type TensorData } from '../onnx/tensor';
-import type { Session } from '../runtime/backend';
+import { type Graph, subgraph } from '../onnx/graph';
+import { encodeModel } from '../onnx/serialize';
+import type { SessionOptions } from '../options/generated';
+import type { Backend, Session } from '../runtime/backend';
 import { TileCompositor } from './compositor';
 import { type Span, planTiles, spanReach, spanWeights } from './plan';
 import { type LayerStatistics, StatisticsPool, statisticsFeeds } from './shared-statistics';
@@ -19,6 +22,14 @@ export interface SharedNormNetwork {
   readonly align: number;
   /** Further feeds every run needs (a style code, say). */
   readonly feeds?: Readonly<Record<string, TensorData>>;
+}
+
+/**
+ * `SharedNormNetwork.open` for `graph` on `backend`: a session on the part of the graph that the
+ * outputs need (ONNX Runtime runs every node of a session, whatever is fetched).
+ */
+export function subgraphSessions(backend: Backend, graph: Graph, options: SessionOptions): (outputs: readonly string[]) => Promise<Session> {
+  return (outputs) => backend.createSession(encodeModel(subgraph(graph, outputs)), options);
 }
 
 /** Where a tiled run is. */
