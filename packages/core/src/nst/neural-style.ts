@@ -312,9 +312,8 @@ export class NeuralStyle<In, Encoded> {
       const photo = await loadImage(codec, content, { maxSize: size, maxPixels: o.maxPixels });
       const start = previous ?? (typeof o.init === 'object' ? o.init : undefined);
       const init = start ? await codec.resize(start, photo.width, photo.height) : o.init;
-      const style = paintings?.map((p) => ({ style: p.style, weight: p.weight }));
       const styleSize = Math.max(16, Math.round((o.styleSize * size) / o.size));
-      const run = await this.optimise({ content: photo, style: style && (Array.isArray(inputs.style) ? style : style[0]!.style) }, { ...o, size, styleSize, iterations: top ? o.topIterations : o.iterations, init }, signal, (e) => emit({ ...e, scale }), t0);
+      const run = await this.optimise({ content: photo, style: paintings && (Array.isArray(inputs.style) ? paintings : paintings[0]!.style) }, { ...o, size, styleSize, iterations: top ? o.topIterations : o.iterations, init }, signal, (e) => emit({ ...e, scale }), t0);
       previous = run.optimised;
       iterations += run.result.iterations;
       last = { ...run.result, startupMs: last?.startupMs ?? run.result.startupMs };
