@@ -87,7 +87,7 @@ export interface StylizeOptions {
   quality?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
-  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
+  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 7x the time, arbitrary style under 2x) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
@@ -333,7 +333,7 @@ export interface ArbitraryStylizeOptions {
   quality?: number;
   /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
-  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 10x the time) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
+  /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 7x the time, arbitrary style under 2x) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
   /** Longest side the style image is shrunk to before encoding: the style's scale (strokes keep their size in pixels, so smaller gives smaller strokes) (8–16384) [1024] */
   styleSize?: number;
