@@ -1,8 +1,17 @@
 /**
- * Where ONNX Runtime places each node of a graph, read from its verbose session log ("Node
- * placements"), and which nodes only compute shapes (ORT keeps those on the CPU on purpose).
+ * Where ONNX Runtime's webgpu provider places each node of a graph, read from its verbose session
+ * log ("Node placements"), and which of the CPU nodes only compute shapes (ORT keeps those on the
+ * CPU on purpose). Runs on SwiftShader's Vulkan driver, so it needs no GPU.
  */
-import type { Graph } from '@impasto/core/onnx';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Graph, decodeModel, encodeModel } from '@impasto/core/onnx';
+import { REPO } from '../paths';
+
+/** SwiftShader's Vulkan driver, from Debian's chromium package. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Nodes by execution provider: `{ WebGpuExecutionProvider: [{ op, name }], … }`. */
 export type Placements = Record<string, { op: string; name: string }[]>;
@@ -27,11 +36,11 @@ export function parsePlacements(log: string): Placements {
 
 /**
  * Names of the nodes that only do shape arithmetic: Shape and Size, and nodes whose every input
- * comes from one of them, an int64 initializer or another such node (ORT assigns these to the
- * CPU on purpose, where they cost nothing).
+ * comes from one of them, an integer or boolean initializer (ORT folds shape arithmetic into
+ * those) or another such node.
  */
 export function shapeOnlyNodes(g: Graph): Set<string> {
-  const shapeValues = new Set<string>([...g.initializers].filter(([, t]) => t.type === 'int64').map(([k]) => k));
+  const shapeValues = new Set<string>([...g.initializers].filter(([, t]) => t.type !== 'float32').map(([k]) => k));
   const names = new Set<string>();
   for (const n of g.nodes) {
     // Shape and Size read only a tensor's dimensions.
@@ -44,8 +53,60 @@ export function shapeOnlyNodes(g: Graph): Set<string> {
   return names;
 }
 
-/** The nodes on the CPU provider that do more than shape arithmetic. */
-export function cpuComputeNodes(g: Graph, p: Placements): string[] {
-  const shapes = shapeOnlyNodes(g);
+/** Where one graph's nodes went, and the CPU nodes that do more than shape arithmetic (`op name`). */
+export interface GraphPlacement {
+  placements: Placements;
+  cpuCompute: string[];
+}
+
+/**
+ * The nodes on the CPU provider that do more than shape arithmetic, judged on `optimized`, the
+ * graph as ORT rewrote it (its own nodes, e.g. `Gather_token_12`, are not in ours).
+ */
+export function cpuComputeNodes(optimized: Graph, p: Placements): string[] {
+  const shapes = shapeOnlyNodes(optimized);
   return (p.CPUExecutionProvider ?? []).filter((n) => !shapes.has(n.name)).map((n) => `${n.op} ${n.name}`);
+}
+
+function runChild(file: string, optimized: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // cwd: the repository, so tsx maps @impasto/* to the sources as jest does.
+    const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD };
+    // VK_DRIVER_FILES would override VK_ICD_FILENAMES.
+    delete env.VK_DRIVER_FILES;
+    const p = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/webgpu/placement-child.ts'), file, optimized], {
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+/**
+ * Opens `graph` on onnxruntime-node's webgpu provider (SwiftShader) in a child process and reports
+ * its placements. The native log sometimes reaches the pipe cut short; a fresh child repeats it.
+ * @throws Error when the child fails or three tries give no complete placement block.
+ */
+export async function placeOnWebgpu(graph: Graph): Promise<GraphPlacement> {
+  const dir = mkdtempSync(join(tmpdir(), 'impasto-placement-'));
+  try {
+    const file = join(dir, 'graph.onnx');
+    const optimized = join(dir, 'optimized.onnx');
+    writeFileSync(file, encodeModel(graph));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = await runChild(file, optimized);
+      if (r.code !== 0) throw new Error(`placement child exited ${r.code}: ${r.stderr.slice(-2000)}`);
+      const placements = parsePlacements(r.stderr);
+      const placed = Object.values(placements).reduce((n, l) => n + l.length, 0);
+      if (!/Session successfully initialized/.test(r.stderr) || placed === 0) continue;
+      return { placements, cpuCompute: cpuComputeNodes(decodeModel(readFileSync(optimized)), placements) };
+    }
+    throw new Error('no complete placement block in the verbose log after 3 tries');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -52,7 +52,9 @@ function dynamicUnbroadcast(b: GradBuilder, dy: string, x: string): string {
   const missing = b.op('Sub', [b.op('Shape', [sy]), b.op('Shape', [sx])], {}, 'rank_diff');
   const lead = b.op('ConstantOfShape', [missing], { value: int64([1], [1]) }, 'lead_ones');
   const padded = b.op('Concat', [lead, sx], { axis: 0 }, 'padded_shape');
-  const differs = b.op('Not', [b.op('Equal', [padded, sy])]);
+  // NonZero of the int64 difference, not of a boolean Not(Equal): the WebGPU provider takes
+  // boolean ops itself, and the result would travel back to the CPU for NonZero.
+  const differs = b.op('Sub', [padded, sy], {}, 'shape_diff');
   const axes = b.op('Reshape', [b.op('NonZero', [differs]), b.ints([-1])], {}, 'broadcast_axes');
   // With no broadcast axes the sum is a no-op instead of a reduction over everything.
   const summed = b.op('ReduceSum', [dy, axes], { keepdims: 1, noop_with_empty_axes: 1 }, 'unbroadcast_sum');

@@ -72,9 +72,17 @@ export class GradBuilder {
     });
   }
 
+  /**
+   * The element count of `x`, an int64 scalar. ReduceProd of the shape rather than `Size`: ONNX
+   * Runtime's WebGPU provider has no `Size` kernel and would copy all of `x` to the CPU to count it.
+   */
+  size(x: string): string {
+    return this.cached(`size:${x}`, () => this.op('ReduceProd', [this.shape(x)], { keepdims: 0 }, 'size'));
+  }
+
   /** The element count of `x` as a 1-D int64 value of length 1 (a shape for ConstantOfShape). */
   numel(x: string): string {
-    return this.cached(`numel:${x}`, () => this.op('Reshape', [this.op('Size', [x], {}, 'size'), this.ints([1])], {}, 'numel'));
+    return this.cached(`numel:${x}`, () => this.op('ReduceProd', [this.shape(x)], { keepdims: 1 }, 'numel'));
   }
 
   /** A float32 tensor of `value` with the run-time shape held in the int64 vector `shape`. */
@@ -97,6 +105,16 @@ export class GradBuilder {
     if (this.g.opset >= 13) return this.op('Unsqueeze', [x, typeof axes === 'string' ? axes : this.ints(axes)], {}, 'unsqueeze');
     if (typeof axes === 'string') throw new ImpastoError('UNSUPPORTED_OP', 'Unsqueeze with run-time axes needs opset 13');
     return this.op('Unsqueeze', [x], { axes: [...axes] }, 'unsqueeze');
+  }
+
+  /**
+   * The elementwise sum of `terms`, as a chain of Adds in order: what ONNX `Sum` computes, but
+   * `Sum` has no kernel in ONNX Runtime's WebGPU provider, which would run it on the CPU with two
+   * copies around it.
+   */
+  sum(terms: readonly string[], hint: string): string {
+    if (terms.length === 0) throw new Error('sum of no terms');
+    return terms.slice(1).reduce((acc, t) => this.op('Add', [acc, t], {}, hint), terms[0]!);
   }
 
   /** ReduceSum over constant `axes` (axes input from opset 13). */

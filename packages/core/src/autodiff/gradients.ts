@@ -114,7 +114,7 @@ function backward(g: Graph, loss: string, wrt: readonly string[], path: readonly
     if (done !== undefined) return done;
     const list = parts.get(v);
     if (!list) return undefined;
-    const total = list.length === 1 ? list[0]! : b.op('Sum', list, {}, 'accumulate');
+    const total = b.sum(list, 'accumulate');
     totals.set(v, total);
     return total;
   };

@@ -56,7 +56,7 @@ export const maxPool: GradRule = {
         onehot[o] = 1;
         return route(b.g.constant('onehot', float32([1, 1, ...k], onehot)));
       });
-      dx = terms.length === 1 ? terms[0]! : b.op('Sum', terms, {}, 'routed_sum');
+      dx = b.sum(terms, 'routed_sum');
     }
     return [b.reshapeLike(dx, x)];
   },

@@ -16,7 +16,7 @@ function padBack(b: GradBuilder, node: NodeDef, dY: string): string {
   const shape = b.shape(x);
   const rank = b.op('Shape', [shape], {}, 'rank');
   const given = optionalInput(node, 3);
-  const rawAxes = given ?? b.op('Range', [b.int(0), b.op('Size', [starts]), b.int(1)], {}, 'axes');
+  const rawAxes = given ?? b.op('Range', [b.int(0), b.size(starts), b.int(1)], {}, 'axes');
   const axes64 = b.op('Cast', [rawAxes], { to: INT64 });
   const axes = b.op('Where', [b.op('Less', [axes64, b.int(0)]), b.op('Add', [axes64, rank]), axes64], {}, 'axes');
   const dim = b.op('Gather', [shape, axes], { axis: 0 }, 'dim');
@@ -40,7 +40,7 @@ function padBack(b: GradBuilder, node: NodeDef, dY: string): string {
  */
 function scatterBack(b: GradBuilder, node: NodeDef, dY: string): string {
   const x = node.inputs[0]!;
-  const flatIndex = b.op('Range', [b.int(0), b.op('Size', [x]), b.int(1)], {}, 'flat_index');
+  const flatIndex = b.op('Range', [b.int(0), b.size(x), b.int(1)], {}, 'flat_index');
   const index = b.reshapeLike(flatIndex, x);
   const picked = b.op('Slice', [index, ...node.inputs.slice(1)], node.attributes, 'picked');
   const flat = b.op(
