@@ -8,3 +8,6 @@ export * from '../fst/checkpoint';
 export * from '../fst/flops';
 export * from '../fst/styles';
 export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
+export { quantizeFastStyle, INT8_LAYERS, type Int8Calibration } from '../fst/int8/quantize';
+export { calibrationImages } from '../fst/int8/calibration-images';
+export { upsampleByDepthToSpace } from '../fst/int8/depth-to-space';

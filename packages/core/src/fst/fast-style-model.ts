@@ -9,6 +9,7 @@ import type { WeightSource } from '../store/source';
 import { readFstCheckpoint } from './checkpoint';
 import type { Graph } from '../onnx/graph';
 import { type TileProgress, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
+import { quantizeFastStyle } from './int8/quantize';
 import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleNormLayers, fastStyleParameterShapes } from './network';
 
 /** Context each tile reads around the part it owns: the result then matches one pass to 0.01 mean |d| (0-255). */
@@ -29,7 +30,12 @@ export interface FastStyleGraphOptions {
   readonly graphCache?: GraphCache;
   /** Hash of the weights (e.g. from the catalogue), so a cached graph is found without reading them. */
   readonly weightsKey?: string;
+  /** `int8`: the network quantized by `quantizeFastStyle` (default `fp32`). */
+  readonly precision?: 'fp32' | 'int8';
 }
+
+/** Bump when `quantizeFastStyle`'s output changes, so cached int8 graphs are rebuilt. */
+const INT8_VERSION = 1;
 
 /** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
 export class FastStyleModel {
@@ -39,19 +45,43 @@ export class FastStyleModel {
     private readonly session: Session,
     private readonly backend: Backend,
     private readonly options: SessionOptions,
-    private readonly graph: Uint8Array,
+    private readonly floatGraph: () => Promise<Uint8Array>,
   ) {}
 
-  /** Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session. */
+  /**
+   * Builds (or takes from the cache) the network for `source`'s checkpoint and opens a session.
+   * For `precision: 'int8'` the float graph is quantized (calibration runs on `session`'s
+   * provider) and both are cached.
+   */
   static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
-    const key = graph.weightsKey && (await graphKey('fst', [graph.weightsKey]));
-    const cachedBytes = key ? await graph.graphCache?.get(key) : undefined;
-    const cached = await openCachedGraph(backend, cachedBytes, session);
-    if (cached) return new FastStyleModel(cached, backend, session, cachedBytes!);
-    const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
-    const opened = await backend.createSession(bytes, session);
-    if (key) await graph.graphCache?.put(key, bytes);
-    return new FastStyleModel(opened, backend, session, bytes);
+    const cache = graph.weightsKey ? graph.graphCache : undefined;
+    const key = async (kind: string, parts: unknown[] = []) => graphKey(kind, [graph.weightsKey, ...parts]);
+    let float: Promise<Uint8Array> | undefined;
+    // Once per model: from the cache, else built from the weights (and cached).
+    const floatGraph = () =>
+      (float ??= (async () => {
+        const cached = cache && (await cache.get(await key('fst')));
+        if (cached) return cached;
+        const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+        await cache?.put(await key('fst'), bytes);
+        return bytes;
+      })());
+    if ((graph.precision ?? 'fp32') === 'fp32') {
+      const cachedBytes = cache && (await cache.get(await key('fst')));
+      const opened = await openCachedGraph(backend, cachedBytes, session);
+      if (opened) return new FastStyleModel(opened, backend, session, async () => cachedBytes!);
+      const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+      const fresh = await backend.createSession(bytes, session);
+      await cache?.put(await key('fst'), bytes);
+      return new FastStyleModel(fresh, backend, session, async () => bytes);
+    }
+    const int8Key = await key('fst-int8', [INT8_VERSION]);
+    const opened = await openCachedGraph(backend, cache && (await cache.get(int8Key)), session);
+    if (opened) return new FastStyleModel(opened, backend, session, floatGraph);
+    const bytes = encodeModel(await quantizeFastStyle(backend, decodeModel(await floatGraph()), { session }));
+    const fresh = await backend.createSession(bytes, session);
+    await cache?.put(int8Key, bytes);
+    return new FastStyleModel(fresh, backend, session, floatGraph);
   }
 
   /** The execution provider that runs the network. */
@@ -81,7 +111,7 @@ export class FastStyleModel {
    */
   async stylizeTiled(image: RawImage, o: FastStyleTileOptions): Promise<TiledRunResult> {
     const net = {
-      open: subgraphSessions(this.backend, this.sharedGraph(), this.options),
+      open: subgraphSessions(this.backend, await this.sharedGraph(), this.options),
       input: FST_INPUT,
       output: FST_OUTPUT,
       core: FST_TILE_CORE,
@@ -91,10 +121,13 @@ export class FastStyleModel {
     return runTiled(net, image, { tile: Math.floor(o.tile / 4) * 4, overlap: o.overlap ?? FST_TILE_OVERLAP, onProgress: o.onProgress, signal: o.signal });
   }
 
-  /** The network with shared statistics, built on first use from the built graph's parameters (so tiling needs no weight files). */
-  private sharedGraph(): Graph {
+  /**
+   * The network with shared statistics, built on first use from the float graph's parameters (so
+   * tiling needs no weight files). Tiles run in float32 whatever the precision.
+   */
+  private async sharedGraph(): Promise<Graph> {
     if (!this.shared) {
-      const built = decodeModel(this.graph);
+      const built = decodeModel(await this.floatGraph());
       const params = Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((p) => [p, built.initializers.get(p) as TensorData<'float32'>]));
       this.shared = buildFastStyleGraph(params, { norm: 'shared' });
     }

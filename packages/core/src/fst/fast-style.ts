@@ -6,6 +6,7 @@ import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStyliz
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import { planTileSize } from '../runtime/memory';
+import type { ExecutionProvider, Provider } from '../runtime/session-options';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -31,17 +32,27 @@ export interface FastStyleParts {
  * (no weights read) or is built from the weights and cached.
  */
 export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyleParts> {
-  const o = resolveOptions<ResolvedFastStyleLoadOptions>(FAST_STYLE_LOAD_SCHEMA, options, { platform: platform.kind });
+  const { precision, ...session } = resolveOptions<ResolvedFastStyleLoadOptions>(FAST_STYLE_LOAD_SCHEMA, options, { platform: platform.kind });
   const store = context.store ?? platform.defaultStore();
   const backend = context.backend ?? platform.backend;
+  if (precision === 'int8') session.ep = int8Provider(backend.providers, session.ep);
   if (typeof style === 'string') style = platform.checkpointFolder?.(style) ?? style;
-  if (typeof style !== 'string') return { model: await FastStyleModel.create(backend, style, o), style: undefined };
+  if (typeof style !== 'string') return { model: await FastStyleModel.create(backend, style, session, { precision }), style: undefined };
   const info = getStyle(style);
-  const model = await FastStyleModel.create(backend, store.source(info.model, { signal: context.signal, onFile: context.onFile }), o, {
+  const model = await FastStyleModel.create(backend, store.source(info.model, { signal: context.signal, onFile: context.onFile }), session, {
     graphCache: store.graphs,
     weightsKey: await combinedHash(getModel(info.model).files),
+    precision,
   });
   return { model, style: info };
+}
+
+/** int8 runs on the CPU: `auto` means this platform's CPU provider, a GPU one is refused. */
+function int8Provider(providers: readonly Provider[], ep: ExecutionProvider): Provider {
+  const cpu = providers.find((p) => p === 'cpu' || p === 'wasm');
+  if (!cpu) throw new ImpastoError('PROVIDER_UNAVAILABLE', "precision 'int8' needs a CPU provider (cpu or wasm), and this runtime has none");
+  if (ep === 'auto' || ep === cpu) return cpu;
+  throw new ImpastoError('INVALID_ARGUMENT', `precision 'int8' runs on the ${cpu} provider, not ${ep}: use ep '${cpu}' or 'auto', or precision 'fp32'`);
 }
 
 /** How `stylizeRaw` runs: `tile` as `StylizeOptions.tile`. */

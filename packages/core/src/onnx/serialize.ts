@@ -23,8 +23,8 @@ type TensorInit = NonNullable<GraphInit['initializer']>[number];
 type ValueInfoInit = NonNullable<GraphInit['input']>[number];
 type AttributeInit = NonNullable<NonNullable<GraphInit['node']>[number]['attribute']>[number];
 
-const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 };
-const DTYPE_OF: Record<number, DType> = { 1: 'float32', 2: 'uint8', 6: 'int32', 7: 'int64', 9: 'bool' };
+const ELEM: Record<DType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+const DTYPE_OF: Record<number, DType> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool' };
 
 function bytesOf(t: TensorData): Uint8Array {
   const d = t.data;
@@ -147,6 +147,8 @@ function tensorFrom(p: TensorProto): TensorData {
       return { type, dims, data: raw ? new BigInt64Array(raw.buffer, 0, raw.byteLength / 8) : BigInt64Array.from(p.int64Data) };
     case 'int32':
       return { type, dims, data: raw ? new Int32Array(raw.buffer, 0, raw.byteLength / 4) : Int32Array.from(p.int32Data) };
+    case 'int8':
+      return { type, dims, data: raw ? new Int8Array(raw.buffer, 0, raw.byteLength) : Int8Array.from(p.int32Data) };
     default:
       return { type, dims, data: raw ?? Uint8Array.from(p.int32Data) };
   }

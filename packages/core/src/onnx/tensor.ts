@@ -1,6 +1,6 @@
 import { ImpastoError } from '../errors';
 /** Element types Impasto's graphs use. Names follow onnxruntime's `Tensor.Type`. */
-export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type DType = 'float32' | 'int64' | 'int32' | 'uint8' | 'int8' | 'bool';
 
 export type TypedArrayFor<T extends DType> = T extends 'float32'
   ? Float32Array
@@ -8,7 +8,9 @@ export type TypedArrayFor<T extends DType> = T extends 'float32'
     ? BigInt64Array
     : T extends 'int32'
       ? Int32Array
-      : Uint8Array;
+      : T extends 'int8'
+        ? Int8Array
+        : Uint8Array;
 
 /**
  * A dense tensor in plain data: the one tensor shape crossing core, the runtime adapters and

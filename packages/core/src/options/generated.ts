@@ -66,6 +66,8 @@ export interface FastStyleLoadOptions {
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;
+  /** Arithmetic of the network: `int8` quantizes its inner convolutions (calibrated on synthetic images, cached like the float graph) for CPUs with 8-bit dot products; it runs on the cpu and wasm providers only, and `auto` then means those [fp32] */
+  precision?: 'fp32' | 'int8';
 }
 
 /** Loading a fast-style network with every default filled in (what `resolveOptions` returns). */
@@ -73,6 +75,7 @@ export interface ResolvedFastStyleLoadOptions {
   readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
   readonly intraOpNumThreads: number;
   readonly interOpNumThreads: number;
+  readonly precision: 'fp32' | 'int8';
 }
 
 /** Options of stylizing an image. Plain data: every field is optional and validated when given. */

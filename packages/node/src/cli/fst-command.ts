@@ -38,7 +38,7 @@ async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoad
   const plan = planBatch(inputs, opts.output, suffix, stylizeOpts.format);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   const fst = await FastStyle.load(opts.style, load, { store });
-  if (!opts.quiet) process.stderr.write(`style ${suffix} on ${fst.provider}\n`);
+  if (!opts.quiet) process.stderr.write(`style ${suffix} on ${fst.provider}${load.precision === 'int8' ? ', int8' : ''}\n`);
   try {
     await runBatch(plan, opts.quiet, (input, output) => fst.stylizeFile(input, output, { ...stylizeOpts, format: plan.format }, { onProgress: tileReporter(opts.quiet) }));
   } finally {

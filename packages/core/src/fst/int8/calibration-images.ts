@@ -1,0 +1,66 @@
+import { float32, type TensorData } from '../../onnx/tensor';
+import { Rng } from '../../optim/rng';
+
+/**
+ * Synthetic calibration images, so int8 needs no user data: each is 1/f ("pink") noise in colour
+ * — the amplitude spectrum natural photos have — summed from random grids at octave scales with a
+ * random palette, overlaid with a few hard-edged discs and bars (edges, flat regions, saturated
+ * colours), on the 0..255 scale. Deterministic for a given seed.
+ */
+export function calibrationImages(count: number, size: number, seed = 1): TensorData<'float32'>[] {
+  const rng = new Rng(seed);
+  const rand = () => rng.uniform();
+  return Array.from({ length: count }, () => synthetic(size, rand));
+}
+
+function synthetic(size: number, rand: () => number): TensorData<'float32'> {
+  const plane = size * size;
+  const data = new Float32Array(3 * plane);
+  const field = pinkNoise(size, rand);
+  // A palette: field value t in [0, 1] → colour on a random line through RGB space.
+  const from = [rand(), rand(), rand()].map((v) => v * 255);
+  const to = [rand(), rand(), rand()].map((v) => v * 255);
+  const detail = pinkNoise(size, rand);
+  for (let i = 0; i < plane; i++) {
+    for (let c = 0; c < 3; c++) data[c * plane + i] = from[c]! + (to[c]! - from[c]!) * field[i]! + 60 * (detail[i]! - 0.5);
+  }
+  const shapes = 3 + Math.floor(rand() * 5);
+  for (let k = 0; k < shapes; k++) {
+    const colour = [rand(), rand(), rand()].map((v) => v * 255);
+    const [cx, cy, r] = [rand() * size, rand() * size, (0.05 + rand() * 0.2) * size];
+    const bar = rand() < 0.4;
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) {
+        const inside = bar ? Math.abs(x - cx) < r / 3 && Math.abs(y - cy) < r * 1.5 : (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+        if (inside) for (let c = 0; c < 3; c++) data[c * plane + y * size + x] = colour[c]! + 20 * (detail[y * size + x]! - 0.5);
+      }
+  }
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, data[i]!));
+  return float32([1, 3, size, size], data);
+}
+
+/** A size × size field in [0, 1]: bilinearly enlarged random grids of 2, 4, 8 … cells, amplitude ∝ cell size. */
+function pinkNoise(size: number, rand: () => number): Float32Array {
+  const out = new Float32Array(size * size);
+  for (let cells = 2; cells <= size / 2; cells *= 2) {
+    const amp = 1 / cells;
+    const grid = Float32Array.from({ length: (cells + 1) ** 2 }, rand);
+    for (let y = 0; y < size; y++) {
+      const gy = (y / size) * cells;
+      const [y0, fy] = [Math.floor(gy), gy - Math.floor(gy)];
+      for (let x = 0; x < size; x++) {
+        const gx = (x / size) * cells;
+        const [x0, fx] = [Math.floor(gx), gx - Math.floor(gx)];
+        const at = (yy: number, xx: number) => grid[yy * (cells + 1) + xx]!;
+        const top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx;
+        const bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx;
+        out[y * size + x] = out[y * size + x]! + amp * (top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of out) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  for (let i = 0; i < out.length; i++) out[i] = (out[i]! - lo) / (hi - lo || 1);
+  return out;
+}
+

@@ -1,0 +1,54 @@
+import { ImpastoError } from '../../errors';
+import type { Graph } from '../../onnx/graph';
+import { type TensorData, float32 } from '../../onnx/tensor';
+
+/**
+ * The transformer's stride-2 3×3 ConvTranspose (TensorFlow SAME: pads [0, 0, 1, 1]) as a 2×2 Conv
+ * to four times the channels followed by DepthToSpace, exactly: output row 2m takes kernel rows 0
+ * (input row m) and 2 (row m - 1), row 2m + 1 takes kernel row 1 (row m); columns alike. ONNX
+ * Runtime fuses a quantized Conv into QLinearConv, which it cannot do for ConvTranspose.
+ * `kernels`: only the ConvTransposes with these kernels (default: all).
+ */
+export function upsampleByDepthToSpace(g: Graph, kernels?: ReadonlySet<string>): void {
+  for (let i = 0; i < g.nodes.length; i++) {
+    const n = g.nodes[i]!;
+    if (n.opType !== 'ConvTranspose' || (kernels && !kernels.has(n.inputs[1]!))) continue;
+    const [x, kernel] = n.inputs as [string, string];
+    const w = g.initializers.get(kernel);
+    const strides = n.attributes.strides as readonly number[] | undefined;
+    const pads = n.attributes.pads as readonly number[] | undefined;
+    if (!w || w.type !== 'float32' || w.dims[2] !== 3 || w.dims[3] !== 3 || `${strides}` !== '2,2' || `${pads}` !== '0,0,1,1' || n.inputs.length > 2) {
+      throw new ImpastoError('UNSUPPORTED_OP', `${n.name}: only a bias-free 3×3 stride-2 ConvTranspose with SAME padding becomes Conv + DepthToSpace`);
+    }
+    g.initializers.delete(kernel);
+    g.initializers.set(kernel, phaseKernel(w as TensorData<'float32'>));
+    const phases = g.fresh(`${n.outputs[0]}_phases`);
+    g.nodes.splice(
+      i,
+      1,
+      { opType: 'Conv', inputs: [x, kernel], outputs: [phases], attributes: { pads: [1, 1, 0, 0] }, name: g.fresh(`${n.name}_conv`) },
+      { opType: 'DepthToSpace', inputs: [phases], outputs: [n.outputs[0]!], attributes: { blocksize: 2, mode: 'CRD' }, name: g.fresh(`${n.name}_depth_to_space`) },
+    );
+  }
+}
+
+// Kernel tap feeding output phase `phase` (0: even, 1: odd) from window position `r` (0: input
+// index m - 1, 1: index m), or -1 where that phase takes nothing from there.
+const tap = (phase: number, r: number) => (phase === 0 ? (r === 0 ? 2 : 0) : r === 1 ? 1 : -1);
+
+/** ConvTranspose kernel [in, out, 3, 3] → Conv kernel [out·4, in, 2, 2], channel o·4 + 2·rowPhase + colPhase (DepthToSpace CRD). */
+export function phaseKernel(w: TensorData<'float32'>): TensorData<'float32'> {
+  const [cin, cout] = w.dims as [number, number];
+  const out = new Float32Array(cout * 4 * cin * 4);
+  for (let o = 0; o < cout; o++)
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 2; b++)
+        for (let c = 0; c < cin; c++)
+          for (let r = 0; r < 2; r++)
+            for (let s = 0; s < 2; s++) {
+              const [kr, ks] = [tap(a, r), tap(b, s)];
+              if (kr < 0 || ks < 0) continue;
+              out[(((o * 4 + a * 2 + b) * cin + c) * 2 + r) * 2 + s] = w.data[((c * cout + o) * 3 + kr) * 3 + ks]!;
+            }
+  return float32([cout * 4, cin, 2, 2], out);
+}
