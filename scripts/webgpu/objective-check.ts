@@ -6,7 +6,7 @@
  */
 import { type Backend, type ExecutionProvider, type ModelStore, type RawImage, imageToTensor } from '@impasto/core';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, OBJECTIVE_IO, buildObjectiveGraph, buildTargetGraph, contentTerm, loadLossNet, styleTerm, tvTerm } from '@impasto/core/nst';
-import { type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
+import { type Graph, type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
 
 /** The sizes: tiny, since SwiftShader runs 50–100× slower than the cpu provider. */
 export const FST_SIZE = 64;
@@ -30,9 +30,8 @@ export interface ObjectiveResult { provider: string; loss: number; terms: Record
 
 const TERM_WEIGHTS: Record<string, number> = { content: 1, style: 1e3, tv: 0.1 };
 
-/** Loss, per-term values and gradient of the SqueezeNet objective at NST_SIZE² on `ep`. */
-export async function objectiveCheck(backend: Backend, store: ModelStore, ep: ExecutionProvider, targetsEp: ExecutionProvider): Promise<ObjectiveResult> {
-  const t0 = performance.now();
+/** The SqueezeNet objective graph at NST_SIZE² and its feeds (targets computed on `targetsEp`). */
+export async function objectiveSetup(backend: Backend, store: ModelStore, targetsEp: ExecutionProvider): Promise<{ graph: Graph; feeds: Record<string, TensorData> }> {
   const d = LOSS_NET_DEFAULTS.squeezenet;
   const net = await loadLossNet('squeezenet', store.source(LOSS_NET_MODEL.squeezenet), [d.content, ...d.style]);
   const terms = [contentTerm([net.resolve(d.content)]), styleTerm(d.style.map((l) => net.resolve(l))), tvTerm()];
@@ -48,13 +47,20 @@ export async function objectiveCheck(backend: Backend, store: ModelStore, ep: Ex
       feeds[name] = (t.image === 'style' ? fromStyle : fromContent)[name]!;
     });
   }
-  const objective = await backend.createSession(encodeModel(buildObjectiveGraph(net, terms)), { ep });
+  return { graph: buildObjectiveGraph(net, terms), feeds };
+}
+
+/** Loss, per-term values and gradient of the SqueezeNet objective at NST_SIZE² on `ep`. */
+export async function objectiveCheck(backend: Backend, store: ModelStore, ep: ExecutionProvider, targetsEp: ExecutionProvider): Promise<ObjectiveResult> {
+  const t0 = performance.now();
+  const { graph, feeds } = await objectiveSetup(backend, store, targetsEp);
+  const objective = await backend.createSession(encodeModel(graph), { ep });
   try {
     const r = await objective.run(feeds);
     return {
       provider: objective.provider,
       loss: (r[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!,
-      terms: Object.fromEntries(terms.map((t) => [t.name, (r[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!])),
+      terms: Object.fromEntries(Object.keys(TERM_WEIGHTS).map((t) => [t, (r[OBJECTIVE_IO.value(t)]!.data as Float32Array)[0]!])),
       grad: Array.from(r[OBJECTIVE_IO.grad]!.data as Float32Array),
       ms: performance.now() - t0,
     };

@@ -3,6 +3,7 @@
 export * from '../nst/neural-style';
 export * from '../nst/terms';
 export * from '../nst/objective';
+export * from '../nst/adam-step';
 export * from '../nst/gram';
 export * from '../nst/losses';
 export * from '../nst/options';
