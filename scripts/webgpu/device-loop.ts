@@ -38,7 +38,7 @@ async function loop(bytes: Uint8Array, x0: TensorData, ep: 'cpu' | 'webgpu', gpu
   const keep = { [ADAM_STEP_IO.xNext]: 'gpu-buffer', [ADAM_STEP_IO.mNext]: 'gpu-buffer', [ADAM_STEP_IO.vNext]: 'gpu-buffer' } as const;
   const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], ...(gpu ? { preferredOutputLocation: keep } : {}) });
   const zeros = () => new ort.Tensor('float32', new Float32Array(x0.data.length), [...x0.dims]);
-  let [x, m, v]: ort.Tensor[] = [tensor(x0), zeros(), zeros()];
+  let [x, m, v]: [ort.Tensor, ort.Tensor, ort.Tensor] = [tensor(x0), zeros(), zeros()];
   const losses: number[] = [];
   const t0 = performance.now();
   for (let t = 1; t <= ITERATIONS; t++) {
