@@ -42,6 +42,8 @@ export interface DemoServerOptions {
   log?: boolean;
   /** More URL prefixes ('/x/') → folders, tried before the built demo at '/'. */
   extraMounts?: [string, string][];
+  /** Send COOP/COEP, so pages are cross-origin isolated and wasm may use threads [true]; false serves a plain page. */
+  crossOriginIsolated?: boolean;
 }
 
 export interface DemoServer {
@@ -78,8 +80,7 @@ export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoSe
   ];
   const server = createServer((req, res) => {
     const headers: Record<string, string> = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...(options.crossOriginIsolated === false ? {} : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }),
       'Cross-Origin-Resource-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
     };

@@ -9,5 +9,7 @@ export default defineConfig({
   base: './',
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'import', 'default'] },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4000 },
+  // The worker configuration starts @impasto/web's module worker (dist/worker.js).
+  worker: { format: 'es' },
   logLevel: 'warn',
 });

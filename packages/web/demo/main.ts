@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-web';
 import {
   ArbitraryStyle,
   FastStyle,
@@ -13,6 +12,7 @@ import {
   listStyles,
   neuralStyle,
   toImageData,
+  wasmThreads,
   type ExecutionProvider,
   type RawImage,
   type WorkerProgress,
@@ -122,7 +122,7 @@ async function run() {
       out = await worker.stylize(input, fstOptions(), { signal: ctl.signal, onProgress: showProgress });
       provider = worker.provider!;
       inferenceMs = worker.lastInferenceMs!;
-      $('threads').textContent = 'in worker';
+      $('threads').textContent = String(worker.threads ?? '?');
     } else {
       const fst = await loadHere(style, ep);
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
@@ -134,7 +134,7 @@ async function run() {
       if (ctl.signal.aborted) throw new ImpastoError('ABORTED', 'aborted');
       provider = fst.provider;
       inferenceMs = fst.lastInferenceMs;
-      $('threads').textContent = String(ort.env.wasm.numThreads ?? '?');
+      $('threads').textContent = String(wasmThreads() ?? '?');
     }
     draw($('result'), out);
     $('provider').textContent = provider;

@@ -6,6 +6,7 @@ import { webPlatform } from './platform';
 export * from '@impasto/core';
 export { webPlatform, yieldToEventLoop } from './platform';
 export { webBackend, configureWasm, hasWebGpuAdapter, webGpuAdapterKind, type WasmOptions } from './platform/backend';
+export { wasmThreads, defaultWasmThreads } from './platform/threads';
 export { webCodec, fromImageData, toImageData, type ImageInput } from './platform/image-codec';
 export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type ModelStoreOptions, type WebStoreOptions } from './platform/cache-store';
 export { FastStyle } from './fast-style';

@@ -74,6 +74,8 @@ export class FastStyleWorker {
   private dead: ImpastoError | undefined;
   /** Provider of the loaded model. */
   provider: Provider | undefined;
+  /** Wasm threads of the worker's ONNX Runtime, known once a model is loaded (see `wasmThreads`). */
+  threads: number | undefined;
   /** Milliseconds inside the network in the last `stylize`. */
   lastInferenceMs: number | undefined;
 
@@ -152,6 +154,7 @@ export class FastStyleWorker {
   async load(style: string, options: FastStyleLoadOptions = {}, call: WorkerCallOptions = {}): Promise<Provider> {
     const msg = this.answer(await this.call({ type: 'load', id: this.nextId++, style, options, setup: this.setup }, [], call), 'loaded');
     this.provider = msg.provider;
+    this.threads = msg.threads;
     return msg.provider;
   }
 

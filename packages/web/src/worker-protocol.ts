@@ -42,7 +42,8 @@ export type WorkerStage = 'weights' | 'inference';
 /** Messages from the worker. */
 export type WorkerResponse =
   | { type: 'progress'; id: number; stage: WorkerStage; done: number; total: number; message?: string }
-  | { type: 'loaded'; id: number; style: string; provider: Provider }
+  /** `threads`: the wasm threads of the worker's ONNX Runtime (1 where the worker is not cross-origin isolated). */
+  | { type: 'loaded'; id: number; style: string; provider: Provider; threads: number }
   | { type: 'result'; id: number; image: RawImage; inferenceMs: number }
   | { type: 'nst-event'; id: number; event: NstEvent }
   | { type: 'nst-result'; id: number; result: NstResult }

@@ -9,6 +9,7 @@ import { FastStyle } from './fast-style';
 import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
 import { ModelStore } from './platform/cache-store';
+import { wasmThreads } from './platform/threads';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protocol';
 
 // Typed by hand: the webworker lib cannot be loaded beside the DOM lib in one program.
@@ -64,7 +65,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         }
         await model?.dispose();
         model = next;
-        post({ type: 'loaded', id: req.id, style: req.style, provider: next.provider });
+        post({ type: 'loaded', id: req.id, style: req.style, provider: next.provider, threads: wasmThreads() ?? 1 });
       } finally {
         aborts.delete(req.id);
       }

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import { ImpastoError, type RuntimeAdapter, createBackend, firstLineOf } from '@impasto/core';
 import { prepareOrtFiles, startingOrt } from './ort-files';
+import { chooseWasmThreads, noteWasmThreads } from './threads';
 
 /** Settings for onnxruntime-web's wasm runtime; they take effect before the first session is created. */
 export interface WasmOptions {
@@ -10,7 +11,10 @@ export interface WasmOptions {
    * are used when they are served, else ONNX Runtime looks next to its own script.
    */
   wasmPaths?: ort.Env.WasmPrefixOrFilePaths;
-  /** Worker threads for wasm (more than 1 needs a cross-origin isolated page; 0 lets ORT decide). */
+  /**
+   * Wasm threads, the main thread included (more than 1 needs a cross-origin isolated page). Unset
+   * or 0: every core up to 4 when the page or worker is cross-origin isolated, else 1 (see `wasmThreads`).
+   */
   numThreads?: number;
   /** Run the wasm runtime inside a worker that ORT manages. */
   proxy?: boolean;
@@ -82,7 +86,10 @@ const adapter: RuntimeAdapter = {
   async create(model, provider, _o, quiet) {
     if (provider === 'webgpu' && !(await hasWebGpuAdapter())) throw new Error('no WebGPU adapter here');
     await prepareOrtFiles();
-    return startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));
+    chooseWasmThreads();
+    const session = await startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));
+    noteWasmThreads();
+    return session;
   },
   tensor: (t) => new ort.Tensor(t.type, t.data as never, t.dims),
   isModelError: (provider, e) => provider === 'wasm' && !/no available backend|\.wasm|WebAssembly/i.test(firstLineOf(e)),

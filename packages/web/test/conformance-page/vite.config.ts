@@ -17,5 +17,7 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'import', 'default'],
   },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 5000 },
+  // The threads test starts @impasto/web's module worker from this page.
+  worker: { format: 'es' },
   logLevel: 'warn',
 });
