@@ -19,7 +19,10 @@ import {
   styleTerm,
   tvTerm,
 } from '@impasto/core/nst';
+import { MICROAST_CONTENT_INPUT, MICROAST_FILES, MICROAST_OUTPUT, MICROAST_STYLE_CODE, MICROAST_STYLE_CODE_SHAPE, buildStylizeGraph, readTorchCheckpoint } from '@impasto/core/ast';
+import { withAdamStep } from '@impasto/core/nst';
 import { type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
+import { bake, runSteps } from '../webgpu/device-steps';
 import { ModelStore, loadNeuralStyle, nodeBackend } from './raw-platform';
 
 const [weights, outFile] = process.argv.slice(2) as [string, string];
@@ -29,6 +32,8 @@ const GPU = smoke ? 'cpu' : 'webgpu';
 const FST_SIZES = smoke ? [32, 64] : [512, 1024];
 const NST_SIZES = smoke ? [32] : [256, 512];
 const LOOP = smoke ? 64 : 512;
+const AST_SIZES = smoke ? [32] : [1024, 2048];
+const DEVICE_STEPS = smoke ? 4 : 30;
 const results: Record<string, unknown> = { cpu: cpus()[0]?.model, cores: cpus().length };
 const log = (k: string, v: unknown) => {
   results[k] = v;
@@ -48,8 +53,8 @@ async function median(fn: () => Promise<unknown>, reps: number): Promise<number>
   return t.sort((a, b) => a - b)[reps >> 1]!;
 }
 
-function noise(dims: number[], scale = 255): TensorData<'float32'> {
-  let s = 12345;
+function noise(dims: number[], scale = 255, seed = 12345): TensorData<'float32'> {
+  let s = seed;
   const d = new Float32Array(dims.reduce((a, b) => a * b, 1)).map(() => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * scale);
   return float32(dims, d);
 }
@@ -112,8 +117,34 @@ async function main() {
         await s.dispose();
       }
       log(`nst_${netName}_${size}_grad_rel_l2_cpu_vs_webgpu`, relL2(grads.webgpu!, grads.cpu!));
+      if (netName !== 'vgg19') continue;
+      // Whole iterations on the device: objective + Adam step in one graph, targets baked in, the
+      // image and moments kept in GPU buffers between runs (only the loss scalar comes back).
+      // Started away from the targets' image, so the loss has somewhere to fall.
+      const { [OBJECTIVE_IO.x]: _x, ...constants } = feeds;
+      const stepBytes = encodeModel(bake(withAdamStep(buildObjectiveGraph(net, terms), { lr: 2 }), constants));
+      const onDevice = await runSteps(stepBytes, noise([1, 3, size, size], 255, 777), GPU, GPU === 'webgpu', DEVICE_STEPS);
+      const steady = onDevice.stepMs.slice(3).sort((a, b) => a - b);
+      log(`nst_vgg19_${size}_${GPU}_device_loop_ms_per_iteration`, steady[steady.length >> 1]);
+      log(`nst_vgg19_${size}_device_loop_loss_first_last`, [onDevice.losses[0], onDevice.losses.at(-1)]);
     }
     await targets.dispose();
+  }
+
+  // Arbitrary style (MicroAST): the content path with a style code fed in, webgpu against cpu.
+  const ast = store.source('microast');
+  const read = async (f: string) => readTorchCheckpoint(await ast.read(f), f);
+  const astBytes = encodeModel(buildStylizeGraph({ contentEncoder: await read(MICROAST_FILES.contentEncoder), decoder: await read(MICROAST_FILES.decoder) }));
+  const code: Record<string, TensorData> = Object.fromEntries(MICROAST_STYLE_CODE.map((n, i) => [n, float32([...MICROAST_STYLE_CODE_SHAPE], noise([64], i % 2 ? 1 : 0.5).data)]));
+  for (const size of AST_SIZES) {
+    const x = noise([1, 3, size, size], 1);
+    const outs: Record<string, Float32Array> = {};
+    for (const ep of ['cpu', 'webgpu'] as const) {
+      const s = await nodeBackend.createSession(astBytes, { ep: ep === 'webgpu' ? GPU : ep });
+      log(`ast_${size}_${ep}_ms`, await median(async () => (outs[ep] = (await s.run({ [MICROAST_CONTENT_INPUT]: x, ...code }))[MICROAST_OUTPUT]!.data as Float32Array), 5));
+      await s.dispose();
+    }
+    log(`ast_${size}_maxabs_cpu_vs_webgpu`, maxAbs(outs.cpu!, outs.webgpu!));
   }
 
   // The whole NST loop on webgpu: 20 Adam iterations at 512², loss must fall.

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Prepares the one GPU run (here), then the device command runs:
-#   source .device-carry/gpu-env.sh && node .device-carry/gpu-bench.cjs .device-carry/weights $OUT/gpu-bench.json
+#   source .device-carry/gpu-env.sh && node .device-carry/gpu-bench.cjs .device-carry/weights $OUT/gpu-bench.json \
+#     && python3 .device-carry/torch-peer.py $OUT/torch-peer.json
+# (check both here first: GPU_BENCH_SMOKE=1 node .device-carry/gpu-bench.cjs ../shared/weights /tmp/g.json;
+#  python3 scripts/device/torch-peer.py /tmp/t.json --smoke)
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 bash ../shared/device/prepare.sh onnxruntime-node onnxruntime-common
@@ -10,7 +13,8 @@ npx esbuild scripts/device/gpu-bench.ts --bundle --platform=node --target=node20
 w=.device-carry/weights
 rm -rf "$w" && mkdir -p "$w/fst" "$w/vgg19-tfjs-uint8"
 cp -r ../shared/weights/fst/wave "$w/fst/"
-cp -r ../shared/weights/squeezenet1_1-caffe "$w/"
+cp -r ../shared/weights/squeezenet1_1-caffe ../shared/weights/microast "$w/"
+cp scripts/device/torch-peer.py .device-carry/
 cp ../shared/weights/vgg19-tfjs-uint8/model.json "$w/vgg19-tfjs-uint8/"
 for i in $(seq 1 13); do cp "../shared/weights/vgg19-tfjs-uint8/group1-shard${i}of138.bin" "$w/vgg19-tfjs-uint8/"; done
 du -sh .device-carry
