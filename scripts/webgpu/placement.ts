@@ -89,7 +89,7 @@ function runChild(file: string, optimized: string): Promise<{ code: number | nul
 /**
  * Opens `graph` on onnxruntime-node's webgpu provider (SwiftShader) in a child process and reports
  * its placements. The native log sometimes reaches the pipe cut short; a fresh child repeats it.
- * @throws Error when the child fails or three tries give no complete placement block.
+ * @throws Error when the child fails or five tries give no complete placement block.
  */
 export async function placeOnWebgpu(graph: Graph): Promise<GraphPlacement> {
   const dir = mkdtempSync(join(tmpdir(), 'impasto-placement-'));
@@ -97,15 +97,18 @@ export async function placeOnWebgpu(graph: Graph): Promise<GraphPlacement> {
     const file = join(dir, 'graph.onnx');
     const optimized = join(dir, 'optimized.onnx');
     writeFileSync(file, encodeModel(graph));
-    for (let attempt = 0; attempt < 3; attempt++) {
+    let last = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
       const r = await runChild(file, optimized);
       if (r.code !== 0) throw new Error(`placement child exited ${r.code}: ${r.stderr.slice(-2000)}`);
       const placements = parsePlacements(r.stderr);
       const placed = Object.values(placements).reduce((n, l) => n + l.length, 0);
+      last = r.stderr;
       if (!/Session successfully initialized/.test(r.stderr) || placed === 0) continue;
       return { placements, cpuCompute: cpuComputeNodes(decodeModel(readFileSync(optimized)), placements) };
     }
-    throw new Error('no complete placement block in the verbose log after 3 tries');
+    const tail = last.split('\n').filter((l) => !/VerifyEachNodeIsAssignedToAnEp/.test(l)).slice(-5).join('\n');
+    throw new Error(`no complete placement block in the verbose log after 5 tries; the last log ended:\n${tail}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,11 @@ describe('autodiff: MaxPool', () => {
     await checkGradients({ runs: [{ x: [2, 3, 4, 6] }], data: distinct, h, build: pool('MaxPool', { kernel_shape: [2, 2], strides: [2, 2] }) });
   });
 
+  it('tiling windows (stride = kernel) with rows and columns no window reaches, at sizes unknown to the graph', async () => {
+    await checkGradients({ runs: [{ x: [1, 2, 5, 7] }, { x: [2, 1, 4, 4] }], declare: { x: [null, null, null, null] }, data: distinct, h, build: pool('MaxPool', { kernel_shape: [2, 2], strides: [2, 2] }) });
+    await checkGradients({ runs: [{ x: [1, 2, 7, 8] }], data: distinct, h, build: pool('MaxPool', { kernel_shape: [3, 2], strides: [3, 2] }) });
+  });
+
   it('3x3 stride 2 overlapping windows, at two sizes', async () => {
     await checkGradients({
       runs: [{ x: [1, 2, 7, 7] }, { x: [1, 2, 6, 9] }],

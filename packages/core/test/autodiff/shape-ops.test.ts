@@ -1,4 +1,5 @@
-import type { Graph } from '../../src/onnx/graph';
+import { Graph } from '../../src/onnx/graph';
+import { addGradients } from '../../src/autodiff';
 import { float32, int64 } from '../../src/onnx/tensor';
 import { checkGradients } from './harness';
 
@@ -68,6 +69,23 @@ describe('autodiff: reductions and products', () => {
     await checkGradients({ runs: [{ a: [2, 3, 4], b: [4, 2] }], declare: { a: [null, 3, 4], b: [4, 2] }, build: mm });
     await checkGradients({ runs: [{ a: [3, 4], b: [2, 4, 2] }], declare: { a: [3, 4], b: ['n', 4, 2] }, build: mm });
     await checkGradients({ runs: [{ a: [2, 1, 3, 4], b: [3, 4, 2] }], build: mm });
+  });
+
+  it('MatMul of a matrix with its own transpose (the Gram form, one fused product), and with a shared transpose', async () => {
+    const gramOf = (g: Graph, v: Record<string, string>) => g.op('MatMul', [v.a!, g.op('Transpose', [v.a!], { perm: [1, 0] })]);
+    await checkGradients({ runs: [{ a: [3, 5] }], declare: { a: [3, 5] }, build: gramOf });
+    await checkGradients({ runs: [{ a: [4, 2] }], declare: { a: [null, null] }, build: gramOf });
+    // The transpose read elsewhere too: the general rule, so its other gradient is not lost.
+    await checkGradients({ runs: [{ a: [3, 4] }], declare: { a: [3, 4] }, build: (g, v) => {
+      const t = g.op('Transpose', [v.a!], { perm: [1, 0] });
+      return g.op('Add', [g.op('MatMul', [v.a!, t]), g.op('ReduceSum', [t], { keepdims: 0 })]);
+    } });
+    const g = new Graph('gram');
+    const a = g.input('a', 'float32', [3, 5]);
+    const loss = g.op('ReduceSum', [g.op('MatMul', [a, g.op('Transpose', [a], { perm: [1, 0] })])], { keepdims: 0 });
+    addGradients(g, loss, ['a']);
+    expect(g.nodes.filter((n) => n.opType === 'MatMul')).toHaveLength(2);
+    expect(g.nodes.some((n) => n.name.includes('gram_da'))).toBe(true);
   });
 
   it('MatMul with vector operands', async () => {

@@ -31,6 +31,12 @@ export const matMul: GradRule = {
     const [a, c] = node.inputs as [string, string];
     const ra = b.info.rank(a);
     const rc = b.info.rank(c);
+    if (needs[0] && isOwnTranspose(b, c, a, node.name)) {
+      // A Gram product A·Aᵀ (what `gram` builds): dA = (dY + dYᵀ)·A in one product, exactly,
+      // instead of dY·A plus (Aᵀ·dY)ᵀ back through the Transpose (a second large product, a
+      // transpose and a sum). The Transpose gets no gradient of its own then.
+      return [b.op('MatMul', [b.op('Add', [dY, swapLast(b, dY, 2)], {}, 'gram_dy'), a], {}, 'gram_da'), undefined];
+    }
     if (ra === 1 && rc === 1) {
       return [needs[0] ? b.op('Mul', [dY, c]) : undefined, needs[1] ? b.op('Mul', [dY, a]) : undefined];
     }
@@ -50,3 +56,12 @@ export const matMul: GradRule = {
     return [needs[0] ? da() : undefined, needs[1] ? dc() : undefined];
   },
 };
+
+/** True when `c` is Transpose(a) of a matrix, read by node `user` alone (so its gradient is `user`'s to give). */
+function isOwnTranspose(b: GradBuilder, c: string, a: string, user: string): boolean {
+  const t = b.g.nodes.find((n) => n.outputs.includes(c));
+  if (t?.opType !== 'Transpose' || t.inputs[0] !== a || b.info.rank(a) !== 2) return false;
+  const perm = t.attributes.perm as readonly number[] | undefined;
+  if (perm && (perm[0] !== 1 || perm[1] !== 0)) return false;
+  return b.g.nodes.every((n) => n.name === user || !n.inputs.includes(c)) && !b.g.outputs.some((o) => o.name === c);
+}

@@ -35,6 +35,7 @@ export const maxPool: GradRule = {
     const x = node.inputs[0]!;
     const y = node.outputs[0]!;
     const geo = readGeometry(node, k.length);
+    if (isTiling(node, geo, k)) return [tilingGrad(b, x, y, dY, k)];
     const extent = k.map((v, i) => (v - 1) * geo.dilations[i]! + 1);
     const ext = staticExtent(b, extent);
     const w: Window = { b, geo, ext, pads: resolvePads(b, geo, x, y, ext), inDims: b.dims(x, 2) };
@@ -61,3 +62,35 @@ export const maxPool: GradRule = {
     return [b.reshapeLike(dx, x)];
   },
 };
+
+/**
+ * Windows that tile the input exactly (stride = kernel, no dilation, no padding, floor mode: VGG's
+ * 2×2 pools), in two spatial dimensions. The Resize path's opset (13+) is assumed too.
+ */
+function isTiling(node: { attributes: Readonly<Record<string, unknown>> }, geo: ReturnType<typeof readGeometry>, k: readonly number[]): boolean {
+  return (
+    k.length === 2 &&
+    k.every((v, i) => geo.strides[i] === v && geo.dilations[i] === 1) &&
+    geo.autoPad === 'NOTSET' &&
+    geo.pads.every((p) => p === 0) &&
+    !node.attributes.ceil_mode
+  );
+}
+
+/**
+ * The tiling case without spreading through a ConvTranspose: y and dY enlarged by nearest-neighbour
+ * Resize onto the covered part of x, the gradient routed to the elements equal to their window's
+ * maximum, and zero-padded over the rows and columns no window reached. Exactly the general rule's
+ * result, in fewer full-size passes.
+ */
+function tilingGrad(b: GradBuilder, x: string, y: string, dY: string, k: readonly number[]): string {
+  const up = (v: string) =>
+    b.op('Resize', [v, '', b.g.constant('scales', float32([4], [1, 1, ...k]))], { mode: 'nearest', nearest_mode: 'floor', coordinate_transformation_mode: 'asymmetric' }, 'window_max');
+  const covered = b.op('Mul', [b.dims(y, 2), b.ints(k)], {}, 'covered');
+  const xc = b.op('Slice', [x, b.ints([0, 0]), covered, b.ints([2, 3])], {}, 'covered_x');
+  const winners = b.op('Cast', [b.op('Equal', [xc, up(y)])], { to: 1 }, 'winners');
+  const routed = b.op('Mul', [winners, up(dY)], {}, 'routed');
+  const rest = b.op('Sub', [b.dims(x, 2), covered], {}, 'uncovered');
+  const pads = b.op('Concat', [b.ints([0, 0, 0, 0, 0, 0]), rest], { axis: 0 }, 'pads');
+  return b.op('Pad', [routed, pads], {}, 'tiling_grad');
+}
