@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- fst|nst|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|nst|nst-tf|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
- * an 8192x8192 fast-style run to the tiles section (about 15 minutes on 2 cores).
+ * an 8192x8192 fast-style run to the tiles section (about 15 minutes on 2 cores). The Python peers
+ * (PyTorch for ast, TensorFlow for nst-tf) run with python3 or IMPASTO_PYTHON; without them their
+ * rows say so.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -47,25 +49,38 @@ function runCase(script: string, caseArgs: (string | number)[]): Record<string, 
   return JSON.parse(line);
 }
 
-/** The ast section's peer: python3 (or IMPASTO_PYTHON) with torch, checked once. */
+/** The Python peers' interpreter: python3 (or IMPASTO_PYTHON); each one's modules checked once. */
 const python = process.env.IMPASTO_PYTHON || 'python3';
-let peerProblem: string | undefined | null = null;
-function torchPeerProblem(): string | undefined {
-  if (peerProblem !== null) return peerProblem;
-  const r = spawnSync(python, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
-  peerProblem = r.error ? `no ${python}` : r.status !== 0 ? `no torch in ${python}` : undefined;
-  return peerProblem;
+const peerProblems = new Map<string, string | undefined>();
+function pythonPeerProblem(module: string): string | undefined {
+  if (!peerProblems.has(module)) {
+    const r = spawnSync(python, ['-c', `import ${module}, numpy`], { encoding: 'utf8' });
+    peerProblems.set(module, r.error ? `no ${python}` : r.status !== 0 ? `no ${module} in ${python}` : undefined);
+  }
+  return peerProblems.get(module);
 }
 
 /** Runs scripts/bench/ast-torch.py; a missing torch or a failed reference check gives a row that says so. */
 function runTorchCase(caseArgs: (string | number)[]): Record<string, any> {
-  const problem = torchPeerProblem();
+  const problem = pythonPeerProblem('torch');
   if (problem) return { failed: `peer unavailable (${problem})`, medianMs: NaN, peakRssMiB: NaN };
   const r = spawnSync(python, [join(root, 'scripts/bench/ast-torch.py'), ...caseArgs.map(String)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (r.status === 0 && line) return JSON.parse(line);
   const why = r.status === 2 ? 'failed its reference check' : (r.stderr ?? '').trim().split('\n').pop()?.slice(0, 80) || `exit ${r.status}`;
   return { failed: `peer failed: ${why}`, medianMs: NaN, peakRssMiB: NaN };
+}
+
+/** Runs scripts/bench/nst-tf.py; a missing tensorflow or a crash gives `failed` instead of numbers. */
+function runTfCase(caseArgs: (string | number)[]): Record<string, any> {
+  const problem = pythonPeerProblem('tensorflow');
+  if (problem) return { failed: `peer failed: ${problem}`, msPerIteration: NaN };
+  const r = spawnSync(python, [join(root, 'scripts/bench/nst-tf.py'), ...caseArgs.map(String)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status === 0 && line) return JSON.parse(line);
+  // TensorFlow logs to stderr too; the traceback's last line says what went wrong.
+  const why = (r.stderr ?? '').trim().split('\n').pop()?.slice(0, 80) || `exit ${r.status}`;
+  return { failed: `peer failed: ${why}`, msPerIteration: NaN };
 }
 
 function table(rows: Row[]): string {
@@ -167,6 +182,67 @@ async function astSection(): Promise<Row[]> {
     }
   }
   return rows;
+}
+
+/**
+ * Gatys NST with VGG19 and Impasto's defaults against the same objective in TensorFlow-CPU graph
+ * mode (scripts/bench/nst-tf.py: tf.function, and with XLA), on the same pixels, with as many
+ * intra-op threads as ONNX Runtime takes. Per size the engines alternate, one process each, over
+ * several rounds, so drift on this noisy machine hits both; each engine's figure is the median of
+ * its rounds (a round: the mean ms per iteration after warm-up), "per round" the spread of the
+ * ratios of neighbouring runs. Below 1: Impasto faster.
+ */
+async function nstTfSection(): Promise<{ rows: Row[]; rounds: Row[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'impasto-bench-nst-tf-'));
+  const median = (v: number[]) => {
+    const s = [...v].sort((x, y) => x - y);
+    return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  // The peer reads the pixels nst-case.ts gives Impasto: the same photo and painting, resized alike.
+  const rgb = async (file: string, size: number) => {
+    const out = join(dir, `${file.split('/').pop()}-${size}.rgb`);
+    writeFileSync(out, await sharp(resolve(IMAGES, file)).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer());
+    return out;
+  };
+  const peers = [
+    ['TensorFlow-CPU graph (tf.function)', []],
+    ['TensorFlow-CPU XLA (jit_compile)', ['--xla']],
+  ] as const;
+  const rows: Row[] = [];
+  const rounds: Row[] = [];
+  for (const size of quick ? [256] : [256, 512]) {
+    const images = [await rgb('content/jcjohnson_tubingen.jpg', size), await rgb('style/jcjohnson_starry_night.jpg', size)];
+    const iterations = quick ? 2 : size >= 512 ? 3 : 5;
+    const runs: Record<string, any>[][] = [[], ...peers.map(() => [])];
+    for (let round = 0; round < (quick ? 2 : 3); round++) {
+      runs[0]!.push(tryCase('nst-case.ts', ['impasto', 'vgg19', size, iterations]));
+      peers.forEach(([, flags], i) => runs[i + 1]!.push(runTfCase([size, iterations, ...flags, ...images])));
+      rounds.push({ size, round, impasto: runs[0]![round]!.msPerIteration, ...Object.fromEntries(peers.map(([name], i) => [name, runs[i + 1]![round]!.msPerIteration])) });
+    }
+    const ms = (rs: Record<string, any>[]) => median(rs.map((r) => r.msPerIteration));
+    const impasto = runs[0]!;
+    const impastoFailed = impasto.find((r) => r.failed)?.failed;
+    peers.forEach(([name], i) => {
+      const peer = runs[i + 1]!;
+      const failed = impastoFailed ? `impasto failed: ${impastoFailed}` : peer.find((r) => r.failed)?.failed;
+      if (failed) {
+        rows.push({ size: `${size}²`, peer: `${name}: ${failed}` });
+        return;
+      }
+      const paired = impasto.map((r, k) => r.msPerIteration / peer[k]!.msPerIteration);
+      rows.push({
+        size: `${size}²`,
+        peer: name,
+        'impasto ms / iteration': ms(impasto),
+        'peer ms / iteration': ms(peer),
+        'impasto / peer': ms(impasto) / ms(peer),
+        'per round': `${Math.min(...paired).toFixed(2)}–${Math.max(...paired).toFixed(2)}`,
+        'impasto peak RSS MiB': Math.max(...impasto.map((r) => r.peakRssMiB)),
+        'peer peak RSS MiB': Math.max(...peer.map((r) => r.peakRssMiB)),
+      });
+    });
+  }
+  return { rows, rounds };
 }
 
 function startupSection(): Row[] {
@@ -281,6 +357,12 @@ async function main() {
     console.log('\nNeural style transfer: one loss + gradient evaluation (one optimiser iteration), cpu provider');
     results.nst = await nstSection({ quick, runCase, tryCase });
     console.log(table(results.nst));
+  }
+  if (want('nst-tf')) {
+    console.log('\nNST (VGG19, default layers and weights) vs TensorFlow-CPU graph mode: ms per iteration (loss + gradient + Adam step), same pixels, both with as many intra-op threads as cores, alternating processes; "impasto / peer" < 1: Impasto faster');
+    const { rows, rounds } = await nstTfSection();
+    Object.assign(results, { nstTf: rows, nstTfRounds: rounds });
+    console.log(table(rows));
   }
   if (want('ast')) {
     console.log('\nArbitrary style transfer (MicroAST, cpu provider vs PyTorch CPU eager, both all cores; style code made once from a 512-side Starry Night; "vs PyTorch CPU" is PyTorch ms / Impasto ms, > 1: Impasto faster)');
