@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|nst|nst-tf|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -343,6 +343,28 @@ async function tilesSection(): Promise<Row[]> {
   return rows;
 }
 
+/** int8 against fp32 fast style: speed at three sizes (wave), PSNR per style on the held-out photos. */
+function int8Section(): { speed: Row[]; quality: Row[] } {
+  const speed: Row[] = [];
+  for (const size of quick ? [256] : [256, 512, 1024]) {
+    const r = tryCase('int8-case.ts', ['speed', 'wave', size, quick ? 3 : size >= 1024 ? 5 : 9]);
+    speed.push(r.failed ? { size: `${size}²`, 'fp32 ms': r.failed } : { size: `${size}²`, 'fp32 ms': r.fp32Ms, 'int8 ms': r.int8Ms, 'speed-up': r.speedup });
+  }
+  const quality: Row[] = [];
+  const styles = quick ? ['wave'] : ['wave', 'udnie', 'scream', 'la_muse', 'rain_princess', 'wreck', 'mathura', 'matilde_perez', 'matta'];
+  for (const style of styles) {
+    const r = tryCase('int8-case.ts', ['quality', style, quick ? 256 : 512]);
+    if (r.failed) {
+      quality.push({ style, 'mean PSNR dB': r.failed });
+      continue;
+    }
+    const v = Object.values(r.psnr as Record<string, number>);
+    const worst = Object.entries(r.psnr as Record<string, number>).sort((a, b) => a[1] - b[1])[0]!;
+    quality.push({ style, photos: v.length, 'mean PSNR dB': v.reduce((a, b) => a + b, 0) / v.length, 'min PSNR dB': worst[1], 'worst photo': worst[0] });
+  }
+  return { speed, quality };
+}
+
 async function main() {
   const results: Record<string, Row[]> = {};
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
@@ -351,6 +373,14 @@ async function main() {
     console.log('\nFast style transfer (style wave, cpu provider, one image per run; "vs bare" is time / bare session time; SDK rows time a bare session alternately in the same process)');
     results.fst = await fstSection();
     console.log(table(results.fst));
+  }
+  if (want('int8')) {
+    console.log('\nFast style at precision int8 vs fp32 (cpu provider, the SDK\'s stylizeRaw, alternating call by call in one process; PSNR of int8 against fp32 on every content photo, none seen in calibration, which is synthetic)');
+    const int8 = int8Section();
+    results.int8 = int8.speed;
+    results.int8Quality = int8.quality;
+    console.log(table(int8.speed));
+    console.log(table(int8.quality));
   }
   if (want('nst')) {
     const { nstSection } = await import('./bench/nst-section');
