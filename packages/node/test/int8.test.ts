@@ -19,7 +19,7 @@ describe("fast style at precision 'int8'", () => {
 
   it('ONNX Runtime fuses every quantized layer into QLinearConv', async () => {
     const g = buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave')));
-    const q = await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64 });
+    const q = await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64, minPsnr: 0 });
     const dir = tempDir();
     const optimized = join(dir, 'optimized.onnx');
     const s = await ort.InferenceSession.create(encodeModel(q), { graphOptimizationLevel: 'all', optimizedModelFilePath: optimized });
@@ -30,6 +30,14 @@ describe("fast style at precision 'int8'", () => {
     expect(ops.filter((op) => op === 'ConvTranspose')).toHaveLength(1);
     expect(ops.filter((op) => op === 'DepthToSpace')).toHaveLength(1);
   });
+
+  it('keeps in float32 the layers a style cannot afford (minPsnr on synthetic validation images)', async () => {
+    const g = buildFastStyleGraph(await readFstCheckpoint(store.source('fst/matilde_perez')));
+    const count = (q: Awaited<ReturnType<typeof quantizeFastStyle>>) => [...q.initializers.keys()].filter((k) => k.endsWith('.kernel.int8')).length;
+    const [all, strict] = [await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64, minPsnr: 0 }), await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64, minPsnr: 45 })];
+    expect(count(all)).toBe(INT8_LAYERS.length);
+    expect(count(strict)).toBeLessThan(INT8_LAYERS.length);
+  }, 60_000);
 
   it.each(PHOTOS)('stays within PSNR 36 dB of the float network on %s (held out: calibration is synthetic)', async (photo) => {
     const img = await decodeImage(join(CONTENT, photo), { maxSize: 256 });

@@ -1,5 +1,5 @@
 import { ImpastoError } from '../../errors';
-import type { Graph, NodeDef } from '../../onnx/graph';
+import { FloatAttr, type Graph, type NodeDef } from '../../onnx/graph';
 import type { TensorData } from '../../onnx/tensor';
 import type { Range } from './qdq';
 
@@ -26,7 +26,15 @@ export function equalizeOutputs(g: Graph, conv: NodeDef, out: ChannelRanges): Ra
   const reach = Array.from(out.min, (lo, c) => Math.max(Math.abs(lo), Math.abs(out.max[c]!)));
   const group = Array.from({ length: reach.length / phases }, (_, o) => Math.max(...reach.slice(o * phases, (o + 1) * phases)));
   const widest = Math.max(...group);
-  const scale = Float32Array.from(reach, (_, c) => (group[Math.floor(c / phases)]! > 0 ? widest / group[Math.floor(c / phases)]! : 1));
+  // A channel this narrow is normalised by √(σ² + ε) ≈ √ε rather than σ: scaling it would change
+  // the norm's output, so it keeps its scale (reach ≥ 4·√(100 ε): σ² at least 100 ε).
+  const eps = norm[0]!.attributes.epsilon;
+  const epsilon = eps instanceof FloatAttr ? eps.value : typeof eps === 'number' ? eps : 1e-5;
+  const safe = 4 * Math.sqrt(100 * epsilon);
+  const scale = Float32Array.from(reach, (_, c) => {
+    const r = group[Math.floor(c / phases)]!;
+    return r >= safe ? widest / r : 1;
+  });
   scaleKernel(g, conv.inputs[1]!, scale, 0);
   return scaledRange(out, scale);
 }
@@ -57,7 +65,8 @@ export function equalizeInputs(g: Graph, value: string, ranges: (v: string) => C
   const t = Float32Array.from(reach, (r) => (r > 0 ? (widest / r) ** 0.75 : 1));
   for (const n of norms) for (const p of n.inputs.slice(1, 3)) scaleVector(g, p, t);
   const inverse = Float32Array.from(t, (v) => 1 / v);
-  for (const c of convs) scaleKernel(g, c.inputs[1]!, inverse, 1);
+  // A ConvTranspose kernel is [in, out, …]: its input channels are axis 0.
+  for (const c of convs) scaleKernel(g, c.inputs[1]!, inverse, c.opType === 'ConvTranspose' ? 0 : 1);
   return t;
 }
 
@@ -76,7 +85,7 @@ function channelGroup(g: Graph, value: string): { values: Set<string>; norms: Se
     else if (p?.opType === 'Relu' || p?.opType === 'Add') todo.push(...p.inputs);
     else throw new ImpastoError('BAD_MODEL', `${v}: channels can be rescaled only where instance norms make them (found ${p?.opType ?? 'an input'})`);
     for (const n of consumers(g, v)) {
-      if (n.opType === 'Conv' && n.inputs[0] === v) convs.add(n);
+      if ((n.opType === 'Conv' || n.opType === 'ConvTranspose') && n.inputs[0] === v) convs.add(n);
       else if (n.opType === 'Relu' || n.opType === 'Add') todo.push(n.outputs[0]!);
       else if (n.opType !== 'InstanceNormalization' || n.outputs[0] !== v) throw new ImpastoError('BAD_MODEL', `${v}: read by ${n.opType} ${n.name}, which channel scaling cannot pass`);
     }

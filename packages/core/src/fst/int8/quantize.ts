@@ -3,7 +3,7 @@ import type { Graph, NodeDef } from '../../onnx/graph';
 import { decodeModel, encodeModel } from '../../onnx/serialize';
 import type { TensorData } from '../../onnx/tensor';
 import type { Backend } from '../../runtime/backend';
-import { FST_INPUT } from '../network';
+import { FST_INPUT, FST_OUTPUT } from '../network';
 import { calibrationImages } from './calibration-images';
 import { upsampleByDepthToSpace } from './depth-to-space';
 import { type ChannelRanges, channelValues, equalizeInputs, equalizeOutputs, scaledRange } from './equalize';
@@ -11,10 +11,10 @@ import { quantizeConv } from './qdq';
 import type { SessionOptions } from '../../options/generated';
 
 /**
- * The layers int8 runs: the twelve with 128 channels on one side (conv3, the residual blocks,
- * deconv1 as Conv + DepthToSpace), 82 % of the FLOPs. The rest stay float32: quantizing conv2 or
- * deconv2 as well cost 1.4–1.9 dB of mean PSNR each (wave, ten photos at 512²), and either 9×9
- * conv alone brought dark photos down to 30–32 dB.
+ * The layers int8 may run: the twelve with 128 channels on one side (conv3, the residual blocks,
+ * deconv1 as Conv + DepthToSpace), 82 % of the FLOPs; `minPsnr` picks which of them a style keeps.
+ * The rest stay float32: quantizing conv2 or deconv2 as well cost 1.4–1.9 dB of mean PSNR each
+ * (wave, ten photos at 512²), and either 9×9 conv alone brought dark photos down to 30–32 dB.
  */
 export const INT8_LAYERS = ['conv3', ...[1, 2, 3, 4, 5].flatMap((k) => [`res${k}.conv1`, `res${k}.conv2`]), 'deconv1'] as const;
 
@@ -26,11 +26,18 @@ export interface Int8Calibration {
   readonly size?: number;
   /** Seed of the synthetic images (default 1). */
   readonly seed?: number;
-  /** The layers to quantize (default `INT8_LAYERS`). */
+  /** The layers to quantize, as they are (default: chosen from `INT8_LAYERS` by `minPsnr`). */
   readonly layers?: readonly string[];
+  /**
+   * Keep the int8 network within this PSNR (dB) of the float one on synthetic validation images,
+   * leaving in float32 the layers that would cost more (default 38; 0: every `INT8_LAYERS` layer).
+   */
+  readonly minPsnr?: number;
   /** The session the float network runs calibration on (default `{ ep: 'cpu' }`). */
   readonly session?: SessionOptions;
 }
+
+const DEFAULT_MIN_PSNR = 38;
 
 /** Per-channel ranges calibration saw at a quantized conv's input and output. */
 interface LayerStats {
@@ -48,32 +55,87 @@ interface LayerStats {
  * 3. channels are equalised, exactly: each conv's output channels to a common range (the
  *    instance norm after it divides the scale out), and each conv's input channels by
  *    `equalizeInputs` (scaling the norms that make them, divided out in the kernels);
- * 4. kernels become int8 per channel, activations uint8 per tensor, around `INT8_LAYERS`, and a
- *    DepthToSpace after a quantized conv moves uint8.
+ * 4. kernels become int8 per channel, activations uint8 per tensor, and a DepthToSpace after a
+ *    quantized conv moves uint8 — on the layers of `INT8_LAYERS` this network can afford
+ *    (`minPsnr`, measured on synthetic validation images).
  * @throws ImpastoError `BAD_MODEL` when `graph` is not the fast-style network.
  */
 export async function quantizeFastStyle(backend: Backend, graph: Graph, calibration: Int8Calibration = {}): Promise<Graph> {
-  const g = decodeModel(encodeModel(graph));
-  const layers = calibration.layers ?? INT8_LAYERS;
-  upsampleByDepthToSpace(g, new Set(layers.map((l) => `${l}.kernel`)));
-  const convs = layers.map((layer) => convOf(g, layer));
-  const stats = await calibrate(backend, g, convs, calibration);
-  const inputRanges = new Map(convs.map((c, i) => [c.inputs[0]!, stats[i]!.input]));
+  const base = decodeModel(encodeModel(graph));
+  const candidates = calibration.layers ?? INT8_LAYERS;
+  upsampleByDepthToSpace(base, new Set(candidates.map((l) => `${l}.kernel`)));
+  const stats = await calibrate(backend, base, candidates.map((l) => convOf(base, l)), calibration);
+  const statsOf = new Map(candidates.map((l, i) => [l, stats[i]!]));
+  const build = (layers: readonly string[]) => quantizeLayers(base, layers, statsOf);
+  if (calibration.layers || calibration.minPsnr === 0) return build(candidates);
+  return build(await chooseLayers(backend, base, candidates, build, calibration));
+}
+
+/**
+ * The most layers (least sensitive first) whose int8 network stays within `minPsnr` of the float
+ * one on synthetic validation images (other seeds than calibration's): networks differ in how
+ * much 8 bits cost them (on the photos, PSNR of all twelve ran from 26 to 42 dB across the nine
+ * styles), so each style keeps in float32 what it cannot afford.
+ */
+async function chooseLayers(backend: Backend, base: Graph, candidates: readonly string[], build: (layers: readonly string[]) => Graph, c: Int8Calibration): Promise<readonly string[]> {
+  const images = calibrationImages(2, c.size ?? 256, (c.seed ?? 1) + 1000);
+  const run = async (g: Graph) => {
+    const s = await backend.createSession(encodeModel(g), c.session ?? { ep: 'cpu' });
+    try {
+      const out: Float32Array[] = [];
+      for (const image of images) out.push((await s.run({ [FST_INPUT]: image }))[FST_OUTPUT]!.data as Float32Array);
+      return out;
+    } finally {
+      await s.dispose();
+    }
+  };
+  const reference = await run(base);
+  const score = async (layers: readonly string[]) => {
+    const out = await run(build(layers));
+    return Math.min(...out.map((o, i) => psnr(reference[i]!, o)));
+  };
+  const target = c.minPsnr ?? DEFAULT_MIN_PSNR;
+  const alone = new Map<string, number>();
+  for (const l of candidates) alone.set(l, await score([l]));
+  const order = [...candidates].sort((a, b) => alone.get(b)! - alone.get(a)!);
+  // PSNR falls as layers are added: the longest prefix that meets the target, by bisection.
+  let [lo, hi] = [0, order.length];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if ((await score(order.slice(0, mid))) >= target) lo = mid;
+    else hi = mid - 1;
+  }
+  return order.slice(0, lo);
+}
+
+/** PSNR (dB, 0..255 with clamping, as pixels are) of `b` against `a`. */
+function psnr(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  const clamp = (v: number) => Math.min(255, Math.max(0, v));
+  for (let i = 0; i < a.length; i++) sum += (clamp(a[i]!) - clamp(b[i]!)) ** 2;
+  return 10 * Math.log10((255 * 255) / (sum / a.length || 1e-30));
+}
+
+/** `base` with `layers` quantized, channels equalised with the calibrated `stats`. */
+function quantizeLayers(base: Graph, layers: readonly string[], stats: ReadonlyMap<string, LayerStats>): Graph {
+  const g = decodeModel(encodeModel(base));
+  const convs = layers.map((l) => convOf(g, l));
+  const inputRanges = new Map(convs.map((c, i) => [c.inputs[0]!, stats.get(layers[i]!)!.input]));
   const factors = new Map<string, Float32Array>();
-  for (const conv of convs) {
+  for (const [i, conv] of convs.entries()) {
     const x = conv.inputs[0]!;
     if (factors.has(x)) continue;
     // The image (conv1's input) has no norm to scale by: its channels are left as they are.
     if (!['Relu', 'Add'].includes(g.producer(x)?.opType ?? '')) {
-      factors.set(x, new Float32Array(stats[convs.indexOf(conv)]!.input.min.length).fill(1));
+      factors.set(x, new Float32Array(stats.get(layers[i]!)!.input.min.length).fill(1));
       continue;
     }
     const t = equalizeInputs(g, x, (v) => inputRanges.get(v));
     for (const v of channelValues(g, x)) factors.set(v, t);
   }
   convs.forEach((conv, i) => {
-    const input = scaledRange(stats[i]!.input, factors.get(conv.inputs[0]!)!);
-    quantizeConv(g, conv, input, equalizeOutputs(g, conv, stats[i]!.output));
+    const s = stats.get(layers[i]!)!;
+    quantizeConv(g, conv, scaledRange(s.input, factors.get(conv.inputs[0]!)!), equalizeOutputs(g, conv, s.output));
   });
   return g;
 }
