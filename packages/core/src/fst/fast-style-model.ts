@@ -55,27 +55,29 @@ export class FastStyleModel {
    */
   static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
     const cache = graph.weightsKey ? graph.graphCache : undefined;
-    const key = async (kind: string, parts: unknown[] = []) => graphKey(kind, [graph.weightsKey, ...parts]);
-    let float: Promise<Uint8Array> | undefined;
-    // Once per model: from the cache, else built from the weights (and cached).
-    const floatGraph = () =>
-      (float ??= (async () => {
-        const cached = cache && (await cache.get(await key('fst')));
-        if (cached) return cached;
-        const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
-        await cache?.put(await key('fst'), bytes);
-        return bytes;
-      })());
+    const floatKey = await graphKey('fst', [graph.weightsKey]);
+    const buildFloat = async () => encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+    const cachedFloat = async () => cache && (await cache.get(floatKey));
     if ((graph.precision ?? 'fp32') === 'fp32') {
-      const cachedBytes = cache && (await cache.get(await key('fst')));
-      const opened = await openCachedGraph(backend, cachedBytes, session);
-      if (opened) return new FastStyleModel(opened, backend, session, async () => cachedBytes!);
-      const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+      const cached = await cachedFloat();
+      const opened = await openCachedGraph(backend, cached, session);
+      if (opened) return new FastStyleModel(opened, backend, session, async () => cached!);
+      const bytes = await buildFloat();
       const fresh = await backend.createSession(bytes, session);
-      await cache?.put(await key('fst'), bytes);
+      await cache?.put(floatKey, bytes);
       return new FastStyleModel(fresh, backend, session, async () => bytes);
     }
-    const int8Key = await key('fst-int8', [INT8_VERSION]);
+    // int8: the float graph is read (or built) only when quantizing or tiling needs it, once.
+    let float: Promise<Uint8Array> | undefined;
+    const floatGraph = () =>
+      (float ??= (async () => {
+        const cached = await cachedFloat();
+        if (cached) return cached;
+        const bytes = await buildFloat();
+        await cache?.put(floatKey, bytes);
+        return bytes;
+      })());
+    const int8Key = await graphKey('fst-int8', [graph.weightsKey, INT8_VERSION]);
     const opened = await openCachedGraph(backend, cache && (await cache.get(int8Key)), session);
     if (opened) return new FastStyleModel(opened, backend, session, floatGraph);
     const bytes = encodeModel(await quantizeFastStyle(backend, decodeModel(await floatGraph()), { session }));
