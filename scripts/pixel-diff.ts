@@ -1,5 +1,7 @@
 /** How far two images (or any two number arrays) are apart: the tests' one measure of agreement. */
 
+import { psnr as corePsnr } from '@impasto/core';
+
 type Values = ArrayLike<number> | { readonly data: ArrayLike<number> };
 
 const valuesOf = (v: Values): ArrayLike<number> => ('data' in v ? v.data : v);
@@ -32,12 +34,9 @@ export function rgbDiff(a: ArrayLike<number>, aChannels: number, b: ArrayLike<nu
   return { mean: sum / (3 * n), max };
 }
 
-/** Peak signal-to-noise ratio in dB of `b` against `a`, both on 0..255 (values clamped to it first, as pixels are). */
+/** Peak signal-to-noise ratio in dB of `b` against `a` (core's `psnr`); arrays of different lengths are an error. */
 export function psnr(a: Values, b: Values): number {
   const [x, y] = [valuesOf(a), valuesOf(b)];
   if (x.length !== y.length) throw new Error(`psnr of ${x.length} and ${y.length} values`);
-  let sum = 0;
-  const clamp = (v: number) => Math.min(255, Math.max(0, v));
-  for (let i = 0; i < x.length; i++) sum += (clamp(x[i]!) - clamp(y[i]!)) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / x.length));
+  return corePsnr(x, y);
 }

@@ -13,6 +13,7 @@ export { OPTION_SCHEMAS } from './options/catalog';
 export { SESSION_SCHEMA, PROVIDERS, type Provider, type ExecutionProvider } from './runtime/session-options';
 export { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, STYLE_SCALE_SCHEMA, TILE_SCHEMA, OUTPUT_FORMATS, DEFAULT_MAX_PIXELS, type OutputFormat } from './image/options';
 export { keepLuminance, matchColors, colorStats, PRESERVE_COLORS, type PreserveColors } from './image/color';
+export { psnr } from './image/psnr';
 export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './fst/options';
 export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } from './nst/options';
 export { NST_PRESETS, type NstPreset } from './nst/presets';

@@ -1,5 +1,6 @@
 import { ImpastoError } from '../../errors';
 import type { Graph, NodeDef } from '../../onnx/graph';
+import { psnr } from '../../image/psnr';
 import { decodeModel, encodeModel } from '../../onnx/serialize';
 import type { TensorData } from '../../onnx/tensor';
 import type { Backend } from '../../runtime/backend';
@@ -106,14 +107,6 @@ async function chooseLayers(backend: Backend, base: Graph, candidates: readonly 
     else hi = mid - 1;
   }
   return order.slice(0, lo);
-}
-
-/** PSNR (dB, 0..255 with clamping, as pixels are) of `b` against `a`. */
-function psnr(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const clamp = (v: number) => Math.min(255, Math.max(0, v));
-  for (let i = 0; i < a.length; i++) sum += (clamp(a[i]!) - clamp(b[i]!)) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / a.length || 1e-30));
 }
 
 /** `base` with `layers` quantized, channels equalised with the calibrated `stats`. */
