@@ -7,24 +7,13 @@ import { calibrationImages } from '../../src/fst/int8/calibration-images';
 import { phaseKernel, upsampleByDepthToSpace } from '../../src/fst/int8/depth-to-space';
 import { equalizeInputs, equalizeOutputs } from '../../src/fst/int8/equalize';
 import { int8PerChannel, uint8Params } from '../../src/fst/int8/qdq';
-import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, fastStyleParameterShapes } from '../../src/fst/network';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from '../../src/fst/network';
 import { Graph } from '../../src/onnx/graph';
 import { decodeModel, encodeModel } from '../../src/onnx/serialize';
-import { float32, type TensorData } from '../../src/onnx/tensor';
+import { float32 } from '../../src/onnx/tensor';
 import { Rng } from '../../src/optim/rng';
 import { noiseImage, runGraph } from '../nets/helpers';
-
-function randomParams(seed: number): Record<string, TensorData<'float32'>> {
-  const rng = new Rng(seed);
-  return Object.fromEntries(
-    Object.entries(fastStyleParameterShapes()).map(([name, shape]) => {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const kind = name.slice(name.lastIndexOf('.') + 1);
-      const std = kind === 'kernel' ? 1 / Math.sqrt(n / shape[0]!) : 0.3;
-      return [name, float32(shape, rng.fillGaussian(new Float32Array(n), std, kind === 'gamma' ? 1 : 0))];
-    }),
-  );
-}
+import { randomParams } from './random-params';
 
 const clone = (g: Graph) => decodeModel(encodeModel(g));
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);

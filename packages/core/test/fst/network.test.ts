@@ -8,25 +8,11 @@ import { encodeModel } from '../../src/onnx/serialize';
 import type { Session } from '../../src/runtime/backend';
 import { runTiled } from '../../src/tiles/tiled-run';
 import { absDiff } from '@impasto/test-support/pixel-diff';
-import { Rng } from '../../src/optim/rng';
 import { float32, type TensorData } from '../../src/onnx/tensor';
 import { folderSource, noiseImage, runGraph } from '../nets/helpers';
+import { randomParams } from './random-params';
 
 const LAYERS = ['conv1', 'conv2', 'conv3', 'res1', 'res2', 'res3', 'res4', 'res5', 'deconv1', 'deconv2', 'conv4'];
-
-/** Small random parameters (kernels scaled by fan-in, so the activations stay in tanh's working range). */
-function randomParams(seed: number): Record<string, TensorData<'float32'>> {
-  const rng = new Rng(seed);
-  return Object.fromEntries(
-    Object.entries(fastStyleParameterShapes()).map(([name, shape]) => {
-      const n = shape.reduce((a, b) => a * b, 1);
-      const kind = name.slice(name.lastIndexOf('.') + 1);
-      const std = kind === 'kernel' ? 1 / Math.sqrt(n / shape[0]!) : 0.3;
-      const mean = kind === 'gamma' ? 1 : 0;
-      return [name, float32(shape, rng.fillGaussian(new Float32Array(n), std, mean))];
-    }),
-  );
-}
 
 function toOrt(feeds: Record<string, TensorData<'float32'>>): Record<string, ort.Tensor> {
   return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, [...t.dims])]));
