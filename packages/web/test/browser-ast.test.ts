@@ -14,7 +14,6 @@
  *
  *   npx jest packages/web/test/browser-ast.test.ts
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +23,7 @@ import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-de
 import { ArbitraryStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
 import { rgbDiff } from '@impasto/test-support/pixel-diff';
+import { viteBuild } from '@impasto/test-support/vite-build';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
@@ -108,9 +108,7 @@ suite(why ? `browser AST (skipped: ${why})` : 'browser "Any style" (MicroAST) in
     // Built into a folder of its own, so it cannot race browser.test.ts's build of demo/dist.
     outDir = mkdtempSync(join(tmpdir(), 'impasto-ast-demo-'));
     work = mkdtempSync(join(tmpdir(), 'impasto-ast-test-'));
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', 'demo', '--config', 'demo/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: WEB, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    viteBuild(join(WEB, 'demo'), outDir, WEB);
     // Lossless copies no larger than SIZE, so both sides decode identical pixels and resize nothing.
     png = { content: join(work, 'content.png'), style: join(work, 'style.png') };
     await sharp(CONTENT).png().toFile(png.content);

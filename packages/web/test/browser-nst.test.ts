@@ -6,12 +6,12 @@
  *
  *   npx jest packages/web/test/browser-nst.test.ts
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
+import { viteBuild } from '@impasto/test-support/vite-build';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB = resolve(__dirname, '..');
@@ -89,9 +89,7 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
   beforeAll(async () => {
     // Built into a folder of its own, so it cannot race browser.test.ts's build of demo/dist.
     outDir = mkdtempSync(join(tmpdir(), 'impasto-nst-demo-'));
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', 'demo', '--config', 'demo/vite.config.ts', '--outDir', outDir, '--emptyOutDir'], { cwd: WEB, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    viteBuild(join(WEB, 'demo'), outDir, WEB);
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
     browser = await launchChromium({ width: 1200, height: 800 });
     context = browser.context;

@@ -7,7 +7,6 @@
  *
  *   npx jest packages/web/test/browser-threads.test.ts
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import type { PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { absDiff } from '@impasto/test-support/pixel-diff';
+import { viteBuild } from '@impasto/test-support/vite-build';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -70,9 +70,7 @@ function pattern(width: number, height: number): PlainImage {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'impasto-threads-page-'));
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', PAGE, '--config', join(PAGE, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'], { cwd: PAGE, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    viteBuild(PAGE, outDir);
     isolated = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
     plain = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir, crossOriginIsolated: false });
     browser = await launchChromium();

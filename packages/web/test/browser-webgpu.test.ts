@@ -6,7 +6,6 @@
  * same pixels, the network's float output compared (max |d| ≤ 5e-3 on 0–255), and which provider
  * `ep: 'auto'` picks when the only adapter is a fallback one.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import type { PlainImage } from '@impasto/test-support/conformance/cases';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { absDiff } from '@impasto/test-support/pixel-diff';
 import { NST_SIZE, type ObjectiveResult } from '@impasto/test-support/webgpu/objective-check';
+import { viteBuild } from '@impasto/test-support/vite-build';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -64,9 +64,7 @@ function pattern(width: number, height: number): PlainImage {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'impasto-webgpu-page-'));
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', PAGE, '--config', join(PAGE, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'], { cwd: PAGE, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    viteBuild(PAGE, outDir);
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
     browser = await launchChromium(undefined, ['--enable-unsafe-webgpu']);
     page = await browser.context.newPage();

@@ -4,7 +4,6 @@
  * platform's answers are checked on their own, then against each other: fast style within
  * mean |d| ≤ 1 on 0–255, NST loss curves within 1e-3 relative over 20 iterations, the same errors.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { CASES, type CaseName, type Fixtures, type PlainImage } from '@impasto/t
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, decodeImage } from '../../node/src';
 import { absDiff } from '@impasto/test-support/pixel-diff';
+import { viteBuild } from '@impasto/test-support/vite-build';
 
 const ROOT = resolve(__dirname, '../../..');
 const PAGE = join(__dirname, 'conformance-page');
@@ -53,9 +53,7 @@ describe('one product on both platforms', () => {
     for (const name of Object.keys(CASES) as CaseName[]) (node as Record<string, unknown>)[name] = await CASES[name](api, fixtures);
     if (missing) return;
     outDir = mkdtempSync(join(tmpdir(), 'impasto-conf-page-'));
-    const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const r = spawnSync(process.execPath, [vite, 'build', PAGE, '--config', join(PAGE, 'vite.config.ts'), '--outDir', outDir, '--emptyOutDir'], { cwd: PAGE, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    viteBuild(PAGE, outDir);
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
     browser = await launchChromium();
     page = await browser.context.newPage();
