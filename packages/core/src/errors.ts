@@ -8,6 +8,7 @@ export type ImpastoErrorCode =
   | 'HASH_MISMATCH'
   | 'DOWNLOAD_FAILED'
   | 'BAD_IMAGE'
+  | 'BAD_VIDEO'
   | 'IMAGE_TOO_LARGE'
   | 'PROVIDER_UNAVAILABLE'
   | 'BAD_MODEL'

@@ -3,6 +3,7 @@ import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
 import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from '../nst/options';
 import { SESSION_SCHEMA } from '../runtime/session-options';
+import { VIDEO_SCHEMA } from '../video/options';
 import { renderOptionTypes } from './render-types';
 import type { Schema } from './schema';
 
@@ -20,6 +21,7 @@ export const OPTION_SCHEMAS: readonly Schema[] = [
   AST_LOAD_SCHEMA,
   STYLE_CODE_SCHEMA,
   AST_STYLIZE_SCHEMA,
+  VIDEO_SCHEMA,
 ];
 
 const HEADER = `// Generated from the option schemas by scripts/gen-options.ts (npm run gen:options). Do not edit:

@@ -361,3 +361,32 @@ export interface ResolvedArbitraryStylizeOptions {
   readonly preserveColors: 'none' | 'luminance' | 'histogram';
   readonly strength: number;
 }
+
+/** Options of stylizing a video. Plain data: every field is optional and validated when given. */
+export interface VideoOptions {
+  /** Seconds into the clip to start at (≥ 0) [0] */
+  start?: number;
+  /** Seconds of the clip to stylize (> 0) [to the end] */
+  duration?: number;
+  /** Shrink frames so the longest side is at most this many pixels (never enlarges; even sizes for the encoder) (16–8192) [the clip's own size] */
+  maxSize?: number;
+  /** Constant rate factor of the encoder (lower: better and larger; H.264 takes 0-51, VP9 0-63) (0–63) [20 for H.264, 32 for VP9] */
+  crf?: number;
+  /** Blend each stylized frame with the previous output warped by optical flow where the flow is reliable, so textures stop swimming [true] */
+  stabilize?: boolean;
+  /** Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result) (≥ 0, ≤ 0.95) [0.5] */
+  temporalWeight?: number;
+  /** Longest side of the frames the optical flow is computed on (smaller: faster, coarser) (32–2048) [256] */
+  flowSize?: number;
+}
+
+/** Stylizing a video with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedVideoOptions {
+  readonly start: number;
+  readonly duration?: number;
+  readonly maxSize?: number;
+  readonly crf?: number;
+  readonly stabilize: boolean;
+  readonly temporalWeight: number;
+  readonly flowSize: number;
+}

@@ -1,0 +1,38 @@
+import { defineSchema } from '../options/schema';
+
+/** Stylizing a video: which part, at what size, how stable, how compressed. */
+export const VIDEO_SCHEMA = defineSchema('VideoOptions', 'stylizing a video', {
+  start: { kind: 'number', min: 0, default: 0, arg: 's', doc: 'Seconds into the clip to start at' },
+  duration: { kind: 'number', min: 0, exclusiveMin: true, arg: 's', defaultDoc: 'to the end', doc: 'Seconds of the clip to stylize' },
+  maxSize: { kind: 'int', min: 16, max: 8192, arg: 'n', defaultDoc: "the clip's own size", doc: 'Shrink frames so the longest side is at most this many pixels (never enlarges; even sizes for the encoder)' },
+  crf: {
+    kind: 'int',
+    min: 0,
+    max: 63,
+    arg: 'n',
+    defaultDoc: '20 for H.264, 32 for VP9',
+    doc: 'Constant rate factor of the encoder (lower: better and larger; H.264 takes 0-51, VP9 0-63)',
+  },
+  stabilize: {
+    kind: 'bool',
+    default: true,
+    flag: false,
+    doc: 'Blend each stylized frame with the previous output warped by optical flow where the flow is reliable, so textures stop swimming',
+  },
+  temporalWeight: {
+    kind: 'number',
+    min: 0,
+    max: 0.95,
+    default: 0.5,
+    arg: 'w',
+    doc: "Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result)",
+  },
+  flowSize: {
+    kind: 'int',
+    min: 32,
+    max: 2048,
+    default: 256,
+    arg: 'px',
+    doc: 'Longest side of the frames the optical flow is computed on (smaller: faster, coarser)',
+  },
+});

@@ -1,0 +1,46 @@
+import { type FlowField, bilinear } from './flow';
+
+/**
+ * Where a backward flow can be trusted, per pixel of `back` (1 reliable, 0 not), after Ruder et
+ * al. 2016: `back` maps frame t to t-1 and `forward` t-1 to t. A pixel is unreliable when it
+ * leaves the frame, when following `back` then `forward` does not come home (occluded or
+ * disoccluded: |f + b|² > 0.01 (|f|² + |b|²) + 0.5), or on a motion boundary
+ * (|∇b_x|² + |∇b_y|² > 0.01 |b|² + 0.002).
+ */
+export function flowReliability(back: FlowField, forward: FlowField): Float32Array {
+  const { width: w, height: h, data: b } = back;
+  const mask = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const bx = b[2 * i]!;
+      const by = b[2 * i + 1]!;
+      const px = x + bx;
+      const py = y + by;
+      if (px < 0 || py < 0 || px > w - 1 || py > h - 1) continue;
+      const fx = bilinear(forward.data, w, h, 2, 0, px, py);
+      const fy = bilinear(forward.data, w, h, 2, 1, px, py);
+      const sx = fx + bx;
+      const sy = fy + by;
+      if (sx * sx + sy * sy > 0.01 * (fx * fx + fy * fy + bx * bx + by * by) + 0.5) continue;
+      if (motionGradient(b, w, h, x, y) > 0.01 * (bx * bx + by * by) + 0.002) continue;
+      mask[i] = 1;
+    }
+  }
+  return mask;
+}
+
+/** |∇b_x|² + |∇b_y|² at (x, y) by central differences (one-sided at the edges). */
+function motionGradient(b: Float32Array, w: number, h: number, x: number, y: number): number {
+  const l = Math.max(x - 1, 0);
+  const r = Math.min(x + 1, w - 1);
+  const u = Math.max(y - 1, 0);
+  const d = Math.min(y + 1, h - 1);
+  let g = 0;
+  for (let k = 0; k < 2; k++) {
+    const gx = (b[2 * (y * w + r) + k]! - b[2 * (y * w + l) + k]!) / Math.max(r - l, 1);
+    const gy = (b[2 * (d * w + x) + k]! - b[2 * (u * w + x) + k]!) / Math.max(d - u, 1);
+    g += gx * gx + gy * gy;
+  }
+  return g;
+}

@@ -1,0 +1,78 @@
+import type { RawImage } from '../image/raw-image';
+import { now } from '../platform';
+import { farnebackFlow } from './farneback';
+import type { FlowEstimator, FlowFrame } from './flow';
+import { flowReliability } from './reliability';
+import { warpBack } from './warp';
+
+/** How `TemporalStabilizer` blends (`VideoOptions`' fields of the same names). */
+export interface StabilizerOptions {
+  /** Weight of the warped previous output, 0..1 (default 0.5). */
+  readonly temporalWeight?: number;
+  /** Longest side the flow is computed at (default 256). */
+  readonly flowSize?: number;
+  /** The optical flow (default Farneback, OpenCV.js). */
+  readonly estimator?: FlowEstimator;
+}
+
+/**
+ * Makes per-frame stylization temporally stable: each stylized frame O_t is blended with the
+ * previous *output* warped into frame t by the optical flow of the input frames, only where that
+ * flow is reliable (mask m, Ruder et al. 2016): O'_t = O_t + m·w·(W(O'_{t-1}) - O_t). The flow is
+ * computed on the input frames at `flowSize`, both ways, for the reliability check.
+ */
+export class TemporalStabilizer {
+  private readonly weight: number;
+  private readonly flowSize: number;
+  private readonly estimator: FlowEstimator;
+  private previous?: { frame: FlowFrame; output: RawImage };
+  /** Milliseconds spent on flow and blending so far. */
+  elapsedMs = 0;
+
+  constructor(options: StabilizerOptions = {}) {
+    this.weight = options.temporalWeight ?? 0.5;
+    this.flowSize = options.flowSize ?? 256;
+    this.estimator = options.estimator ?? farnebackFlow();
+  }
+
+  /** The output for `stylized`, the stylization of the input frame `input` (frames in order). */
+  async next(input: RawImage, stylized: RawImage): Promise<RawImage> {
+    const t0 = now();
+    const frame = await this.estimator.prepare(input, this.flowSize);
+    const prev = this.previous;
+    let output = stylized;
+    if (prev && prev.frame.width === frame.width && prev.frame.height === frame.height && sameSize(prev.output, stylized)) {
+      const back = await this.estimator.flow(frame, prev.frame);
+      const forward = await this.estimator.flow(prev.frame, frame);
+      const warped = warpBack(prev.output, back, flowReliability(back, forward));
+      output = blend(stylized, warped.rgb, warped.weight, this.weight);
+    }
+    this.previous = { frame, output };
+    this.elapsedMs += now() - t0;
+    return output;
+  }
+
+  /** Forgets the previous frame (a cut: the next frame starts afresh). */
+  reset(): void {
+    this.previous = undefined;
+  }
+}
+
+function sameSize(a: RawImage, b: RawImage): boolean {
+  return a.width === b.width && a.height === b.height;
+}
+
+/** O + m·w·(W - O) per RGB channel, alpha kept from `current`. */
+function blend(current: RawImage, warped: Float32Array, mask: Float32Array, w: number): RawImage {
+  const { data, channels: c } = current;
+  const out = new Uint8Array(data.length);
+  for (let p = 0; p < mask.length; p++) {
+    const a = mask[p]! * w;
+    for (let k = 0; k < 3; k++) {
+      const o = data[p * c + k]!;
+      out[p * c + k] = Math.min(255, Math.max(0, o + a * (warped[p * 3 + k]! - o) + 0.5));
+    }
+    if (c === 4) out[p * 4 + 3] = data[p * 4 + 3]!;
+  }
+  return { ...current, data: out };
+}
