@@ -15,3 +15,5 @@ export { checkOutputPath, checkRunFiles, formatFromPath, outputFormat, writeFile
 
 /** Decodes a file path, bytes or `RawImage` to pixels; encodes pixels to a Buffer. */
 export const { decodeImage, encodeImage } = imageIO(nodePlatform);
+export { stylizeVideo, type StylizeVideoOptions, type StylizeVideoResult } from './video/stylize-video';
+export { findFfmpeg, type FfmpegTools } from './video/ffmpeg';
