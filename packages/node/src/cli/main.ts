@@ -3,6 +3,7 @@ import { registerAst } from './ast-command';
 import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
 import { registerStyles } from './styles-command';
+import { registerVideo } from './video-command';
 
 /** Builds the `impasto` command line (exported for tests). */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ Environment:
   IMPASTO_WEIGHTS        a local copy of the weights, one folder per model (none by default: downloads)
   IMPASTO_CACHE          where downloads and built graphs are kept (default ~/.cache/impasto)
   IMPASTO_MEMORY_BUDGET  MiB one run may use (default 80 % of free memory)
+  IMPASTO_FFMPEG         the ffmpeg "impasto video" runs (default: ffmpeg on the PATH)
   IMPASTO_VERBOSE=1      as --verbose`,
     )
     .hook('preAction', (cmd) => {
@@ -29,6 +31,7 @@ Environment:
   registerFst(program);
   registerNst(program);
   registerAst(program);
+  registerVideo(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { ImpastoError, type Frame, type FrameSink } from '@impasto/core';
 import { type FfmpegTools, lastErrorLine, startTool } from './ffmpeg';
 import { matroskaFramePrefix, matroskaHeader } from './raw-matroska';
@@ -21,10 +21,16 @@ export interface EncodeTarget {
  * Encodes frames with ffmpeg, fed through its standard input as uncompressed Matroska (so each
  * frame keeps its timestamp), into a temporary file beside `output` that is renamed into place
  * by `finish`: the output appears whole or not at all. `abort` stops ffmpeg and removes it.
+ * The temporary file is created first, so a place that cannot be written fails before any work.
  */
-export function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): FrameSink {
+export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Promise<FrameSink> {
   const { output, container, width, height, audio } = target;
   const tmp = `${output}.tmp.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await (await open(tmp, 'wx')).close();
+  } catch (e) {
+    throw new ImpastoError('IO', `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
   const args = [
     '-hide_banner', '-nostats', '-loglevel', 'level+error', '-y',
     '-f', 'matroska', '-i', 'pipe:0',
@@ -88,6 +94,8 @@ export function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): FrameSink 
     async abort() {
       failed ??= new ImpastoError('ABORTED', 'the video was aborted');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // The child's 'close' waits for all its pipes, and nobody will end this one now.
+      child.stdin!.destroy();
       await exited;
       await cleanup();
     },

@@ -82,6 +82,9 @@ export function ffmpegFrames(tools: FfmpegTools, input: string, info: VideoInfo,
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // A paused pipe never reaches its end, and the child's 'close' waits for it.
+      child.stdout!.destroy();
+      child.stderr!.destroy();
       await exited;
     },
   };

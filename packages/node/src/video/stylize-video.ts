@@ -77,8 +77,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
 
     const owned = typeof style === 'string' ? await FastStyle.load(style, load) : undefined;
     try {
-      const source = ffmpegFrames(tools, input, info, { start: o.start, duration: o.duration, width, height });
-      const sink = ffmpegSink(tools, {
+      const sink = await ffmpegSink(tools, {
         output,
         container,
         width,
@@ -86,6 +85,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
         crf: o.crf,
         audio: probed.audioCodec ? { input, codec: probed.audioCodec, start: o.start, duration: o.duration } : undefined,
       });
+      const source = ffmpegFrames(tools, input, info, { start: o.start, duration: o.duration, width, height });
       const run = runVideo(source, sink, frameStylizer(owned ?? (style as VideoEngine)), o, context);
       for await (const e of run.events) await emit(e);
       return { ...(await run.result), output, provider: owned?.provider };
