@@ -11,10 +11,12 @@ import {
   getModel,
   listStyles,
   neuralStyle,
+  stylizeVideo,
   toImageData,
   wasmThreads,
   type ExecutionProvider,
   type RawImage,
+  type WebVideoResult,
   type WorkerProgress,
 } from '../src/index';
 
@@ -168,7 +170,7 @@ for (const el of [styleSel, epSel, useWorker]) el.addEventListener('change', () 
 
 // ---- NST (optimisation-based neural style transfer), always in a worker so the page stays responsive ----
 
-const TABS = ['fst', 'nst', 'ast'] as const;
+const TABS = ['fst', 'nst', 'ast', 'video'] as const;
 type Tab = (typeof TABS)[number];
 function showTab(which: Tab) {
   for (const k of TABS) {
@@ -425,5 +427,140 @@ ast.strength.addEventListener('input', () => { $('ast-strength-value').textConte
 ast.strength.addEventListener('change', () => { if (astRan && !astBusy) void runAst(); });
 ast.run.addEventListener('click', () => void runAst());
 
+// ---- Video: a clip stylized frame by frame in a Web Worker (decode, network, stabilizer, encode all there) ----
+
+const vid = {
+  file: $<HTMLInputElement>('video-file'),
+  style: $<HTMLSelectElement>('video-style'),
+  ep: $<HTMLSelectElement>('video-ep'),
+  maxSize: $<HTMLInputElement>('video-max-size'),
+  stabilize: $<HTMLInputElement>('video-stabilize'),
+  container: $<HTMLSelectElement>('video-container'),
+  run: $<HTMLButtonElement>('video-run'),
+  cancel: $<HTMLButtonElement>('video-cancel'),
+  status: $<HTMLParagraphElement>('video-status'),
+  progress: $<HTMLProgressElement>('video-progress'),
+  preview: $<HTMLCanvasElement>('video-preview'),
+  result: $<HTMLVideoElement>('video-result'),
+  download: $<HTMLAnchorElement>('video-download'),
+};
+for (const s of listStyles()) vid.style.add(new Option(`${s.id} — ${s.title}`, s.id, s.id === 'wave', s.id === 'wave'));
+
+/** What the page saw of the current video run (read by the browser test). */
+const videoState = {
+  events: 0,
+  previews: 0,
+  lastFrame: 0,
+  frames: undefined as number | undefined,
+  error: undefined as { code: string; message: string } | undefined,
+  result: undefined as WebVideoResult | undefined,
+};
+(globalThis as { impastoVideo?: typeof videoState }).impastoVideo = videoState;
+
+function setVideoStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error' | 'aborted', text: string) {
+  vid.status.dataset.state = state;
+  document.body.dataset.videoState = state;
+  vid.status.textContent = text;
+}
+
+// The video worker holds one model at a time, like the Fast style tab's.
+let videoWorker: FastStyleWorker | undefined;
+let videoModel = '';
+let videoCurrent: AbortController | undefined;
+let videoUrl: string | undefined;
+
+function updateVideoButtons() {
+  vid.run.disabled = !vid.file.files?.length || !!videoCurrent;
+}
+
+async function runVideoTab() {
+  const file = vid.file.files?.[0];
+  if (!file || videoCurrent) return;
+  const ctl = new AbortController();
+  videoCurrent = ctl;
+  updateVideoButtons();
+  vid.cancel.disabled = false;
+  Object.assign(videoState, { events: 0, previews: 0, lastFrame: 0, frames: undefined, error: undefined, result: undefined });
+  for (const id of ['video-frame', 'video-fps', 'video-eta', 'video-time', 'video-provider']) $(id).textContent = '–';
+  vid.progress.removeAttribute('value');
+  vid.download.hidden = true;
+  vid.result.hidden = true;
+  $('video-info').textContent = '';
+  const style = vid.style.value;
+  const ep = vid.ep.value as ExecutionProvider;
+  const t0 = performance.now();
+  try {
+    videoWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-video' }), setup);
+    if (videoModel !== `${style}/${ep}`) {
+      videoModel = '';
+      setVideoStatus('loading', `Loading ${style}…`);
+      await videoWorker.load(style, { ep }, { signal: ctl.signal, onProgress: (p) => setVideoStatus('loading', `Loading ${style}: ${p.done}/${p.total} files`) });
+      videoModel = `${style}/${ep}`;
+    }
+    $('video-provider').textContent = videoWorker.provider ?? '?';
+    setVideoStatus('running', `Opening ${file.name}…`);
+    const container = vid.container.value as '' | 'mp4' | 'webm';
+    const run = videoWorker.stylizeVideo(
+      file,
+      { maxSize: Number(vid.maxSize.value) || undefined, stabilize: vid.stabilize.checked, container: container || undefined },
+      { signal: ctl.signal, previewEvery: 5 },
+    );
+    for await (const e of run.events) {
+      videoState.events++;
+      videoState.lastFrame = e.frame;
+      videoState.frames = e.frames;
+      if (e.frames) {
+        vid.progress.max = e.frames;
+        vid.progress.value = Math.min(e.frame, e.frames);
+      }
+      $('video-frame').textContent = e.frames ? `${e.frame}/${e.frames}` : String(e.frame);
+      $('video-fps').textContent = e.fps.toFixed(1);
+      $('video-eta').textContent = e.etaMs === undefined ? '–' : fmtMs(e.etaMs);
+      if (e.preview) {
+        videoState.previews++;
+        draw(vid.preview, e.preview);
+        $('video-preview-caption').textContent = `Live preview: frame ${e.frame}`;
+      }
+      setVideoStatus('running', `Stylizing ${file.name} with ${style}: frame ${e.frame}${e.frames ? ` of about ${e.frames}` : ''}…`);
+    }
+    const result = await run.result;
+    videoState.result = result;
+    if (videoUrl) URL.revokeObjectURL(videoUrl);
+    videoUrl = URL.createObjectURL(result.output);
+    vid.result.src = videoUrl;
+    vid.result.hidden = false;
+    vid.download.href = videoUrl;
+    vid.download.download = `${file.name.replace(/\.[^.]*$/, '')}-${style}.${result.container}`;
+    vid.download.textContent = `Download ${vid.download.download} (${(result.output.size / 1024).toFixed(0)} KiB)`;
+    vid.download.hidden = false;
+    vid.progress.max = result.frames;
+    vid.progress.value = result.frames;
+    $('video-eta').textContent = '0 ms';
+    $('video-time').textContent = fmtMs(performance.now() - t0);
+    $('video-info').textContent = `${result.width}x${result.height}, ${result.mimeType}, audio ${result.audio}${result.stabilized ? ', stabilized' : ''}`;
+    setVideoStatus('done', `Done: ${result.frames} frames with ${style} in ${fmtMs(result.elapsedMs)} (${((result.frames * 1000) / result.elapsedMs).toFixed(1)} fps).`);
+  } catch (e) {
+    const code = e instanceof ImpastoError ? e.code : 'INTERNAL';
+    const message = e instanceof Error ? e.message : String(e);
+    videoState.error = { code, message };
+    if (code === 'ABORTED') {
+      setVideoStatus('aborted', `Cancelled after ${videoState.lastFrame} frames; nothing was kept.`);
+    } else {
+      setVideoStatus('error', `${code}: ${message}`);
+      console.error(e);
+    }
+  } finally {
+    if (videoCurrent === ctl) {
+      videoCurrent = undefined;
+      vid.cancel.disabled = true;
+      updateVideoButtons();
+    }
+  }
+}
+
+vid.file.addEventListener('change', updateVideoButtons);
+vid.run.addEventListener('click', () => void runVideoTab());
+vid.cancel.addEventListener('click', () => videoCurrent?.abort());
+
 // The main-thread API, for the browser tests and the console.
-(globalThis as { impasto?: object }).impasto = { FastStyle, NeuralStyle, ArbitraryStyle, neuralStyle, decodeImage, toImageData, store, weightsBaseUrl, wasmPaths };
+(globalThis as { impasto?: object }).impasto = { FastStyle, NeuralStyle, ArbitraryStyle, neuralStyle, stylizeVideo, decodeImage, toImageData, store, weightsBaseUrl, wasmPaths };

@@ -1,5 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
+
+// OpenCV.js (core loads it lazily, in its own chunk, only to stabilize a video) is an Emscripten UMD
+// file whose Node branch calls require('fs'), require('path') and require('crypto'). That branch
+// never runs in a browser, so those resolve to an empty module here instead of Vite's "externalized
+// for browser compatibility" stub, which works the same but warns once per name and bundle.
+const EMPTY = '\0impasto-empty-node-builtin';
+const opencvNodeBuiltins = (): Plugin => ({
+  name: 'impasto-opencv-node-builtins',
+  enforce: 'pre',
+  resolveId(id, importer) {
+    if (importer?.includes('@techstark/opencv-js') && ['fs', 'path', 'crypto'].includes(id)) return EMPTY;
+    return undefined;
+  },
+  load(id) {
+    return id === EMPTY ? 'export default {};' : undefined;
+  },
+});
 
 // The demo builds from the sources (no need to build the packages first). onnxruntime-web is taken
 // in its "extern wasm" form: its .wasm/.mjs runtime files are not bundled but loaded from
@@ -7,6 +24,7 @@ import { defineConfig } from 'vite';
 // its wasm worker threads from a real URL.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [opencvNodeBuiltins()],
   base: './',
   resolve: {
     alias: [
@@ -21,6 +39,7 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
   },
-  worker: { format: 'es' },
+  // The worker (fast style, NST and video) is bundled on its own, with the same plugin.
+  worker: { format: 'es', plugins: () => [opencvNodeBuiltins()] },
   logLevel: 'warn',
 });

@@ -12,7 +12,19 @@ export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type 
 export { FastStyle } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';
-export { FastStyleWorker, type WorkerCallOptions, type WorkerLike, type WorkerProgress } from './worker-client';
+export { FastStyleWorker, type VideoCallOptions, type WorkerCallOptions, type WorkerLike, type WorkerProgress } from './worker-client';
+export {
+  stylizeVideo,
+  runBlobVideo,
+  resolveWebVideoOptions,
+  WEB_VIDEO_SCHEMA,
+  type WebVideoOptions,
+  type ResolvedWebVideoOptions,
+  type WebVideoResult,
+  type StylizeVideoOptions,
+  type StylizeVideoResult,
+} from './video';
+export { BlobVideo, BlobVideoSink, videoQuality, type VideoContainer, type VideoDecodeOptions, type VideoEncodeOptions, type EncodedVideo, type AudioHandling } from './platform/video-codec';
 export type { WorkerRequest, WorkerResponse, WorkerStage, WorkerWasmOptions } from './worker-protocol';
 
 /** Decodes a Blob, canvas, bitmap, `<img>`, ImageData or `RawImage` to pixels; encodes pixels to a Blob. */

@@ -16,11 +16,13 @@ import {
   DECODE_SCHEMA,
   STYLIZE_SCHEMA,
   type StylizeOptions,
+  type VideoProgress,
   loadImage,
   resolveOptions,
   startRun,
 } from '@impasto/core';
 import { type ImageInput, webCodec } from './platform/image-codec';
+import { type WebVideoOptions, type WebVideoResult, resolveWebVideoOptions } from './video';
 import type { WorkerRequest, WorkerResponse, WorkerSetup, WorkerStage } from './worker-protocol';
 
 export interface WorkerProgress {
@@ -52,7 +54,16 @@ interface Pending {
   resolve(msg: WorkerResponse): void;
   reject(e: ImpastoError): void;
   onProgress?: (p: WorkerProgress) => void;
-  onEvent?: (e: NstEvent) => Promise<void>;
+  /** Events of a run (`nst-event`, `video-event`), fed to its `Run`. */
+  onEvent?: (e: never) => Promise<void>;
+}
+
+/** A video call's options besides the video's own. */
+export interface VideoCallOptions extends WorkerCallOptions {
+  /** Put the frame just written on every n-th progress event, for a live preview (default: none). */
+  previewEvery?: number;
+  /** Per-frame stylize options (e.g. `preserveColors: 'luminance'`); sizing comes from the video's `maxSize`. */
+  stylize?: Pick<StylizeOptions, 'preserveColors' | 'tile'>;
 }
 
 /** A copy of `img` whose buffer can be transferred without detaching the caller's pixels. */
@@ -98,8 +109,8 @@ export class FastStyleWorker {
       p.onProgress?.({ stage: msg.stage, done: msg.done, total: msg.total, message: msg.message });
       return;
     }
-    if (msg.type === 'nst-event') {
-      void p.onEvent?.(msg.event);
+    if (msg.type === 'nst-event' || msg.type === 'video-event') {
+      void (p.onEvent as ((e: unknown) => Promise<void>) | undefined)?.(msg.event);
       return;
     }
     this.pending.delete(msg.id);
@@ -113,7 +124,7 @@ export class FastStyleWorker {
     this.pending.clear();
   }
 
-  private call(req: WorkerRequest, transfer: Transferable[], opts: WorkerCallOptions = {}, onEvent?: (e: NstEvent) => Promise<void>): Promise<WorkerResponse> {
+  private call<E>(req: WorkerRequest, transfer: Transferable[], opts: WorkerCallOptions = {}, onEvent?: (e: E) => Promise<void>): Promise<WorkerResponse> {
     if (this.dead) return Promise.reject(this.dead);
     if (opts.signal?.aborted) return Promise.reject(new ImpastoError('ABORTED', `${req.type} was aborted`));
     return new Promise((resolve, reject) => {
@@ -139,7 +150,7 @@ export class FastStyleWorker {
           reject(e);
         },
         onProgress: opts.onProgress,
-        onEvent,
+        onEvent: onEvent as ((e: never) => Promise<void>) | undefined,
       });
       this.worker.postMessage(req, transfer);
     });
@@ -194,6 +205,27 @@ export class FastStyleWorker {
       const transfer = images.flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
       const req: WorkerRequest = { type: 'nst', id: this.nextId++, content, style, options: wire, setup: this.setup };
       return this.answer(await this.call(req, transfer, call, emit), 'nst-result').result;
+    });
+  }
+
+  /**
+   * Stylizes the video `input` (a File or Blob: MP4, MOV, WebM, MKV, MPEG-TS) in the worker with
+   * the loaded style, through core's `runVideo` (see `stylizeVideo`): the Blob is shared with the
+   * worker, not copied; decoding, the network, stabilization and encoding all run there. `events`
+   * brings one `VideoProgress` per frame (frame, frames, fps, etaMs; a `preview` every
+   * `previewEvery` frames); the result holds the MP4 or WebM Blob. Aborting `call.signal` rejects at
+   * once with `ABORTED` and stops the worker's run at the next frame (nothing is kept). Bad options
+   * throw here, at the call.
+   */
+  stylizeVideo(input: Blob, options: WebVideoOptions = {}, call: VideoCallOptions = {}): Run<VideoProgress, WebVideoResult> {
+    resolveWebVideoOptions(options);
+    if (call.previewEvery !== undefined && (!Number.isInteger(call.previewEvery) || call.previewEvery < 1)) {
+      throw new ImpastoError('INVALID_ARGUMENT', `Expected a positive integer for previewEvery but received ${String(call.previewEvery)}`);
+    }
+    if (call.stylize) resolveOptions(STYLIZE_SCHEMA, call.stylize, { platform: 'web' });
+    return startRun(async (emit) => {
+      const req: WorkerRequest = { type: 'video', id: this.nextId++, input, options, stylize: call.stylize, previewEvery: call.previewEvery };
+      return this.answer(await this.call(req, [], call, emit), 'video-result').result;
     });
   }
 

@@ -7,9 +7,11 @@ import type {
   Provider,
   RawImage,
   StylizeOptions,
+  VideoProgress,
   WeightedStyle,
 } from '@impasto/core';
 import type { WebStoreOptions } from './platform/cache-store';
+import type { WebVideoOptions, WebVideoResult } from './video';
 
 // One typed message union each way, from the same option types the library takes: the worker
 // accepts exactly what FastStyle and NeuralStyle accept, less what is not data.
@@ -33,7 +35,13 @@ export type WorkerRequest =
   | { type: 'stylize'; id: number; image: RawImage; options: StylizeOptions }
   /** Neural style transfer: content and style already decoded and sized on the page. */
   | { type: 'nst'; id: number; content?: RawImage; style?: RawImage | readonly WeightedStyle<RawImage>[]; options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' }; setup: WorkerSetup }
-  /** Cancels request `target`: a load stops fetching; a stylize's result is dropped; an nst run stops between iterations. */
+  /**
+   * A video (the Blob is shared, not copied) stylized with the loaded model, frame by frame;
+   * `stylize` applies to each frame (e.g. `preserveColors`), `previewEvery` puts a frame on every
+   * n-th progress event.
+   */
+  | { type: 'video'; id: number; input: Blob; options: WebVideoOptions; stylize?: StylizeOptions; previewEvery?: number }
+  /** Cancels request `target`: a load stops fetching; a stylize's result is dropped; an nst run stops between iterations; a video stops between frames. */
   | { type: 'abort'; id: number; target: number }
   | { type: 'dispose'; id: number };
 
@@ -47,5 +55,8 @@ export type WorkerResponse =
   | { type: 'result'; id: number; image: RawImage; inferenceMs: number }
   | { type: 'nst-event'; id: number; event: NstEvent }
   | { type: 'nst-result'; id: number; result: NstResult }
+  /** One per frame written; a `preview`'s buffer is transferred. */
+  | { type: 'video-event'; id: number; event: VideoProgress }
+  | { type: 'video-result'; id: number; result: WebVideoResult }
   | { type: 'disposed'; id: number }
   | { type: 'error'; id: number; code: ImpastoErrorCode | 'INTERNAL'; message: string };

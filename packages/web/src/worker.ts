@@ -10,6 +10,7 @@ import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
 import { ModelStore } from './platform/cache-store';
 import { wasmThreads } from './platform/threads';
+import { resolveWebVideoOptions, runBlobVideo } from './video';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protocol';
 
 // Typed by hand: the webworker lib cannot be loaded beside the DOM lib in one program.
@@ -104,6 +105,25 @@ async function handle(req: WorkerRequest): Promise<void> {
         }
         const result = await r.result;
         post({ type: 'nst-result', id: req.id, result }, [result.image.data.buffer as ArrayBuffer]);
+      } finally {
+        aborts.delete(req.id);
+      }
+      return;
+    }
+    case 'video': {
+      const engine = model;
+      if (!engine) throw new ImpastoError('INVALID_ARGUMENT', 'no model loaded; send a load request first');
+      const ctl = new AbortController();
+      aborts.set(req.id, ctl);
+      try {
+        const stylize = req.stylize ?? {};
+        const run = runBlobVideo(req.input, (frame) => engine.stylize(frame, stylize), resolveWebVideoOptions(req.options), { signal: ctl.signal, previewEvery: req.previewEvery });
+        for await (const ev of run.events) {
+          // The stabilizer keeps the frame it wrote for the next one: send a copy, not its buffer.
+          const preview = ev.preview && { ...ev.preview, data: ev.preview.data.slice() };
+          post({ type: 'video-event', id: req.id, event: { ...ev, preview } }, preview ? [preview.data.buffer as ArrayBuffer] : []);
+        }
+        post({ type: 'video-result', id: req.id, result: await run.result });
       } finally {
         aborts.delete(req.id);
       }

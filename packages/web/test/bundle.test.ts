@@ -26,8 +26,8 @@ declare const document: any;
 
 interface BuildReport { ok: boolean; ms: number; modules: string[]; warnings: string[] }
 
-function viteBuild(outDir: string, externalOrt: boolean): BuildReport {
-  const args = [join(APP, 'build.mjs'), outDir, ...(externalOrt ? ['--external-ort'] : [])];
+function viteBuild(outDir: string, externalOrt: boolean, app?: string): BuildReport {
+  const args = [join(APP, 'build.mjs'), outDir, ...(externalOrt ? ['--external-ort'] : []), ...(app ? ['--app', app] : [])];
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as BuildReport;
@@ -78,6 +78,34 @@ describe('bundling @impasto/web with Vite', () => {
     expect([...js.matchAll(/\bfrom\s*["']([^"'./][^"']*)["']/g)].map((m) => m[1])).toEqual(['onnxruntime-web']);
     console.log(`bundle (onnxruntime-web external): ${report.ms} ms, ${(js.length / 1024).toFixed(0)} KiB JS, ${report.modules.length} modules`);
   }, 30_000);
+
+  it('a video app (examples/bundle-video-app): OpenCV.js in a chunk of its own, loaded by the worker only', () => {
+    const out = tmp();
+    const report = viteBuild(out, false, 'bundle-video-app');
+    expect(report.ok).toBe(true);
+    const assets = join(out, 'assets');
+    const chunks = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => ({ name: f, js: readFileSync(join(assets, f), 'utf8') }));
+    const size = (c: { js: string }) => Buffer.byteLength(c.js);
+    const opencv = chunks.filter((c) => size(c) > 5 * 2 ** 20);
+    const page = chunks.find((c) => c.name.startsWith('index-'))!;
+    const worker = chunks.find((c) => c.name.startsWith('worker-'))!;
+    // Exactly one 10 MB chunk, and it is OpenCV.js; the page and worker chunks stay small.
+    expect(opencv.map((c) => c.name)).toEqual([expect.stringMatching(/^opencv-.*\.js$/)]);
+    expect(size(page)).toBeLessThan(2 * 2 ** 20);
+    expect(size(worker)).toBeLessThan(3 * 2 ** 20);
+    // The worker loads it with import() (so only when a video is stabilized); the page never does.
+    expect(worker.js).toContain(`import("./${opencv[0]!.name}")`);
+    expect(page.js).not.toContain(opencv[0]!.name);
+    expect(report.modules.some((m) => m.includes('/mediabunny/'))).toBe(true);
+    // Its Emscripten Node branch (require('fs'/'path'/'crypto'), never run in a browser) is the only
+    // thing Vite externalizes; nothing else names a Node built-in outside ORT's own guarded one.
+    const externalized = report.warnings.filter((w) => /externalized for browser compatibility/.test(w));
+    expect(externalized.filter((w) => !w.includes('@techstark/opencv-js'))).toEqual([]);
+    const refs = chunks.filter((c) => c !== opencv[0]).flatMap((c) => nodeBuiltinRefs(c.js))
+      .filter((r) => !(/typeof navigator\s*[=!]==?\s*"undefined"|typeof navigator<"u"|typeof navigator>"u"/.test(r) && r.includes('"node:os"')));
+    expect(refs).toEqual([]);
+    console.log(`video bundle: ${report.ms} ms; page ${(size(page) / 1024).toFixed(0)} KiB, worker ${(size(worker) / 1024).toFixed(0)} KiB, ${opencv[0]!.name} ${(size(opencv[0]!) / 2 ** 20).toFixed(1)} MiB`);
+  }, 60_000);
 
   const why = chromiumMissing() ?? (!existsSync(join(WEIGHTS, 'fst', 'wave')) || !existsSync(PHOTO)
       ? `no weights mirror / sample photo at ${WEIGHTS} (set IMPASTO_WEIGHTS)`

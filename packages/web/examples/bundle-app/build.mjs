@@ -2,15 +2,17 @@
  * Builds this example with Vite's JS API, as an ordinary app: default resolution, so `@impasto/web`
  * comes through the workspace's node_modules link and the package's `exports` map (its built dist).
  *
- *   node packages/web/examples/bundle-app/build.mjs <outDir> [--external-ort]
+ *   node packages/web/examples/bundle-app/build.mjs <outDir> [--external-ort] [--app <folder beside this one>]
  *
  * Prints one JSON line: { ok, ms, modules (every module id in the bundle), warnings }.
  * --external-ort leaves onnxruntime-web out, so the output is only our code (core + web).
+ * --app builds another example the same way (e.g. bundle-video-app, which has a worker).
  */
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
+const app = process.argv.indexOf('--app');
+const root = fileURLToPath(new URL(app > 0 ? `../${process.argv[app + 1]}/` : '.', import.meta.url));
 const outDir = process.argv[2];
 if (!outDir) throw new Error('usage: build.mjs <outDir> [--external-ort]');
 const externalOrt = process.argv.includes('--external-ort');
@@ -28,6 +30,8 @@ await build({
     warn: (m) => warnings.push(m), warnOnce: (m) => warnings.push(m), error: (m) => warnings.push(m),
   },
   plugins: [{ name: 'record-modules', moduleParsed(info) { modules.add(info.id); } }],
+  // Module workers that split chunks (the worker's lazy OpenCV.js) need ES output; Vite's default is iife.
+  worker: { format: 'es', plugins: () => [{ name: 'record-worker-modules', moduleParsed(info) { modules.add(info.id); } }] },
   build: {
     outDir,
     emptyOutDir: true,

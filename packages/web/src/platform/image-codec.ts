@@ -3,9 +3,10 @@ import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitIns
 /** Anything the browser can draw or decode into pixels (and `RawImage`s, which core takes as they are). */
 export type ImageInput = ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | Blob;
 
-type Ctx2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+export type Ctx2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
 
-function makeCanvas(width: number, height: number): { canvas: OffscreenCanvas | HTMLCanvasElement; ctx: Ctx2D } {
+/** A 2D canvas of `width`x`height` that reads back cheaply: an OffscreenCanvas (also in workers), else a `<canvas>`. */
+export function makeCanvas(width: number, height: number): { canvas: OffscreenCanvas | HTMLCanvasElement; ctx: Ctx2D } {
   if (typeof OffscreenCanvas !== 'undefined') {
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
