@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement|video] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -365,6 +365,55 @@ function int8Section(): { speed: Row[]; quality: Row[] } {
   return { speed, quality };
 }
 
+/**
+ * Video: frames per second of stylizeVideo (wave, cpu) per frame against stabilized at 320x240
+ * (tree.avi, whole) and 640x480 (vtest.avi shrunk to 640, its first 3 s: 30 frames), alternating
+ * one process per run, each mode twice (once in quick mode), per-frame times averaged over the
+ * runs; beside them the same pipeline with an identity style (decode + encode + pipes only).
+ * "codec" is the rest of a stylized run (encoding and decoding not hidden behind the network).
+ */
+function videoSection(): Row[] {
+  const video = resolve(IMAGES, 'video');
+  const clips = [
+    { clip: 'tree.avi', path: join(video, 'tree.avi'), maxSize: 0, duration: 0 },
+    { clip: 'vtest.avi (first 3 s)', path: join(video, 'vtest.avi'), maxSize: 640, duration: 3 },
+  ];
+  const rows: Row[] = [];
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  for (const c of clips) {
+    const runs: Record<string, Record<string, any>[]> = { perframe: [], stabilized: [], identity: [] };
+    for (let round = 0; round < (quick ? 1 : 2); round++) {
+      for (const mode of ['perframe', 'stabilized', 'identity']) runs[mode]!.push(tryCase('video-case.ts', [mode, c.path, c.maxSize, c.duration]));
+    }
+    const perFrame = (rs: Record<string, any>[], key: string) => mean(rs.map((r) => r[key] / r.frames));
+    const identity = runs.identity!;
+    const ffmpegOnly = identity.some((r) => r.failed) ? NaN : perFrame(identity, 'elapsedMs');
+    for (const mode of ['perframe', 'stabilized']) {
+      const rs = runs[mode]!;
+      const failed = rs.find((r) => r.failed);
+      if (failed) {
+        rows.push({ clip: c.clip, mode: `${mode}: ${failed.failed}` });
+        continue;
+      }
+      const ms = perFrame(rs, 'elapsedMs');
+      rows.push({
+        clip: c.clip,
+        size: `${rs[0]!.width}x${rs[0]!.height}`,
+        mode: mode === 'perframe' ? 'per frame' : 'stabilized',
+        frames: String(rs[0]!.frames),
+        fps: 1000 / ms,
+        'ms/frame': ms,
+        'stylize ms/frame': perFrame(rs, 'stylizeMs'),
+        'stabilize ms/frame': perFrame(rs, 'stabilizeMs'),
+        'codec ms/frame': perFrame(rs, 'codecMs'),
+        'ffmpeg-only ms/frame': ffmpegOnly,
+        runs: rs.map((r) => (r.elapsedMs / r.frames).toFixed(0)).join(', '),
+      });
+    }
+  }
+  return rows;
+}
+
 async function main() {
   const results: Record<string, Row[]> = {};
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version };
@@ -423,6 +472,11 @@ async function main() {
     const rows: Row[] = r.rows ?? [{ graph: 'failed', webgpu: r.failed ?? '' }];
     results.placement = rows;
     console.log(table(rows));
+  }
+  if (want('video')) {
+    console.log('\nVideo: stylizeVideo, style wave, cpu provider, default .mp4 (H.264 crf 20), per frame vs stabilized (temporalWeight 0.5, flowSize 256), alternating processes; ms/frame end to end; ffmpeg-only: the same run with an identity style (decode + encode)');
+    results.video = videoSection();
+    console.log(table(results.video));
   }
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const json = JSON.stringify({ meta, results }, null, 2);
