@@ -68,13 +68,14 @@ export { type StyleCode, blendStyleCodes, isStyleCode } from './ast/style-code';
 export { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from './ast/options';
 
 // Long calls.
-export { type Run, startRun } from './util/run';
+export { type Run, relayRun, startRun } from './util/run';
 
 // Video: the shared pipeline, temporal stabilization and its measurement; platforms bring decoders and encoders.
 export { VIDEO_SCHEMA } from './video/options';
 export { runVideo, type VideoProgress, type VideoResult, type RunVideoOptions, type RunVideoContext } from './video/run-video';
 export type { Frame, FrameSink, FrameSource, FrameStylizer, VideoInfo } from './video/frames';
-export { frameStylizer, type VideoEngine } from './video/engines';
+export { videoFrameSize } from './video/frame-size';
+export { frameStylizer, withVideoEngine, type OpenedEngine, type VideoEngine } from './video/engines';
 export { TemporalStabilizer, type StabilizerOptions } from './video/stabilizer';
 export { WarpErrorMeter, meanAbsDifference } from './video/warp-error';
 export { farnebackFlow, type FarnebackOptions } from './video/farneback';

@@ -18,10 +18,11 @@ import {
   type VideoProgress,
   type VideoResult,
   defineSchema,
-  frameStylizer,
+  relayRun,
   resolveOptions,
   runVideo,
   startRun,
+  withVideoEngine,
 } from '@impasto/core';
 import { FastStyle } from './fast-style';
 import { type AudioHandling, BlobVideo, BlobVideoSink, type VideoContainer } from './platform/video-codec';
@@ -87,9 +88,7 @@ export function runBlobVideo(input: Blob, stylize: FrameStylizer, options: Resol
       await video.close();
       throw e;
     }
-    const run = runVideo(video, sink, stylize, options, context);
-    for await (const e of run.events) await emit(e);
-    const result = await run.result;
+    const result = await relayRun(runVideo(video, sink, stylize, options, context), emit);
     const { blob, container, codec, mimeType, audio } = sink.encoded;
     return { ...result, output: blob, container, codec, mimeType, audio };
   });
@@ -128,13 +127,7 @@ export function stylizeVideo(input: Blob, options: StylizeVideoOptions, context:
   if (style === undefined) throw new ImpastoError('INVALID_ARGUMENT', 'stylizeVideo needs a style: an id or an engine');
   const o = resolveWebVideoOptions(rest);
   return startRun(async (emit) => {
-    const owned = typeof style === 'string' ? await FastStyle.load(style, load, context.store ? { store: context.store } : {}) : undefined;
-    try {
-      const run = runBlobVideo(input, frameStylizer(owned ?? (style as VideoEngine)), o, context);
-      for await (const e of run.events) await emit(e);
-      return { ...(await run.result), provider: owned?.provider };
-    } finally {
-      await owned?.dispose();
-    }
+    const open = (name: string) => FastStyle.load(name, load, context.store ? { store: context.store } : {});
+    return withVideoEngine(style, open, async (stylize, provider) => ({ ...(await relayRun(runBlobVideo(input, stylize, o, context), emit)), provider }));
   });
 }

@@ -93,3 +93,9 @@ export function startRun<E, R>(body: (emit: (event: E) => Promise<void>) => Prom
   };
   return { events, result };
 }
+
+/** Passes `run`'s events on to `emit` (an outer run's) and returns its result: one run built on another. */
+export async function relayRun<E, R>(run: Run<E, R>, emit: (event: E) => Promise<void>): Promise<R> {
+  for await (const e of run.events) await emit(e);
+  return run.result;
+}

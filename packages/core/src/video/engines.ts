@@ -24,3 +24,24 @@ export function frameStylizer<S>(engine: VideoEngine<S>): FrameStylizer {
   if ('stylize' in engine && typeof engine.stylize === 'function') return (frame) => engine.stylize(frame);
   throw invalidParam('engine', 'a FastStyle, { engine: ArbitraryStyle, style } or a function of a RawImage', engine);
 }
+
+/** An engine opened from a style name: it is disposed when the video is done. */
+export interface OpenedEngine {
+  stylize(input: RawImage): Promise<RawImage>;
+  readonly provider: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Runs `body` with the per-frame function of `style`: a name (style id, checkpoint folder) is
+ * opened with `open` and disposed afterwards, also on failure; an engine the caller passed stays
+ * the caller's. `body` is told the provider of an engine opened here.
+ */
+export async function withVideoEngine<R>(style: string | VideoEngine, open: (name: string) => Promise<OpenedEngine>, body: (stylize: FrameStylizer, provider: string | undefined) => Promise<R>): Promise<R> {
+  const owned = typeof style === 'string' ? await open(style) : undefined;
+  try {
+    return await body(frameStylizer(owned ?? (style as VideoEngine)), owned?.provider);
+  } finally {
+    await owned?.dispose();
+  }
+}

@@ -10,11 +10,12 @@ import {
   type VideoOptions,
   type VideoProgress,
   type VideoResult,
-  fitInside,
-  frameStylizer,
+  relayRun,
   resolveOptions,
   runVideo,
   startRun,
+  videoFrameSize,
+  withVideoEngine,
 } from '@impasto/core';
 import { FastStyle } from '../fast-style';
 import { checkOutputPath } from '../files';
@@ -66,17 +67,13 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
     });
     await checkOutputPath(output, [input]);
     const probed = await probeVideo(tools, input);
-    const [fw, fh] = fitInside(probed.width, probed.height, o.maxSize);
-    // yuv420p halves the chroma both ways: the encoder needs even sizes.
-    const width = Math.max(2, fw - (fw % 2));
-    const height = Math.max(2, fh - (fh % 2));
+    const [width, height] = videoFrameSize(probed.width, probed.height, o.maxSize);
     const left = probed.duration !== undefined ? Math.max(0, probed.duration - o.start) : undefined;
     const span = o.duration !== undefined && left !== undefined ? Math.min(o.duration, left) : (o.duration ?? left);
     const frames = o.start === 0 && o.duration === undefined ? probed.packets : span !== undefined ? Math.round(span * probed.fps) : undefined;
     const info = { width, height, fps: probed.fps, frames, hasAudio: probed.audioCodec !== undefined };
 
-    const owned = typeof style === 'string' ? await FastStyle.load(style, load) : undefined;
-    try {
+    return withVideoEngine(style, (name) => FastStyle.load(name, load), async (stylize, provider) => {
       const sink = await ffmpegSink(tools, {
         output,
         container,
@@ -86,11 +83,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
         audio: probed.audioCodec ? { input, codec: probed.audioCodec, start: o.start, duration: o.duration } : undefined,
       });
       const source = ffmpegFrames(tools, input, info, { start: o.start, duration: o.duration, width, height });
-      const run = runVideo(source, sink, frameStylizer(owned ?? (style as VideoEngine)), o, context);
-      for await (const e of run.events) await emit(e);
-      return { ...(await run.result), output, provider: owned?.provider };
-    } finally {
-      await owned?.dispose();
-    }
+      return { ...(await relayRun(runVideo(source, sink, stylize, o, context), emit)), output, provider };
+    });
   });
 }

@@ -6,7 +6,7 @@
  * The pipeline itself (stylize, stabilize, progress, abort) is core's `runVideo`; this module only
  * turns a Blob into frames and frames back into a Blob.
  */
-import { ImpastoError, type Frame, type FrameSink, type FrameSource, type RawImage, type VideoInfo, firstLineOf, fitInside } from '@impasto/core';
+import { ImpastoError, type Frame, type FrameSink, type FrameSource, type RawImage, type VideoInfo, firstLineOf, videoFrameSize } from '@impasto/core';
 import {
   AudioSampleSink,
   AudioSampleSource,
@@ -129,10 +129,7 @@ export class BlobVideo implements FrameSource {
       const fps = stats.averagePacketRate > 0 ? stats.averagePacketRate : 30;
       const whole = !options.start && options.duration === undefined;
       const frames = whole ? stats.packetCount : Math.max(0, Math.round((end - start) * fps));
-      const [fw, fh] = fitInside(await track.getDisplayWidth(), await track.getDisplayHeight(), options.maxSize);
-      // 4:2:0 encoders halve the chroma both ways: even sizes only.
-      const width = Math.max(2, fw - (fw % 2));
-      const height = Math.max(2, fh - (fh % 2));
+      const [width, height] = videoFrameSize(await track.getDisplayWidth(), await track.getDisplayHeight(), options.maxSize);
       const audio = (await input.getPrimaryAudioTrack().catch(() => null)) ?? undefined;
       return new BlobVideo(input, track, audio, { width, height, fps, frames: frames || undefined, hasAudio: !!audio }, { start, end });
     } catch (e) {
