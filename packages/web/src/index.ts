@@ -24,7 +24,9 @@ export {
   type StylizeVideoOptions,
   type StylizeVideoResult,
 } from './video';
-export { BlobVideo, BlobVideoSink, videoQuality, type VideoContainer, type VideoDecodeOptions, type VideoEncodeOptions, type EncodedVideo, type AudioHandling } from './platform/video-codec';
+// The WebCodecs source and sink stay internal: their types are mediabunny's, which would pull
+// mediabunny's and @types/dom-webcodecs' declarations into every consumer's type check.
+export type { VideoContainer, AudioHandling, EncodedVideoCodec } from './platform/video-codec';
 export type { WorkerRequest, WorkerResponse, WorkerStage, WorkerWasmOptions } from './worker-protocol';
 
 /** Decodes a Blob, canvas, bitmap, `<img>`, ImageData or `RawImage` to pixels; encodes pixels to a Blob. */

@@ -42,6 +42,9 @@ import { makeCanvas, toImageData, webCodec } from './image-codec';
 /** The containers the browser writes. */
 export type VideoContainer = 'mp4' | 'webm';
 
+/** The video codec a result was encoded with (mediabunny's names). */
+export type EncodedVideoCodec = 'avc' | 'hevc' | 'vp8' | 'vp9' | 'av1' | 'prores';
+
 /** What happened to the clip's audio track. */
 export type AudioHandling = 'copied' | 're-encoded' | 'dropped' | 'none';
 
