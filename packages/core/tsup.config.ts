@@ -9,6 +9,7 @@ export default defineConfig({
     onnx: 'src/entries/onnx.ts',
     autodiff: 'src/entries/autodiff.ts',
     ast: 'src/entries/ast.ts',
+    flow: 'src/entries/flow.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -78,5 +78,4 @@ export { videoFrameSize } from './video/frame-size';
 export { frameStylizer, withVideoEngine, type OpenedEngine, type VideoEngine } from './video/engines';
 export { TemporalStabilizer, type StabilizerOptions } from './video/stabilizer';
 export { WarpErrorMeter, meanAbsDifference } from './video/warp-error';
-export { farnebackFlow, type FarnebackOptions } from './video/farneback';
 export type { FlowEstimator, FlowField, FlowFrame } from './video/flow';

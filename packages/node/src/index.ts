@@ -17,3 +17,4 @@ export { checkOutputPath, checkRunFiles, formatFromPath, outputFormat, writeFile
 export const { decodeImage, encodeImage } = imageIO(nodePlatform);
 export { stylizeVideo, type StylizeVideoOptions, type StylizeVideoResult } from './video/stylize-video';
 export { findFfmpeg, type FfmpegTools } from './video/ffmpeg';
+export { farnebackFlow, type FarnebackOptions } from '@impasto/core/flow';

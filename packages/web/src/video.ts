@@ -25,8 +25,7 @@ import {
   withVideoEngine,
 } from '@impasto/core';
 import { FastStyle } from './fast-style';
-import { type AudioHandling, BlobVideo, BlobVideoSink, type VideoContainer } from './platform/video-codec';
-import type { VideoCodec } from 'mediabunny';
+import { type AudioHandling, BlobVideo, BlobVideoSink, type EncodedVideoCodec, type VideoContainer } from './platform/video-codec';
 
 /** Video options in the browser: core's `VideoOptions` and the container to write. */
 export interface WebVideoOptions extends VideoOptions {
@@ -60,7 +59,7 @@ export interface WebVideoResult extends VideoResult {
   /** The stylized clip (its `type` is the container's MIME type). */
   readonly output: Blob;
   readonly container: VideoContainer;
-  readonly codec: VideoCodec;
+  readonly codec: EncodedVideoCodec;
   /** MIME type with codecs, e.g. `video/mp4; codecs="avc1.42c01f, mp4a.40.2"`. */
   readonly mimeType: string;
   /** The clip's audio: copied as it was, re-encoded (the container could not hold its codec), dropped (nothing could), or none. */
@@ -115,7 +114,8 @@ export interface StylizeVideoResult extends WebVideoResult {
  * count too), are turned upright, stabilized unless `stabilize: false`, and the audio is copied.
  * `events` brings one `VideoProgress` per frame (with a `preview` every `context.previewEvery`
  * frames); abort with `context.signal`. For a page that stays responsive, use
- * `FastStyleWorker.stylizeVideo`. Errors: `INVALID_ARGUMENT` (options, thrown at the call),
+ * `FastStyleWorker.stylizeVideo`, which stabilizes by itself; here stabilizing needs
+ * `context.estimator` (`farnebackFlow()` from `@impasto/core/flow`, which loads OpenCV.js). Errors: `INVALID_ARGUMENT` (options, thrown at the call),
  * `BAD_VIDEO`, `RUNTIME` (no encoder), `ABORTED`, and the style's own.
  * @example
  * const run = stylizeVideo(file, { style: 'wave', maxSize: 512 }, { previewEvery: 10 });

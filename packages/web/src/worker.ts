@@ -10,6 +10,7 @@ import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
 import { ModelStore } from './platform/cache-store';
 import { wasmThreads } from './platform/threads';
+import { farnebackFlow } from '@impasto/core/flow';
 import { resolveWebVideoOptions, runBlobVideo } from './video';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protocol';
 
@@ -117,7 +118,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       aborts.set(req.id, ctl);
       try {
         const stylize = req.stylize ?? {};
-        const run = runBlobVideo(req.input, (frame) => engine.stylize(frame, stylize), resolveWebVideoOptions(req.options), { signal: ctl.signal, previewEvery: req.previewEvery });
+        const run = runBlobVideo(req.input, (frame) => engine.stylize(frame, stylize), resolveWebVideoOptions(req.options), { signal: ctl.signal, previewEvery: req.previewEvery, estimator: farnebackFlow() });
         for await (const ev of run.events) {
           // The stabilizer keeps the frame it wrote for the next one: send a copy, not its buffer.
           const preview = ev.preview && { ...ev.preview, data: ev.preview.data.slice() };

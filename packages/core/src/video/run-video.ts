@@ -48,7 +48,7 @@ export interface RunVideoContext {
   readonly signal?: { readonly aborted: boolean };
   /** Put a frame on every `previewEvery`-th event (default: none). */
   readonly previewEvery?: number;
-  /** Another optical flow for stabilization (default Farneback). */
+  /** The optical flow stabilization needs (`farnebackFlow()` from `@impasto/core/flow`); the platforms' `stylizeVideo` pass it. */
   readonly estimator?: FlowEstimator;
 }
 
@@ -61,7 +61,10 @@ export interface RunVideoContext {
 export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameStylizer, options: RunVideoOptions = {}, context: RunVideoContext = {}): Run<VideoProgress, VideoResult> {
   return startRun(async (emit) => {
     const { info } = source;
-    const stabilizer = options.stabilize === false ? undefined : new TemporalStabilizer({ ...options, estimator: context.estimator });
+    if (options.stabilize !== false && !context.estimator) {
+      throw new ImpastoError('INVALID_ARGUMENT', 'stabilizing a video needs an optical flow: pass { estimator: farnebackFlow() } from @impasto/core/flow, or stabilize: false');
+    }
+    const stabilizer = options.stabilize === false ? undefined : new TemporalStabilizer({ ...options, estimator: context.estimator! });
     const t0 = now();
     let frames = 0;
     let stylizeMs = 0;

@@ -1,6 +1,5 @@
 import type { RawImage } from '../image/raw-image';
 import { now } from '../platform';
-import { farnebackFlow } from './farneback';
 import type { FlowEstimator, FlowFrame } from './flow';
 import { flowReliability } from './reliability';
 import { warpBack } from './warp';
@@ -11,8 +10,8 @@ export interface StabilizerOptions {
   readonly temporalWeight?: number;
   /** Longest side the flow is computed at (default 256). */
   readonly flowSize?: number;
-  /** The optical flow (default Farneback, OpenCV.js). */
-  readonly estimator?: FlowEstimator;
+  /** The optical flow: `farnebackFlow()` from `@impasto/core/flow`, or another. */
+  readonly estimator: FlowEstimator;
 }
 
 /**
@@ -29,10 +28,10 @@ export class TemporalStabilizer {
   /** Milliseconds spent on flow and blending so far. */
   elapsedMs = 0;
 
-  constructor(options: StabilizerOptions = {}) {
+  constructor(options: StabilizerOptions) {
     this.weight = options.temporalWeight ?? 0.5;
     this.flowSize = options.flowSize ?? 256;
-    this.estimator = options.estimator ?? farnebackFlow();
+    this.estimator = options.estimator;
   }
 
   /** The output for `stylized`, the stylization of the input frame `input` (frames in order). */

@@ -1,6 +1,5 @@
 import { invalidParam } from '../errors';
 import type { RawImage } from '../image/raw-image';
-import { farnebackFlow } from './farneback';
 import type { FlowEstimator, FlowFrame } from './flow';
 import { flowReliability } from './reliability';
 import { warpBack } from './warp';
@@ -9,8 +8,7 @@ import { warpBack } from './warp';
  * Temporal stability of stylized clips: for each frame t, the mean |O_t - W(O_{t-1})| (0..255,
  * over RGB, weighted by flow reliability) where W warps by the flow of the *input* frames. Feed
  * frames in order with `add(input, outputs)`; several outputs (per-frame, stabilized, …) are
- * measured against the same flow. Measure with another flow than the one that stabilized
- * (default: Farneback at full size with a larger window, where the stabilizer uses 256 px).
+ * measured against the same flow. Measure with another flow than the one that stabilized.
  */
 export class WarpErrorMeter {
   private readonly estimator: FlowEstimator;
@@ -19,8 +17,9 @@ export class WarpErrorMeter {
   private readonly sums: number[] = [];
   private steps = 0;
 
-  constructor(options: { estimator?: FlowEstimator; flowSize?: number } = {}) {
-    this.estimator = options.estimator ?? farnebackFlow({ levels: 5, winsize: 21, iterations: 5, polyN: 7, polySigma: 1.5 });
+  /** `flowSize`: the longest side the flow is computed at (default: full size). */
+  constructor(options: { estimator: FlowEstimator; flowSize?: number }) {
+    this.estimator = options.estimator;
     this.flowSize = options.flowSize ?? 4096;
   }
 

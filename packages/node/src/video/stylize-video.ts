@@ -17,6 +17,7 @@ import {
   videoFrameSize,
   withVideoEngine,
 } from '@impasto/core';
+import { farnebackFlow } from '@impasto/core/flow';
 import { FastStyle } from '../fast-style';
 import { checkOutputPath } from '../files';
 import { containerOf } from './containers';
@@ -83,7 +84,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
         audio: probed.audioCodec ? { input, codec: probed.audioCodec, start: o.start, duration: o.duration } : undefined,
       });
       const source = ffmpegFrames(tools, input, info, { start: o.start, duration: o.duration, width, height });
-      return { ...(await relayRun(runVideo(source, sink, stylize, o, context), emit)), output, provider };
+      return { ...(await relayRun(runVideo(source, sink, stylize, o, { ...context, estimator: context.estimator ?? farnebackFlow() }), emit)), output, provider };
     });
   });
 }
