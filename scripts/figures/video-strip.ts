@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { FastStyle, ModelStore, type RawImage, encodeImage, stylizeVideo } from '@impasto/node';
+import { VIDEO_SCHEMA } from '@impasto/core';
 import { IMAGES, weightsDir } from '../paths';
 
 // OpenCV's sample tree.avi (Apache-2.0/BSD-3-Clause, a tree through a window, no people; see
@@ -59,7 +60,7 @@ export async function videoStripFigure(out: string): Promise<void> {
   if (rows.some((row) => row.length !== COUNT)) throw new Error(`video strip: expected ${COUNT} frames from ${FIRST} in each row`);
   const { width: w, height: h } = rows[0]![0]!;
   const width = COUNT * w + (COUNT - 1) * GAP;
-  const labels = [`Input: tree.avi, frames ${FIRST}–${FIRST + COUNT - 1}`, 'Fast style “wave”, each frame on its own', 'The same, stabilized (stylizeVideo defaults: optical flow, temporalWeight 0.5)'];
+  const labels = [`Input: tree.avi, frames ${FIRST}–${FIRST + COUNT - 1}`, 'Fast style “wave”, each frame on its own', `The same, stabilized (stylizeVideo defaults: optical flow, temporalWeight ${VIDEO_SCHEMA.fields.temporalWeight.default})`];
   const layers: OverlayOptions[] = [];
   for (let r = 0; r < rows.length; r++) {
     const top = r * (CAPTION + h + GAP);

@@ -39,11 +39,14 @@ def fit_inside(w, h, side):
     return max(1, round(w * s)), max(1, round(h * s))
 
 
+FB = dict(levels=3, winsize=15, poly=5, flags=0)
+
+
 def farneback(a, b):
-    return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, 3, 15, 3, 5, 1.2, 0)
+    return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, FB['levels'], FB['winsize'], 3, FB['poly'], 1.2 if FB['poly'] == 5 else 1.5, FB['flags'])
 
 
-def ruder(back, forward):
+def ruder(back, forward, slack=1.0, boundary=True):
     h, w = back.shape[:2]
     gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     px, py = gx + back[..., 0], gy + back[..., 1]
@@ -56,7 +59,10 @@ def ruder(back, forward):
     for k in range(2):
         dy, dx = np.gradient(back[..., k])
         grad = grad + dx ** 2 + dy ** 2
-    return (inside & (s2 <= 0.01 * (f2 + b2) + 0.5) & (grad <= 0.01 * b2 + 0.002)).astype(np.float32), px, py
+    ok = inside & (s2 <= slack * (0.01 * (f2 + b2) + 0.5))
+    if boundary:
+        ok &= grad <= slack * (0.01 * b2 + 0.002)
+    return ok.astype(np.float32), px, py
 
 
 def main():
@@ -69,9 +75,16 @@ def main():
     ap.add_argument('--photometric', type=float)
     ap.add_argument('--soft-photometric', type=float)
     ap.add_argument('--cubic', action='store_true')
+    ap.add_argument('--slack', type=float, default=1.0)
+    ap.add_argument('--no-boundary', action='store_true')
+    ap.add_argument('--levels', type=int, default=3)
+    ap.add_argument('--winsize', type=int, default=15)
+    ap.add_argument('--poly', type=int, default=5)
+    ap.add_argument('--gaussian', action='store_true')
     ap.add_argument('--start', type=float)
     ap.add_argument('--duration', type=float)
     a = ap.parse_args()
+    FB.update(levels=a.levels, winsize=a.winsize, poly=a.poly, flags=cv2.OPTFLOW_FARNEBACK_GAUSSIAN if a.gaussian else 0)
     W, H = probe_size(a.perframe)
     inp = Frames(a.input, W, H, scale=True, start=a.start, duration=a.duration)
     sty = Frames(a.perframe, W, H)
@@ -93,7 +106,7 @@ def main():
             psmall, pout = prev
             back = farneback(small, psmall)
             forward = farneback(psmall, small)
-            mask, px, py = ruder(back, forward)
+            mask, px, py = ruder(back, forward, a.slack, not a.no_boundary)
             if a.photometric is not None or a.soft_photometric is not None:
                 d = np.abs(small.astype(np.float32) - cv2.remap(psmall.astype(np.float32), px, py, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
                 if a.photometric is not None:

@@ -374,7 +374,7 @@ export interface VideoOptions {
   crf?: number;
   /** Blend each stylized frame with the previous output warped by optical flow where the flow is reliable, so textures stop swimming [true] */
   stabilize?: boolean;
-  /** Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result) (≥ 0, ≤ 0.95) [0.5] */
+  /** Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result) (≥ 0, ≤ 0.95) [0.8] */
   temporalWeight?: number;
   /** Longest side of the frames the optical flow is computed on (smaller: faster, coarser) (32–2048) [256] */
   flowSize?: number;

@@ -23,7 +23,7 @@ export const VIDEO_SCHEMA = defineSchema('VideoOptions', 'stylizing a video', {
     kind: 'number',
     min: 0,
     max: 0.95,
-    default: 0.5,
+    default: 0.8,
     arg: 'w',
     doc: "Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result)",
   },

@@ -1,12 +1,13 @@
 import type { RawImage } from '../image/raw-image';
 import { now } from '../platform';
 import type { FlowEstimator, FlowFrame } from './flow';
-import { flowReliability } from './reliability';
+import { blendReliability } from './reliability';
+import { VIDEO_SCHEMA } from './options';
 import { warpBack } from './warp';
 
 /** How `TemporalStabilizer` blends (`VideoOptions`' fields of the same names). */
 export interface StabilizerOptions {
-  /** Weight of the warped previous output, 0..1 (default 0.5). */
+  /** Weight of the warped previous output, 0..1 (default: `VIDEO_SCHEMA`'s, 0.8). */
   readonly temporalWeight?: number;
   /** Longest side the flow is computed at (default 256). */
   readonly flowSize?: number;
@@ -17,8 +18,10 @@ export interface StabilizerOptions {
 /**
  * Makes per-frame stylization temporally stable: each stylized frame O_t is blended with the
  * previous *output* warped into frame t by the optical flow of the input frames, only where that
- * flow is reliable (mask m, Ruder et al. 2016): O'_t = O_t + m·w·(W(O'_{t-1}) - O_t). The flow is
- * computed on the input frames at `flowSize`, both ways, for the reliability check.
+ * flow is reliable (mask m: forward–backward consistent as in Ruder et al. 2016, and the input
+ * frames agree along it): O'_t = O_t + m·w·(W(O'_{t-1}) - O_t). The flow is computed on the grey
+ * input frames at `flowSize`, both ways; the previous output is warped bicubically, so repeated
+ * warping does not blur it.
  */
 export class TemporalStabilizer {
   private readonly weight: number;
@@ -29,8 +32,8 @@ export class TemporalStabilizer {
   elapsedMs = 0;
 
   constructor(options: StabilizerOptions) {
-    this.weight = options.temporalWeight ?? 0.5;
-    this.flowSize = options.flowSize ?? 256;
+    this.weight = options.temporalWeight ?? VIDEO_SCHEMA.fields.temporalWeight.default;
+    this.flowSize = options.flowSize ?? VIDEO_SCHEMA.fields.flowSize.default;
     this.estimator = options.estimator;
   }
 
@@ -43,7 +46,7 @@ export class TemporalStabilizer {
     if (prev && prev.frame.width === frame.width && prev.frame.height === frame.height && sameSize(prev.output, stylized)) {
       const back = await this.estimator.flow(frame, prev.frame);
       const forward = await this.estimator.flow(prev.frame, frame);
-      const warped = warpBack(prev.output, back, flowReliability(back, forward));
+      const warped = warpBack(prev.output, back, blendReliability(back, forward, frame, prev.frame), 'bicubic');
       output = blend(stylized, warped.rgb, warped.weight, this.weight);
     }
     this.previous = { frame, output };
