@@ -45,36 +45,29 @@ function bilinearRgb(data: ArrayLike<number>, w: number, h: number, c: number, x
   for (let k = 0; k < 3; k++) out[at + k] = bilinear(data, w, h, c, k, x, y);
 }
 
-const taps = new Float64Array(4);
-const tapsY = new Float64Array(4);
-
 /** Keys' cubic convolution with a = -0.75 (OpenCV's INTER_CUBIC), edges replicated. */
 function bicubicRgb(data: ArrayLike<number>, w: number, h: number, c: number, x: number, y: number, out: Float32Array, at: number): void {
   const cx = Math.min(Math.max(x, 0), w - 1);
   const cy = Math.min(Math.max(y, 0), h - 1);
   const x0 = Math.floor(cx);
   const y0 = Math.floor(cy);
-  keys(cx - x0, taps);
-  keys(cy - y0, tapsY);
+  const tx = cx - x0;
+  const ty = cy - y0;
+  // Four taps each way: weights and clamped offsets, computed once for the three channels.
+  const wx0 = far(tx + 1), wx1 = near(tx), wx2 = near(1 - tx), wx3 = far(2 - tx);
+  const wy0 = far(ty + 1), wy1 = near(ty), wy2 = near(1 - ty), wy3 = far(2 - ty);
+  const xa = Math.max(x0 - 1, 0) * c, xb = x0 * c, xc = Math.min(x0 + 1, w - 1) * c, xd = Math.min(x0 + 2, w - 1) * c;
+  const ra = Math.max(y0 - 1, 0) * w * c, rb = y0 * w * c, rc = Math.min(y0 + 1, h - 1) * w * c, rd = Math.min(y0 + 2, h - 1) * w * c;
   for (let k = 0; k < 3; k++) {
-    let sum = 0;
-    for (let j = 0; j < 4; j++) {
-      const row = Math.min(Math.max(y0 + j - 1, 0), h - 1) * w;
-      let line = 0;
-      for (let i = 0; i < 4; i++) line += taps[i]! * data[(row + Math.min(Math.max(x0 + i - 1, 0), w - 1)) * c + k]!;
-      sum += tapsY[j]! * line;
-    }
-    out[at + k] = sum;
+    const a = wx0 * data[ra + xa + k]! + wx1 * data[ra + xb + k]! + wx2 * data[ra + xc + k]! + wx3 * data[ra + xd + k]!;
+    const b = wx0 * data[rb + xa + k]! + wx1 * data[rb + xb + k]! + wx2 * data[rb + xc + k]! + wx3 * data[rb + xd + k]!;
+    const d = wx0 * data[rc + xa + k]! + wx1 * data[rc + xb + k]! + wx2 * data[rc + xc + k]! + wx3 * data[rc + xd + k]!;
+    const e = wx0 * data[rd + xa + k]! + wx1 * data[rd + xb + k]! + wx2 * data[rd + xc + k]! + wx3 * data[rd + xd + k]!;
+    out[at + k] = wy0 * a + wy1 * b + wy2 * d + wy3 * e;
   }
 }
 
-/** The four weights of Keys' kernel (a = -0.75) at offset t in [0, 1) from the second tap. */
-function keys(t: number, into: Float64Array): void {
-  const a = -0.75;
-  const near = (d: number) => ((a + 2) * d - (a + 3)) * d * d + 1;
-  const far = (d: number) => ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
-  into[0] = far(t + 1);
-  into[1] = near(t);
-  into[2] = near(1 - t);
-  into[3] = far(2 - t);
-}
+// Keys' kernel with a = -0.75: `near` for |d| <= 1, `far` for 1 < |d| < 2.
+const A = -0.75;
+const near = (d: number) => ((A + 2) * d - (A + 3)) * d * d + 1;
+const far = (d: number) => ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
