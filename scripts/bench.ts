@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { VIDEO_SCHEMA } from '@impasto/core';
 import { fastStyleFlops } from '@impasto/core/fst';
 import { IMAGES, REPO, weightsDir } from './paths';
 
@@ -474,7 +475,7 @@ async function main() {
     console.log(table(rows));
   }
   if (want('video')) {
-    console.log('\nVideo: stylizeVideo, style wave, cpu provider, default .mp4 (H.264 crf 20), per frame vs stabilized (temporalWeight 0.5, flowSize 256), alternating processes; ms/frame end to end; ffmpeg-only: the same run with an identity style (decode + encode)');
+    console.log(`\nVideo: stylizeVideo, style wave, cpu provider, default .mp4 (H.264 crf 20), per frame vs stabilized (temporalWeight ${VIDEO_SCHEMA.fields.temporalWeight.default}, flowSize ${VIDEO_SCHEMA.fields.flowSize.default}), alternating processes; ms/frame end to end; ffmpeg-only: the same run with an identity style (decode + encode)`);
     results.video = videoSection();
     console.log(table(results.video));
   }
