@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
+import { buildFastStyleGraph, optimizeFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
 import { encodeModel } from '@impasto/core/onnx';
 import { ModelStore, getStyle, listStyles } from '@impasto/node';
 import { weightsDir } from './paths';
@@ -18,7 +18,7 @@ async function main() {
   mkdirSync(out, { recursive: true });
   const store = new ModelStore({ mirror: weightsDir() });
   for (const s of styles) {
-    const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source(s.model)), `fast_style_${s.id}`));
+    const bytes = encodeModel(optimizeFastStyleGraph(buildFastStyleGraph(await readFstCheckpoint(store.source(s.model)), `fast_style_${s.id}`)));
     const file = join(out, `fst-${s.id}.onnx`);
     writeFileSync(file, bytes);
     console.log(`${file} (${(bytes.byteLength / 1e6).toFixed(1)} MB)`);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { FST_INPUT, buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
+import { FST_INPUT, buildFastStyleGraph, optimizeFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
 import { encodeModel } from '@impasto/core/onnx';
 import { FastStyle, ModelStore, decodeImage, imageToTensor } from '@impasto/node';
 import { weightsDir } from '../paths';
@@ -27,7 +27,7 @@ async function main() {
   let extra: Record<string, unknown> = {};
   const store = new ModelStore({ mirror: weights, download: false });
   const bare = async () => {
-    const bytes = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source(`fst/${style}`))));
+    const bytes = encodeModel(optimizeFastStyleGraph(buildFastStyleGraph(await readFstCheckpoint(store.source(`fst/${style}`)))));
     const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
     const t = imageToTensor(image);
     const feed = { [FST_INPUT]: new ort.Tensor('float32', t.data as Float32Array, [...t.dims]) };

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Session } from '@impasto/core';
-import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, fastStyleFlops, readFstCheckpoint } from '@impasto/core/fst';
+import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, optimizeFastStyleGraph, fastStyleFlops, readFstCheckpoint } from '@impasto/core/fst';
 import {
   LOSS_NET_DEFAULTS,
   LOSS_NET_MODEL,
@@ -78,7 +78,7 @@ function relL2(a: Float32Array, b: Float32Array): number {
 async function main() {
   const store = new ModelStore({ mirror: weights, download: false, cacheDir: '/tmp/impasto-cache' });
   // Fast style transfer.
-  const fst = encodeModel(buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave'))));
+  const fst = encodeModel(optimizeFastStyleGraph(buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave')))));
   const sessions: Record<string, Session> = {
     cpu: await nodeBackend.createSession(fst, { ep: 'cpu' }),
     webgpu: await nodeBackend.createSession(fst, { ep: GPU }),

@@ -5,7 +5,7 @@
  */
 import { ModelStore } from '@impasto/node';
 import { MICROAST_FILES, buildStylizeGraph, readTorchCheckpoint } from '@impasto/core/ast';
-import { buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
+import { buildFastStyleGraph, optimizeFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, buildObjectiveGraph, contentTerm, loadLossNet, styleTerm, tvTerm } from '@impasto/core/nst';
 import type { Graph } from '@impasto/core/onnx';
 import { weightsDir } from '../paths';
@@ -19,7 +19,7 @@ export async function placementGraph(name: PlacementGraph): Promise<Graph> {
   const store = new ModelStore({ mirror: weightsDir(), download: false });
   switch (name) {
     case 'fst wave':
-      return buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave')));
+      return optimizeFastStyleGraph(buildFastStyleGraph(await readFstCheckpoint(store.source('fst/wave'))));
     case 'nst squeezenet objective':
     case 'nst vgg19 objective': {
       const net = name === 'nst squeezenet objective' ? 'squeezenet' : 'vgg19';

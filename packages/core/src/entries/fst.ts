@@ -4,6 +4,8 @@ export { FastStyleModel, FST_TILE_OVERLAP, type FastStyleGraphOptions, type Fast
 export { runTiled, type SharedNormNetwork, type TileProgress, type TiledRunOptions, type TiledRunResult } from '../tiles/tiled-run';
 export { planTiles, spanWeights, type Span, type TilePlan, type TilePlanOptions } from '../tiles/plan';
 export * from '../fst/network';
+export { optimizeFastStyleGraph } from '../fst/optimize';
+export { rowsThenColumns } from '../fst/rows-then-columns';
 export * from '../fst/checkpoint';
 export * from '../fst/flops';
 export * from '../fst/styles';

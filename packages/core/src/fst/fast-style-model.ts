@@ -10,6 +10,7 @@ import { readFstCheckpoint } from './checkpoint';
 import type { Graph } from '../onnx/graph';
 import { type TileProgress, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
 import { quantizeFastStyle } from './int8/quantize';
+import { optimizeFastStyleGraph } from './optimize';
 import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleNormLayers, fastStyleParameterShapes } from './network';
 
 /** Context each tile reads around the part it owns: the result then matches one pass to 0.01 mean |d| (0-255). */
@@ -56,7 +57,7 @@ export class FastStyleModel {
   static async create(backend: Backend, source: WeightSource, session: SessionOptions = {}, graph: FastStyleGraphOptions = {}): Promise<FastStyleModel> {
     const cache = graph.weightsKey ? graph.graphCache : undefined;
     const floatKey = await graphKey('fst', [graph.weightsKey]);
-    const buildFloat = async () => encodeModel(buildFastStyleGraph(await readFstCheckpoint(source)));
+    const buildFloat = async () => encodeModel(optimizeFastStyleGraph(buildFastStyleGraph(await readFstCheckpoint(source))));
     const cachedFloat = async () => cache && (await cache.get(floatKey));
     if ((graph.precision ?? 'fp32') === 'fp32') {
       const cached = await cachedFloat();
@@ -131,7 +132,7 @@ export class FastStyleModel {
     if (!this.shared) {
       const built = decodeModel(await this.floatGraph());
       const params = Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((p) => [p, built.initializers.get(p) as TensorData<'float32'>]));
-      this.shared = buildFastStyleGraph(params, { norm: 'shared' });
+      this.shared = optimizeFastStyleGraph(buildFastStyleGraph(params, { norm: 'shared' }));
     }
     return this.shared;
   }
