@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
 import { ImpastoError } from '@impasto/core';
 import { Graph, encodeModel, float32 } from '@impasto/core/onnx';
 import { nodeBackend, providerUnavailable } from '../src/platform/backend';
@@ -18,6 +20,18 @@ describe('onnxruntime-node backend', () => {
     const out = await s.run({ x: float32([2], [-1, 3]) });
     expect(Array.from(out.y!.data as Float32Array)).toEqual([0, 3]);
     await s.dispose();
+  });
+
+  it('runs one thread per core unless told otherwise (ONNX Runtime alone picks 1 on a 2-core VM)', async () => {
+    const create = jest.spyOn(ort.InferenceSession, 'create');
+    try {
+      for (const [asked, expected] of [[undefined, availableParallelism()], [0, availableParallelism()], [1, 1]] as const) {
+        await (await nodeBackend.createSession(reluModel(), { ep: 'cpu', intraOpNumThreads: asked })).dispose();
+        expect(create.mock.lastCall?.[1]).toMatchObject({ intraOpNumThreads: expected });
+      }
+    } finally {
+      create.mockRestore();
+    }
   });
 
   it('auto picks the first provider that initialises and says which', async () => {

@@ -6,7 +6,7 @@ import type { RawImage } from '../image/raw-image';
 export interface SessionOptions {
   /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
-  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;
@@ -62,7 +62,7 @@ export interface ResolvedMemoryOptions {
 export interface FastStyleLoadOptions {
   /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
-  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;
@@ -111,7 +111,7 @@ export interface ResolvedStylizeOptions {
 export interface NeuralStyleLoadOptions {
   /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
-  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;
@@ -208,7 +208,7 @@ export interface ResolvedNeuralStyleRunOptions {
 export interface NeuralStyleOptions {
   /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
-  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;
@@ -297,7 +297,7 @@ export interface ResolvedNeuralStyleOptions {
 export interface ArbitraryStyleLoadOptions {
   /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
   ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
-  /** Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session) (0–256) [0] */
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
   intraOpNumThreads?: number;
   /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
   interOpNumThreads?: number;

@@ -22,7 +22,7 @@ export const SESSION_SCHEMA = defineSchema('SessionOptions', 'an ONNX Runtime se
     default: 0,
     flag: 'threads',
     arg: 'n',
-    doc: 'Threads inside one operator; 0 lets ONNX Runtime decide (in the browser: wasm threads, set before the first session)',
+    doc: 'Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session)',
   },
   interOpNumThreads: {
     kind: 'int',

@@ -77,7 +77,9 @@ const adapter: RuntimeAdapter = {
     ort.env.logLevel = verbose() ? 'warning' : 'fatal';
     return ort.InferenceSession.create(model, {
       executionProviders: [provider],
-      intraOpNumThreads: o.intraOpNumThreads,
+      // ONNX Runtime's own default (0) counts physical cores and runs one thread on this project's
+      // 2-core VM, where two run fast style 1.6x faster: so 0 means one per core here, as in TensorFlow.
+      intraOpNumThreads: o.intraOpNumThreads || availableParallelism(),
       interOpNumThreads: o.interOpNumThreads,
       graphOptimizationLevel: 'all',
       // The memory pattern plans one arena per input shape and keeps it: every new non-square size
