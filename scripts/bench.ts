@@ -347,9 +347,14 @@ async function tilesSection(): Promise<Row[]> {
 /** int8 against fp32 fast style: speed at three sizes (wave), PSNR per style on the held-out photos. */
 function int8Section(): { speed: Row[]; quality: Row[] } {
   const speed: Row[] = [];
-  for (const size of quick ? [256] : [256, 512, 1024]) {
-    const r = tryCase('int8-case.ts', ['speed', 'wave', size, quick ? 3 : size >= 1024 ? 5 : 9]);
-    speed.push(r.failed ? { size: `${size}²`, 'fp32 ms': r.failed } : { size: `${size}²`, 'fp32 ms': r.fp32Ms, 'int8 ms': r.int8Ms, 'speed-up': r.speedup });
+  // Both ways a CPU is used: one session on every core (the default), or one single-threaded
+  // session per core (a service stylizing several images at once); int8 gains more in the second.
+  for (const threads of [0, 1]) {
+    for (const size of quick ? [256] : [256, 512, 1024]) {
+      const r = tryCase('int8-case.ts', ['speed', 'wave', size, quick ? 3 : size >= 1024 ? 5 : 9, threads]);
+      const row = { threads: threads || `${cpus().length} (default)`, size: `${size}²` };
+      speed.push(r.failed ? { ...row, 'fp32 ms': r.failed } : { ...row, 'fp32 ms': r.fp32Ms, 'int8 ms': r.int8Ms, 'speed-up': r.speedup });
+    }
   }
   const quality: Row[] = [];
   const styles = quick ? ['wave'] : ['wave', 'udnie', 'scream', 'la_muse', 'rain_princess', 'wreck', 'mathura', 'matilde_perez', 'matta'];

@@ -1,7 +1,8 @@
 /**
  * Fast style at precision fp32 against int8 through the SDK (`FastStyle.stylizeRaw`), in one
  * process, alternating call by call so this machine's drift hits both.
- * Usage: tsx scripts/bench/int8-case.ts speed <style> <size> <reps>   → { fp32Ms, int8Ms, speedup }
+ * Usage: tsx scripts/bench/int8-case.ts speed <style> <size> <reps> [threads] → { fp32Ms, int8Ms, speedup }
+ * (threads: intraOpNumThreads of both sessions; default 0, one per core)
  *        tsx scripts/bench/int8-case.ts quality <style> <size>        → { psnr: { photo: dB } }
  * quality: PSNR of int8 against fp32 on the held-out photos (every content photo; calibration is
  * synthetic, so none was seen), each resized to cover size × size.
@@ -13,7 +14,8 @@ import { FastStyle, ModelStore, type RawImage } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
 import { psnr } from '../pixel-diff';
 
-const [mode, style, sizeArg, repsArg] = process.argv.slice(2);
+const [mode, style, sizeArg, repsArg, threadsArg] = process.argv.slice(2);
+const intraOpNumThreads = Number(threadsArg ?? 0);
 const size = Number(sizeArg);
 const store = new ModelStore({ mirror: weightsDir(), download: false });
 
@@ -25,7 +27,7 @@ async function square(file: string): Promise<RawImage> {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 
 async function main() {
-  const [fp32, int8] = [await FastStyle.load(style!, { ep: 'cpu' }, { store }), await FastStyle.load(style!, { ep: 'cpu', precision: 'int8' }, { store })];
+  const [fp32, int8] = [await FastStyle.load(style!, { ep: 'cpu', intraOpNumThreads }, { store }), await FastStyle.load(style!, { ep: 'cpu', intraOpNumThreads, precision: 'int8' }, { store })];
   if (mode === 'speed') {
     const image = await square(join(IMAGES, 'content/jcjohnson_tubingen.jpg'));
     const time = async (f: FastStyle) => {
