@@ -14,7 +14,7 @@ export interface GraphCache {
  * Version of the graph builders: part of every cache key, so graphs built by an older Impasto are
  * rebuilt rather than reused. Bump when a builder's output changes.
  */
-export const GRAPH_BUILDER_VERSION = 7;
+export const GRAPH_BUILDER_VERSION = 8;
 
 /** A cache key for a graph: `<kind>-<hash of the parts>` (parts: weights hash, layers, terms…). */
 export async function graphKey(kind: string, parts: readonly unknown[]): Promise<string> {

@@ -29,12 +29,12 @@ describe('rowsThenColumns', () => {
   it.each([
     ['auto_pad SAME_UPPER', { auto_pad: 'SAME_UPPER' }],
     ['explicit pads', { pads: [2, 2, 2, 2] }],
-  ])('a k×k SAME conv with few outputs (%s) becomes a 1×k then a grouped k×1 conv, same sums', async (_what, attrs) => {
+  ])('a k×k SAME conv with few outputs (%s) becomes a 1×k conv, a depthwise k×1 and a 1×1 one, same sums', async (_what, attrs) => {
     const g = conv(attrs);
     const rewritten = clone(g);
     rowsThenColumns(rewritten);
     const convs = rewritten.nodes.filter((n) => n.opType === 'Conv');
-    expect(convs.map((n) => n.attributes.group ?? 1)).toEqual([1, 3]);
+    expect(convs.map((n) => n.attributes.group ?? 1)).toEqual([1, 16, 1]);
     expect(rewritten.initializers.get('w')?.dims).toEqual([3, 4, 5, 5]); // the parameter keeps its name and layout
     const [a, b] = [(await runGraph(g, feed)).y!, (await runGraph(rewritten, feed)).y!];
     expect(b.dims).toEqual(a.dims);
