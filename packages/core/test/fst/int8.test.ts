@@ -1,10 +1,11 @@
 /**
  * The exact rewrites int8 builds on, with random weights: ConvTranspose as Conv + DepthToSpace,
- * and channel equalisation around the instance norms, leave the float network's output as it was.
+ * DepthToSpace as transposes, and channel centring and equalisation around the instance norms,
+ * leave the float network's output as it was.
  */
 import * as ort from 'onnxruntime-node';
 import { calibrationImages } from '../../src/fst/int8/calibration-images';
-import { phaseKernel, upsampleByDepthToSpace } from '../../src/fst/int8/depth-to-space';
+import { depthToSpaceAsTransposes, phaseKernel, upsampleByDepthToSpace } from '../../src/fst/int8/depth-to-space';
 import { equalizeInputs, equalizeOutputs } from '../../src/fst/int8/equalize';
 import { int8PerChannel, uint8Params } from '../../src/fst/int8/qdq';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph } from '../../src/fst/network';
@@ -65,15 +66,36 @@ describe('int8 rewrites (exact)', () => {
     expect(maxAbs(await run(fp32, x), await run(g, x))).toBeLessThan(2e-3);
   });
 
-  it('equalising output channels against the norm after them changes the output only through its epsilon', async () => {
+  it('DepthToSpace (CRD) as two transposes moves every value to the same place, at any size', async () => {
+    const g = new Graph('one');
+    const input = g.input('x', 'float32', [1, 12, 'h', 'w']);
+    g.output(g.op('DepthToSpace', [input], { blocksize: 2, mode: 'CRD' }), 'y');
+    g.output(g.op('DepthToSpace', [input], { blocksize: 2, mode: 'DCR' }), 'z');
+    const rewritten = clone(g);
+    depthToSpaceAsTransposes(rewritten);
+    // DCR orders the channels otherwise: left as it is.
+    expect(rewritten.nodes.filter((n) => n.opType === 'DepthToSpace').map((n) => n.attributes.mode)).toEqual(['DCR']);
+    for (const [h, w] of [[5, 7], [8, 3]] as const) {
+      const feed = { x: new ort.Tensor('float32', new Rng(h).fillGaussian(new Float32Array(12 * h * w), 1, 0), [1, 12, h, w]) };
+      const [a, b] = [(await runGraph(g, feed)).y!, (await runGraph(rewritten, feed)).y!];
+      expect(b.dims).toEqual([1, 3, 2 * h, 2 * w]);
+      expect(Array.from(b.data as Float32Array)).toEqual(Array.from(a.data as Float32Array));
+    }
+  });
+
+  it('centring and equalising output channels against the norm after them changes the output only through its epsilon', async () => {
     const [g, noEpsilon, noEpsilonEqualised] = [clone(fp32), clone(fp32), clone(fp32)];
     for (const h of [noEpsilon, noEpsilonEqualised]) h.nodes.forEach((n, i) => n.opType === 'InstanceNormalization' && (h.nodes[i] = { ...n, attributes: { epsilon: 1e-12 } }));
     for (const h of [g, noEpsilon, noEpsilonEqualised]) upsampleByDepthToSpace(h);
     for (const layer of ['conv3', 'res2.conv1', 'deconv1']) {
       const r = ranges(g.initializers.get(convOf(g, layer).inputs[1]!)!.dims[0]!);
       for (const h of [g, noEpsilonEqualised]) {
-        const range = equalizeOutputs(h, convOf(h, layer), r);
-        expect(range.max).toBeGreaterThan(Math.max(...r.max) * 0.999);
+        const conv = convOf(h, layer);
+        const { range, bias } = equalizeOutputs(h, conv, r);
+        h.nodes[h.nodes.indexOf(conv)] = { ...conv, inputs: [...conv.inputs, h.constant('bias', float32([bias.length], bias))] };
+        // Every channel centred on zero and as wide as the widest: one symmetric range.
+        expect(range.max).toBeGreaterThan(Math.max(...Array.from(r.max, (m, c) => (m - r.min[c]!) / 2)) * 0.999);
+        expect(Math.abs(range.min + range.max)).toBeLessThan(range.max * 1e-4);
       }
     }
     expect(maxAbs(await run(noEpsilon, x), await run(noEpsilonEqualised, x))).toBeLessThan(2e-3);

@@ -5,15 +5,17 @@ import { Rng } from '../../optim/rng';
  * Synthetic calibration images, so int8 needs no user data: each is 1/f ("pink") noise in colour
  * — the amplitude spectrum natural photos have — summed from random grids at octave scales with a
  * random palette, overlaid with a few hard-edged discs and bars (edges, flat regions, saturated
- * colours), on the 0..255 scale. Deterministic for a given seed.
+ * colours), on the 0..255 scale. Deterministic for a given seed. `detail`: the fine noise's
+ * amplitude (default 60; the shapes get a third of it); a low one leaves wide smooth areas, like
+ * skies and walls, where the network's features are weak and 8 bits cost it most.
  */
-export function calibrationImages(count: number, size: number, seed = 1): TensorData<'float32'>[] {
+export function calibrationImages(count: number, size: number, seed = 1, detail = 60): TensorData<'float32'>[] {
   const rng = new Rng(seed);
   const rand = () => rng.uniform();
-  return Array.from({ length: count }, () => synthetic(size, rand));
+  return Array.from({ length: count }, () => synthetic(size, rand, detail));
 }
 
-function synthetic(size: number, rand: () => number): TensorData<'float32'> {
+function synthetic(size: number, rand: () => number, amplitude: number): TensorData<'float32'> {
   const plane = size * size;
   const data = new Float32Array(3 * plane);
   const field = pinkNoise(size, rand);
@@ -22,7 +24,7 @@ function synthetic(size: number, rand: () => number): TensorData<'float32'> {
   const to = [rand(), rand(), rand()].map((v) => v * 255);
   const detail = pinkNoise(size, rand);
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) data[c * plane + i] = from[c]! + (to[c]! - from[c]!) * field[i]! + 60 * (detail[i]! - 0.5);
+    for (let c = 0; c < 3; c++) data[c * plane + i] = from[c]! + (to[c]! - from[c]!) * field[i]! + amplitude * (detail[i]! - 0.5);
   }
   const shapes = 3 + Math.floor(rand() * 5);
   for (let k = 0; k < shapes; k++) {
@@ -32,7 +34,7 @@ function synthetic(size: number, rand: () => number): TensorData<'float32'> {
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++) {
         const inside = bar ? Math.abs(x - cx) < r / 3 && Math.abs(y - cy) < r * 1.5 : (x - cx) ** 2 + (y - cy) ** 2 < r * r;
-        if (inside) for (let c = 0; c < 3; c++) data[c * plane + y * size + x] = colour[c]! + 20 * (detail[y * size + x]! - 0.5);
+        if (inside) for (let c = 0; c < 3; c++) data[c * plane + y * size + x] = colour[c]! + (amplitude / 3) * (detail[y * size + x]! - 0.5);
       }
   }
   for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, data[i]!));

@@ -1,6 +1,6 @@
 import { ImpastoError } from '../../errors';
 import type { Graph } from '../../onnx/graph';
-import { type TensorData, float32 } from '../../onnx/tensor';
+import { type TensorData, float32, int64 } from '../../onnx/tensor';
 
 /**
  * The transformer's stride-2 3×3 ConvTranspose (TensorFlow SAME: pads [0, 0, 1, 1]) as a 2×2 Conv
@@ -51,4 +51,33 @@ export function phaseKernel(w: TensorData<'float32'>): TensorData<'float32'> {
               out[(((o * 4 + a * 2 + b) * cin + c) * 2 + r) * 2 + s] = w.data[((c * cout + o) * 3 + kr) * 3 + ks]!;
             }
   return float32([cout * 4, cin, 2, 2], out);
+}
+
+/**
+ * Rewrites, in place, each CRD DepthToSpace as two transposes that compute the same permutation:
+ * first the column phase moves innermost ([C·b, b, H, W] → [C·b, H, W, b]), then the row phase
+ * moves between the rows ([C, b, H, b·W] → [C, H, b, b·W]), with free reshapes between.
+ * ONNX Runtime runs DepthToSpace as one generic 6-D transpose (7 ms for 8 MB of uint8 at 2
+ * threads); these two take 3.7 ms together, and the int8 network at 512² on 2 cores gains about
+ * 20 ms of its 195. Exact.
+ */
+export function depthToSpaceAsTransposes(g: Graph): void {
+  for (let i = 0; i < g.nodes.length; i++) {
+    const n = g.nodes[i]!;
+    if (n.opType !== 'DepthToSpace' || (n.attributes.mode ?? 'DCR') !== 'CRD') continue;
+    const b = n.attributes.blocksize as number;
+    const first = g.nodes.length;
+    g.scoped(n.name, () => {
+      const [x] = n.inputs as [string];
+      const hw = g.op('Shape', [x], { start: 2 });
+      const shape = (lead: readonly number[], scale: readonly number[]) => g.op('Concat', [g.constant('lead', int64([2], lead)), g.op('Mul', [hw, g.constant('scale', int64([2], scale))])], { axis: 0 });
+      const columns = g.op('Transpose', [g.op('Reshape', [x, shape([-1, b], [1, 1])])], { perm: [0, 2, 3, 1] });
+      const rows = g.op('Transpose', [g.op('Reshape', [columns, shape([-1, b], [1, b])])], { perm: [0, 2, 1, 3] });
+      g.op('Reshape', [rows, shape([1, -1], [b, b])]);
+    });
+    const added = g.nodes.splice(first);
+    const last = added.pop()!;
+    g.nodes.splice(i, 1, ...added, { ...last, outputs: n.outputs });
+    i += added.length;
+  }
 }

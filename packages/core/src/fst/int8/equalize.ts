@@ -10,33 +10,45 @@ export interface ChannelRanges {
 }
 
 /**
- * Scales the output channels of `conv` (a [out, in, kh, kw] kernel) up to the widest one's range,
- * by one factor across the DepthToSpace phases that form one channel after it, and returns the
- * output's range after that. Exact: the instance norm after it divides the scale out again (up to
- * its epsilon, whose share only shrinks).
+ * Centres each output channel of `conv` (a [out, in, kh, kw] kernel) on zero with a bias and
+ * scales it to the widest one's half-width, by one shift and factor across the DepthToSpace phases
+ * that form one channel after it. Returns the output's range after that and the bias the conv
+ * must add (for `quantizeConv`). Exact: the instance
+ * norm after it subtracts the shift and divides the scale out again (up to its epsilon, whose share
+ * only shrinks). Centring matters because the output grid is one uint8 range for every channel:
+ * a channel that sits off zero would use only part of it.
  * @throws ImpastoError `BAD_MODEL` when no instance norm follows the conv.
  */
-export function equalizeOutputs(g: Graph, conv: NodeDef, out: ChannelRanges): Range {
+export function equalizeOutputs(g: Graph, conv: NodeDef, out: ChannelRanges): { range: Range; bias: Float32Array } {
   const next = consumers(g, conv.outputs[0]!);
   const phases = next.length === 1 && next[0]!.opType === 'DepthToSpace' ? 4 : 1;
   const norm = phases === 4 ? consumers(g, next[0]!.outputs[0]!) : next;
   if (norm.length !== 1 || norm[0]!.opType !== 'InstanceNormalization') {
     throw new ImpastoError('BAD_MODEL', `${conv.name}: output channels can be rescaled only where an instance norm follows`);
   }
-  const reach = Array.from(out.min, (lo, c) => Math.max(Math.abs(lo), Math.abs(out.max[c]!)));
-  const group = Array.from({ length: reach.length / phases }, (_, o) => Math.max(...reach.slice(o * phases, (o + 1) * phases)));
-  const widest = Math.max(...group);
+  const groups = out.min.length / phases;
+  const lows = Array.from({ length: groups }, (_, o) => Math.min(...out.min.subarray(o * phases, (o + 1) * phases)));
+  const highs = Array.from({ length: groups }, (_, o) => Math.max(...out.max.subarray(o * phases, (o + 1) * phases)));
+  const half = lows.map((lo, o) => (highs[o]! - lo) / 2);
+  const widest = Math.max(...half);
   // A channel this narrow is normalised by √(σ² + ε) ≈ √ε rather than σ: scaling it would change
-  // the norm's output, so it keeps its scale (reach ≥ 4·√(100 ε): σ² at least 100 ε).
+  // the norm's output, so it keeps its scale (half-width ≥ 4·√(100 ε): σ² at least 100 ε).
   const eps = norm[0]!.attributes.epsilon;
   const epsilon = eps instanceof FloatAttr ? eps.value : typeof eps === 'number' ? eps : 1e-5;
   const safe = 4 * Math.sqrt(100 * epsilon);
-  const scale = Float32Array.from(reach, (_, c) => {
-    const r = group[Math.floor(c / phases)]!;
-    return r >= safe ? widest / r : 1;
+  const groupScale = half.map((h) => (h >= safe ? widest / h : 1));
+  const scale = Float32Array.from(out.min, (_, c) => groupScale[Math.floor(c / phases)]!);
+  const shift = Float32Array.from(out.min, (_, c) => {
+    const o = Math.floor(c / phases);
+    return (-(lows[o]! + highs[o]!) / 2) * groupScale[o]!;
   });
   scaleKernel(g, conv.inputs[1]!, scale, 0);
-  return scaledRange(out, scale);
+  const range: Range = { min: 0, max: 0 };
+  for (let c = 0; c < shift.length; c++) {
+    range.min = Math.min(range.min, out.min[c]! * scale[c]! + shift[c]!);
+    range.max = Math.max(range.max, out.max[c]! * scale[c]! + shift[c]!);
+  }
+  return { range, bias: shift };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ImpastoError } from '../../errors';
 import type { Graph, NodeDef } from '../../onnx/graph';
 import type { TensorData } from '../../onnx/tensor';
 
@@ -32,10 +33,13 @@ export function int8PerChannel(w: TensorData<'float32'>): { q: Int8Array; scales
 
 /**
  * Wraps Conv `conv` in QDQ form: its input and output through QuantizeLinear → DequantizeLinear
- * (uint8, per tensor, over the calibrated ranges), its kernel stored as int8 per channel behind a
- * DequantizeLinear. ONNX Runtime fuses DQ → Conv → Q into one QLinearConv.
+ * (uint8, per tensor, over the calibrated ranges), its kernel stored as int8 per channel and
+ * `bias` (optional, [out]) as int32 on the input scale × kernel scale grid, each behind a
+ * DequantizeLinear.
+ * ONNX Runtime fuses DQ → Conv → Q into one QLinearConv.
  */
-export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Range): void {
+export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Range, bias?: Float32Array): void {
+  if (conv.inputs.length > 2) throw new ImpastoError('BAD_MODEL', `${conv.name}: only a conv without a bias input is quantized`);
   const [x, kernel] = conv.inputs as [string, string];
   const w = g.initializers.get(kernel) as TensorData<'float32'>;
   const { q, scales } = int8PerChannel(w);
@@ -59,6 +63,7 @@ export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Rang
     };
   };
   const inQ = qdq(x, input, `${conv.name}.input`);
+  const qBias = bias && quantizeBias(g, `${kernel}.bias`, bias, uint8Params(input).scale, scales);
   const rawOut = g.fresh(`${conv.outputs[0]}.float`);
   const outQ = qdq(rawOut, output, `${conv.name}.output`);
   const i = g.nodes.indexOf(conv);
@@ -68,7 +73,8 @@ export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Rang
     1,
     { opType: 'DequantizeLinear', inputs: [qKernel, kScale, kZero], outputs: [deqKernel], attributes: { axis: 0 }, name: g.fresh(`${kernel}_dequantize`) },
     ...inQ.nodes,
-    { ...conv, inputs: [inQ.out, deqKernel, ...conv.inputs.slice(2)], outputs: [rawOut] },
+    ...(qBias?.nodes ?? []),
+    { ...conv, inputs: [inQ.out, deqKernel, ...(qBias ? [qBias.out] : [])], outputs: [rawOut] },
     ...outQ.nodes,
   );
   // A DepthToSpace after the conv moves bytes, not floats: it goes between Q and DQ.
@@ -88,3 +94,13 @@ export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Rang
   }
 }
 
+
+/** A bias as int32 on QLinearConv's accumulator grid (input scale × each kernel scale), behind a DequantizeLinear. */
+function quantizeBias(g: Graph, name: string, bias: Float32Array, inputScale: number, kernelScales: Float32Array): { nodes: NodeDef[]; out: string } {
+  const scales = Float32Array.from(kernelScales, (s) => s * inputScale);
+  const q = g.constant(`${name}.int32`, { type: 'int32', dims: [bias.length], data: Int32Array.from(bias, (v, c) => Math.round(v / scales[c]!)) });
+  const s = g.constant(`${name}.scale`, { type: 'float32', dims: [scales.length], data: scales });
+  const z = g.constant(`${name}.zero`, { type: 'int32', dims: [scales.length], data: new Int32Array(scales.length) });
+  const out = g.fresh(`${name}.dequantized`);
+  return { out, nodes: [{ opType: 'DequantizeLinear', inputs: [q, s, z], outputs: [out], attributes: { axis: 0 }, name: g.fresh(`${name}_dequantize`) }] };
+}
