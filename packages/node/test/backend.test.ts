@@ -22,12 +22,12 @@ describe('onnxruntime-node backend', () => {
     await s.dispose();
   });
 
-  it('runs one thread per core unless told otherwise (ONNX Runtime alone picks 1 on a 2-core VM)', async () => {
+  it('runs one thread per core unless told otherwise (ONNX Runtime alone picks 1 on a 2-core VM), none spinning', async () => {
     const create = jest.spyOn(ort.InferenceSession, 'create');
     try {
       for (const [asked, expected] of [[undefined, availableParallelism()], [0, availableParallelism()], [1, 1]] as const) {
         await (await nodeBackend.createSession(reluModel(), { ep: 'cpu', intraOpNumThreads: asked })).dispose();
-        expect(create.mock.lastCall?.[1]).toMatchObject({ intraOpNumThreads: expected });
+        expect(create.mock.lastCall?.[1]).toMatchObject({ intraOpNumThreads: expected, extra: { session: { intra_op: { allow_spinning: '0' } } } });
       }
     } finally {
       create.mockRestore();

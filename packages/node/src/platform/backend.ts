@@ -82,6 +82,10 @@ const adapter: RuntimeAdapter = {
       intraOpNumThreads: o.intraOpNumThreads || availableParallelism(),
       interOpNumThreads: o.interOpNumThreads,
       graphOptimizationLevel: 'all',
+      // Worker threads that spin between operators (ONNX Runtime's default) took fast style at
+      // 256² from 64 to 91 ms on this project's 2-core VM (int8: 39 to 61): they contend with the
+      // thread that runs the sequential parts. Without spinning, 512² and 1024² ran as fast.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
       // The memory pattern plans one arena per input shape and keeps it: every new non-square size
       // allocated its activations again (+523 MiB on a second 1448x724 stylize; 21 MiB without it),
       // at no measurable cost in speed here.
