@@ -36,7 +36,7 @@ describe("fast style at precision 'int8'", () => {
     const [all, strict] = [await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64, minPsnr: 0 }), await quantizeFastStyle(nodeBackend, g, { images: 2, size: 64, minPsnr: 45 })];
     expect(count(all)).toBe(INT8_LAYERS.length);
     expect(count(strict)).toBeLessThan(INT8_LAYERS.length);
-  }, 60_000);
+  }, 120_000);
 
   it.each(PHOTOS)('stays within PSNR 36 dB of the float network on %s (held out: calibration is synthetic)', async (photo) => {
     const img = await decodeImage(join(CONTENT, photo), { maxSize: 256 });
@@ -47,7 +47,7 @@ describe("fast style at precision 'int8'", () => {
     expect(db).toBeGreaterThan(36);
     expect(db).toBeLessThan(70); // it is quantized, not the float graph under another name
     await Promise.all([fp32.dispose(), int8.dispose()]);
-  }, 60_000);
+  }, 120_000);
 
   it('is cached: a second load reads no weights and gives the same pixels', async () => {
     const cacheDir = tempDir();
@@ -63,7 +63,7 @@ describe("fast style at precision 'int8'", () => {
     expect(Buffer.from((await second.stylizeRaw(img)).data).equals(Buffer.from(a.data))).toBe(true);
     expect(files).toEqual([]);
     await second.dispose();
-  }, 60_000);
+  }, 120_000);
 
   it('tiles run in float32 from the cached float graph', async () => {
     const img = await decodeImage(join(CONTENT, PHOTOS[1]!), { maxSize: 160 });
@@ -72,7 +72,7 @@ describe("fast style at precision 'int8'", () => {
     expect(int8.lastTiles).toBeGreaterThan(1);
     expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
     await Promise.all([fp32.dispose(), int8.dispose()]);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a GPU provider in one line, and validates the option', async () => {
     await expect(FastStyle.load('wave', { ep: 'webgpu', precision: 'int8' }, { store })).rejects.toThrow(/^precision 'int8' runs on the cpu provider, not webgpu: use ep 'cpu' or 'auto', or precision 'fp32'$/);

@@ -36,7 +36,7 @@ export interface FastStyleGraphOptions {
 }
 
 /** Bump when `quantizeFastStyle`'s output changes, so cached int8 graphs are rebuilt. */
-const INT8_VERSION = 4;
+const INT8_VERSION = 5;
 
 /** A fast-style network on one runtime session: tensors or raw pixels in, stylized out. */
 export class FastStyleModel {

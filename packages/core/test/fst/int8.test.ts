@@ -143,4 +143,23 @@ describe('int8 parameters', () => {
     }
     expect(maxAbs(a[0]!.data, a[1]!.data)).toBeGreaterThan(50);
   });
+
+  it('an enlarged calibration image is the smaller picture at a larger size, as a resized photo is', () => {
+    // Averaging 4×4 blocks brings it back to the 32² picture; a 128² image drawn at full size is another picture.
+    const pool = (img: { data: Float32Array }, size: number, f: number) => {
+      const s = size / f;
+      return Float32Array.from({ length: 3 * s * s }, (_, i) => {
+        const [c, y, x] = [Math.floor(i / (s * s)), Math.floor((i % (s * s)) / s), i % s];
+        let sum = 0;
+        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) sum += img.data[(c * size + y * f + dy) * size + x * f + dx]!;
+        return sum / (f * f);
+      });
+    };
+    const meanAbs = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => m + Math.abs(v - b[i]!), 0) / a.length;
+    const small = calibrationImages(1, 32, 7)[0]!;
+    const [enlarged, drawn] = [calibrationImages(1, 128, 7, 60, 4)[0]!, calibrationImages(1, 128, 7)[0]!];
+    expect(enlarged.dims).toEqual([1, 3, 128, 128]);
+    expect(meanAbs(pool(enlarged, 128, 4), small.data)).toBeLessThan(4);
+    expect(meanAbs(pool(drawn, 128, 4), small.data)).toBeGreaterThan(20);
+  });
 });

@@ -7,12 +7,37 @@ import { Rng } from '../../optim/rng';
  * random palette, overlaid with a few hard-edged discs and bars (edges, flat regions, saturated
  * colours), on the 0..255 scale. Deterministic for a given seed. `detail`: the fine noise's
  * amplitude (default 60; the shapes get a third of it); a low one leaves wide smooth areas, like
- * skies and walls, where the network's features are weak and 8 bits cost it most.
+ * skies and walls, where the network's features are weak and 8 bits cost it most. `zoom`: each
+ * image is drawn at size / zoom and enlarged bilinearly (default 1): the same picture at a larger
+ * size, as a photo resized up is, whereas one drawn at full size gains finer octaves of noise.
  */
-export function calibrationImages(count: number, size: number, seed = 1, detail = 60): TensorData<'float32'>[] {
+export function calibrationImages(count: number, size: number, seed = 1, detail = 60, zoom = 1): TensorData<'float32'>[] {
   const rng = new Rng(seed);
   const rand = () => rng.uniform();
-  return Array.from({ length: count }, () => synthetic(size, rand, detail));
+  return Array.from({ length: count }, () => enlarge(synthetic(Math.round(size / zoom), rand, detail), size));
+}
+
+/** `image` ([1, 3, s, s]) resized bilinearly to size × size (pixel centres aligned). */
+function enlarge(image: TensorData<'float32'>, size: number): TensorData<'float32'> {
+  const s = image.dims[2]!;
+  if (s === size) return image;
+  const out = new Float32Array(3 * size * size);
+  const f = s / size;
+  for (let y = 0; y < size; y++) {
+    const gy = Math.min(s - 1, Math.max(0, (y + 0.5) * f - 0.5));
+    const [y0, fy] = [Math.floor(gy), gy - Math.floor(gy)];
+    const y1 = Math.min(s - 1, y0 + 1);
+    for (let x = 0; x < size; x++) {
+      const gx = Math.min(s - 1, Math.max(0, (x + 0.5) * f - 0.5));
+      const [x0, fx] = [Math.floor(gx), gx - Math.floor(gx)];
+      const x1 = Math.min(s - 1, x0 + 1);
+      for (let c = 0; c < 3; c++) {
+        const at = (yy: number, xx: number) => image.data[(c * s + yy) * s + xx]!;
+        out[(c * size + y) * size + x] = (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+      }
+    }
+  }
+  return float32([1, 3, size, size], out);
 }
 
 function synthetic(size: number, rand: () => number, amplitude: number): TensorData<'float32'> {

@@ -41,6 +41,8 @@ export interface Int8Calibration {
 }
 
 const DEFAULT_MIN_PSNR = 38;
+/** How far below `minPsnr` the enlarged validation image may fall (see `chooseLayers`). */
+const LARGE_IMAGE_MARGIN = 8;
 
 /** Per-channel ranges calibration saw at a quantized conv's input and output. */
 interface LayerStats {
@@ -83,10 +85,18 @@ export async function quantizeFastStyle(backend: Backend, graph: Graph, calibrat
  * layers ran from 26 to 41 dB across the nine styles), so each style keeps in float32 what it
  * cannot afford. Smooth images are where photos lose most (skies, night), and detailed ones alone
  * overrated the photos by up to 3 dB in the mean.
+ * A second check guards larger images: in some networks activations grow with the image (after an
+ * instance norm, peaks grow with the pixel count) and clip on ranges calibrated at `size`. One
+ * synthetic picture enlarged to four times the side must stay within `minPsnr` − 8 dB: it is
+ * harsher than photos of that size (by 4–8 dB where nothing clipped), but the styles whose photos
+ * fell to 18–31 dB at 1024² fell to 18–27 dB on it. (A synthetic image drawn at that size kept
+ * wave to 2 layers: its finer octaves of noise made it far harsher than the photos.)
  */
 async function chooseLayers(backend: Backend, base: Graph, candidates: readonly string[], build: (layers: readonly string[]) => Graph, c: Int8Calibration): Promise<readonly string[]> {
-  const images = [...calibrationImages(2, c.size ?? 256, (c.seed ?? 1) + 1000), ...calibrationImages(2, c.size ?? 256, (c.seed ?? 1) + 2000, 10)];
-  const run = async (g: Graph) => {
+  const [size, seed] = [c.size ?? 256, c.seed ?? 1];
+  const small = [...calibrationImages(2, size, seed + 1000), ...calibrationImages(2, size, seed + 2000, 10)];
+  const large = calibrationImages(1, 4 * size, seed + 3000, 60, 4);
+  const run = async (g: Graph, images: readonly TensorData<'float32'>[]) => {
     const s = await backend.createSession(encodeModel(g), c.session ?? { ep: 'cpu' });
     try {
       const out: Float32Array[] = [];
@@ -96,20 +106,22 @@ async function chooseLayers(backend: Backend, base: Graph, candidates: readonly 
       await s.dispose();
     }
   };
-  const reference = await run(base);
-  const score = async (layers: readonly string[]) => {
-    const out = await run(build(layers));
-    return out.reduce((sum, o, i) => sum + psnr(reference[i]!, o), 0) / out.length;
-  };
+  const reference = { small: await run(base, small), large: await run(base, large) };
+  const meanPsnr = (ref: Float32Array[], out: Float32Array[]) => out.reduce((sum, o, i) => sum + psnr(ref[i]!, o), 0) / out.length;
   const target = c.minPsnr ?? DEFAULT_MIN_PSNR;
+  // The order (sensitivity) from the small images alone; the large one joins the final checks.
   const alone = new Map<string, number>();
-  for (const l of candidates) alone.set(l, await score([l]));
+  for (const l of candidates) alone.set(l, meanPsnr(reference.small, await run(build([l]), small)));
   const order = [...candidates].sort((a, b) => alone.get(b)! - alone.get(a)!);
+  const passes = async (layers: readonly string[]) => {
+    const g = build(layers);
+    return meanPsnr(reference.small, await run(g, small)) >= target && meanPsnr(reference.large, await run(g, large)) >= target - LARGE_IMAGE_MARGIN;
+  };
   // PSNR falls as layers are added: the longest prefix that meets the target, by bisection.
   let [lo, hi] = [0, order.length];
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if ((await score(order.slice(0, mid))) >= target) lo = mid;
+    if (await passes(order.slice(0, mid))) lo = mid;
     else hi = mid - 1;
   }
   return order.slice(0, lo);
