@@ -21,12 +21,7 @@ export function rowsThenColumns(g: Graph): void {
     if (!w || w.dims.length !== 4) continue;
     const [out, cin, kh, kw] = w.dims as [number, number, number, number];
     if (out >= 8 || kh !== kw || kh < 5 || kh % 2 === 0 || !isPlainSame(n, kh)) continue;
-    const first = g.nodes.length;
-    g.scoped(n.name.replace(/\/[^/]*$/, ''), () => split(g, n, out, cin, kh));
-    const added = g.nodes.splice(first);
-    const last = added.pop()!;
-    g.nodes.splice(i, 1, ...added, { ...last, outputs: n.outputs });
-    i += added.length;
+    i += g.replaceNode(i, n.name.replace(/\/[^/]*$/, ''), () => split(g, n, out, cin, kh)) - 1;
   }
 }
 

@@ -96,6 +96,20 @@ export class Graph {
     }
   }
 
+  /**
+   * Replaces node `index` by the nodes `build` adds (their names prefixed by `prefix/`), the last
+   * of them writing the replaced node's outputs; returns how many nodes now stand in its place.
+   */
+  replaceNode(index: number, prefix: string, build: () => void): number {
+    const old = this.nodes[index]!;
+    const first = this.nodes.length;
+    this.scoped(prefix, build);
+    const added = this.nodes.splice(first);
+    const last = added.pop()!;
+    this.nodes.splice(index, 1, ...added, { ...last, outputs: old.outputs });
+    return added.length + 1;
+  }
+
   /** Declares a graph input with an exact name. */
   input(name: string, type: DType, shape?: readonly Dim[]): string {
     if (this.used.has(name)) throw new ImpastoError('INVALID_ARGUMENT', `graph value '${name}' already exists`);

@@ -66,18 +66,13 @@ export function depthToSpaceAsTransposes(g: Graph): void {
     const n = g.nodes[i]!;
     if (n.opType !== 'DepthToSpace' || (n.attributes.mode ?? 'DCR') !== 'CRD') continue;
     const b = n.attributes.blocksize as number;
-    const first = g.nodes.length;
-    g.scoped(n.name, () => {
+    i += g.replaceNode(i, n.name, () => {
       const [x] = n.inputs as [string];
       const hw = g.op('Shape', [x], { start: 2 });
       const shape = (lead: readonly number[], scale: readonly number[]) => g.op('Concat', [g.constant('lead', int64([2], lead)), g.op('Mul', [hw, g.constant('scale', int64([2], scale))])], { axis: 0 });
       const columns = g.op('Transpose', [g.op('Reshape', [x, shape([-1, b], [1, 1])])], { perm: [0, 2, 3, 1] });
       const rows = g.op('Transpose', [g.op('Reshape', [columns, shape([-1, b], [1, b])])], { perm: [0, 2, 1, 3] });
       g.op('Reshape', [rows, shape([1, -1], [b, b])]);
-    });
-    const added = g.nodes.splice(first);
-    const last = added.pop()!;
-    g.nodes.splice(i, 1, ...added, { ...last, outputs: n.outputs });
-    i += added.length;
+    }) - 1;
   }
 }

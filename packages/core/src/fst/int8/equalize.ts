@@ -43,12 +43,7 @@ export function equalizeOutputs(g: Graph, conv: NodeDef, out: ChannelRanges): { 
     return (-(lows[o]! + highs[o]!) / 2) * groupScale[o]!;
   });
   scaleKernel(g, conv.inputs[1]!, scale, 0);
-  const range: Range = { min: 0, max: 0 };
-  for (let c = 0; c < shift.length; c++) {
-    range.min = Math.min(range.min, out.min[c]! * scale[c]! + shift[c]!);
-    range.max = Math.max(range.max, out.max[c]! * scale[c]! + shift[c]!);
-  }
-  return { range, bias: shift };
+  return { range: scaledRange(out, scale, shift), bias: shift };
 }
 
 /**
@@ -114,10 +109,13 @@ function consumers(g: Graph, v: string): NodeDef[] {
   return g.nodes.filter((n) => n.inputs.includes(v));
 }
 
-/** The per-tensor range of `r` with channel c multiplied by `s[c]`. */
-export function scaledRange(r: ChannelRanges, s: Float32Array): Range {
+/** The per-tensor range of `r` with channel c multiplied by `s[c]` (then `shift[c]` added, if given). */
+export function scaledRange(r: ChannelRanges, s: Float32Array, shift?: Float32Array): Range {
   const out: Range = { min: 0, max: 0 };
-  for (let c = 0; c < s.length; c++) [out.min, out.max] = [Math.min(out.min, r.min[c]! * s[c]!), Math.max(out.max, r.max[c]! * s[c]!)];
+  for (let c = 0; c < s.length; c++) {
+    const d = shift?.[c] ?? 0;
+    [out.min, out.max] = [Math.min(out.min, r.min[c]! * s[c]! + d), Math.max(out.max, r.max[c]! * s[c]! + d)];
+  }
   return out;
 }
 

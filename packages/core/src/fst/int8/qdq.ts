@@ -94,7 +94,6 @@ export function quantizeConv(g: Graph, conv: NodeDef, input: Range, output: Rang
   }
 }
 
-
 /** A bias as int32 on QLinearConv's accumulator grid (input scale × each kernel scale), behind a DequantizeLinear. */
 function quantizeBias(g: Graph, name: string, bias: Float32Array, inputScale: number, kernelScales: Float32Array): { nodes: NodeDef[]; out: string } {
   const scales = Float32Array.from(kernelScales, (s) => s * inputScale);
