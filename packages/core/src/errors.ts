@@ -17,6 +17,18 @@ export type ImpastoErrorCode =
   | 'RUNTIME'
   | 'IO';
 
+/**
+ * How a message names an option the user can change, with the value to try: the library's key
+ * (`maxSize 1448`) by default; the CLI names its flags instead (`--max-size 1448`).
+ */
+export type OptionNamer = (option: string, value?: string | number) => string;
+
+/** Options as the library's callers know them: `maxSize 1448`. */
+export const libraryOptionNames: OptionNamer = (option, value) => (value === undefined ? option : `${option} ${value}`);
+
+/** A message that names options: rendered with the library's names, and again with a caller's own. */
+export type AdvisedMessage = (name: OptionNamer) => string;
+
 /** Every error Impasto throws on purpose: a one-line message and a stable `code`. */
 export class ImpastoError extends Error {
   /**
@@ -28,24 +40,39 @@ export class ImpastoError extends Error {
   }
 
   readonly code: ImpastoErrorCode;
-  constructor(code: ImpastoErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message);
+  private readonly advised?: AdvisedMessage;
+
+  /**
+   * `message` is a string, or a function of an `OptionNamer` when it advises options (a size to
+   * try, a flag to raise): `message` is then its text with the library's names, and
+   * `messageFor(namer)` renders it in a caller's terms.
+   */
+  constructor(code: ImpastoErrorCode, message: string | AdvisedMessage, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : message(libraryOptionNames));
     this.name = 'ImpastoError';
     this.code = code;
+    if (typeof message === 'function') this.advised = message;
     if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+
+  /** The message with its options named by `name` (e.g. the CLI's flags); `message` when it names none. */
+  messageFor(name: OptionNamer): string {
+    return this.advised ? this.advised(name) : this.message;
   }
 }
 
-function describe(actual: unknown): string {
+/** How a message shows a value it was given: `'abc' of type string`, `a Float32Array`, `NaN of type number`. */
+export function describeValue(actual: unknown): string {
   if (actual === null) return 'null';
-  if (typeof actual === 'string') return `'${actual}' of type string`;
+  if (ArrayBuffer.isView(actual)) return `a ${actual.constructor.name}`;
+  if (typeof actual === 'string') return `'${actual.length > 60 ? `${actual.slice(0, 60)}…` : actual}' of type string`;
   if (typeof actual === 'object') return `a value of type ${Array.isArray(actual) ? 'array' : 'object'}`;
   return `${String(actual)} of type ${typeof actual}`;
 }
 
-/** sharp-shaped parameter error: `Expected <expected> for <name> but received <actual>`. */
-export function invalidParam(name: string, expected: string, actual: unknown): ImpastoError {
-  return new ImpastoError('INVALID_ARGUMENT', `Expected ${expected} for ${name} but received ${describe(actual)}`);
+/** sharp-shaped parameter error: `Expected <expected> for <name> but received <actual>` (`INVALID_ARGUMENT` unless `code` says otherwise). */
+export function invalidParam(name: string, expected: string, actual: unknown, code: ImpastoErrorCode = 'INVALID_ARGUMENT'): ImpastoError {
+  return new ImpastoError(code, `Expected ${expected} for ${name} but received ${describeValue(actual)}`);
 }
 
 /** Validates an integer option in [min, max] and returns it. */
@@ -88,4 +115,9 @@ export function firstLine(e: unknown, max = 200): string {
 export function asImpastoError(e: unknown, code: ImpastoErrorCode, context: string): ImpastoError {
   if (isImpastoError(e)) return e;
   return new ImpastoError(code, `${context}: ${firstLine(e)}`, { cause: e });
+}
+
+/** Throws `ABORTED` ("`what` was aborted") when `signal` is aborted: checked before work starts and between steps. */
+export function throwIfAborted(signal: { readonly aborted: boolean } | undefined, what: string): void {
+  if (signal?.aborted) throw new ImpastoError('ABORTED', `${what} was aborted`);
 }

@@ -3,7 +3,7 @@
 // @impasto/core/fst, /nst, /onnx, /autodiff.
 
 // Errors: every error Impasto throws on purpose.
-export { ImpastoError, isImpastoError, firstLine as firstLineOf, type ImpastoErrorCode } from './errors';
+export { ImpastoError, isImpastoError, firstLine as firstLineOf, describeValue, invalidParam, libraryOptionNames, throwIfAborted, type ImpastoErrorCode, type OptionNamer, type AdvisedMessage } from './errors';
 
 // Options: one schema per operation (defaults, validation, docs, CLI flags).
 export type * from './options/generated';
@@ -23,8 +23,8 @@ export type { Backend, Session } from './runtime/backend';
 export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
 export { isOutOfMemory, outOfMemoryHint } from './runtime/out-of-memory';
-export { MEMORY_MODELS, MAX_AUTO_TILE, checkMemory, estimateMemory, planTileSize, type MemoryEngine, type MemoryModel } from './runtime/memory';
-export type { Platform, CallContext } from './runtime/platform';
+export { MEMORY_MODELS, MAX_AUTO_TILE, MIN_TILE, checkMemory, estimateMemory, planTileSize, type MemoryEngine, type MemoryModel, type SizeOption } from './runtime/memory';
+export { type Platform, type CallContext, checkContext } from './runtime/platform';
 export type { ImageCodec, CodecDecodeOptions } from './image/codec';
 export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';
 export { ModelStore, treeSource, type ModelStoreParts, type LookupContext } from './store/model-store';
@@ -34,7 +34,7 @@ export { getModel, modelIds, FST_LICENCE, type ModelEntry } from './store/catalo
 export type { GraphCache } from './runtime/graph-cache';
 
 // Images.
-export { type RawImage, isRawImage, fitInside, imageToTensor, regionToTensor, tensorToImage } from './image/raw-image';
+export { type RawImage, isRawImage, checkRawImage, fitInside, imageToTensor, regionToTensor, tensorToImage } from './image/raw-image';
 export { loadImage, saveImage, checkFormat, imageIO, type ImageIO } from './image/pipeline';
 
 // Fast style transfer.
@@ -69,6 +69,7 @@ export { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from './ast/op
 
 // Long calls.
 export { type Run, relayRun, startRun } from './util/run';
+export { type AbortSignalLike, onAbort, raceAbort } from './util/abort';
 
 // Video: the shared pipeline, temporal stabilization and its measurement; platforms bring decoders and encoders.
 export { VIDEO_SCHEMA } from './video/options';

@@ -23,7 +23,7 @@ function loadNet(name: LossNetName, source: WeightSource) {
 const ns = {
   isOutOfMemory,
   outOfMemoryError: (e: unknown, w: number, h: number, net: string) =>
-    outOfMemoryHint(new ImpastoError('IMAGE_TOO_LARGE', String(e), { cause: e }), { width: w, height: h }, 'neural style transfer', net) as ImpastoError,
+    outOfMemoryHint(new ImpastoError('IMAGE_TOO_LARGE', String(e), { cause: e }), { width: w, height: h }, { what: 'neural style transfer', sizeOption: 'size', using: net }) as ImpastoError,
 };
 
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(__dirname, '../../../../shared/weights');
@@ -75,6 +75,7 @@ describe('out-of-memory errors', () => {
     expect(e).toBeInstanceOf(ImpastoError);
     expect(e.code).toBe('IMAGE_TOO_LARGE');
     expect(e.message).toMatch(/1024x683 with vgg19/);
-    expect(e.message).toMatch(/try size 512 \(half the current 1024\)/);
+    expect(e.message).toMatch(/try size 512 \(the longest side is 1024\)/);
+    expect(e.messageFor((o, v) => `--${o}${v === undefined ? '' : ` ${v}`}`)).toMatch(/try --size 512 \(/);
   });
 });

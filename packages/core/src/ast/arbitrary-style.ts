@@ -1,4 +1,4 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, invalidParam, throwIfAborted } from '../errors';
 import { keepLuminance, matchColors } from '../image/color';
 import { checkFormat, loadImage, loadImageAtSide, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
@@ -12,8 +12,8 @@ import { graphKey, openCachedGraph } from '../runtime/graph-cache';
 import { checkMemory, planTileSize } from '../runtime/memory';
 import type { Graph } from '../onnx/graph';
 import { type StylizeContext, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
-import { outOfMemoryHint } from '../runtime/out-of-memory';
-import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
+import { retryInTiles } from '../tiles/retry-in-tiles';
+import { type CallContext, type Platform, boundPlatform, checkContext } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash, sha256Hex } from '../store/hash';
 import {
@@ -114,10 +114,31 @@ function toImage(y: Float32Array, content: RawImage, strength: number): RawImage
   return { data: out, width, height, channels };
 }
 
-function checkSides(img: RawImage, which: string): void {
-  if (Math.min(img.width, img.height) < AST_MIN_SIDE) {
-    throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; arbitrary style transfer needs at least ${AST_MIN_SIDE} px on each side`);
-  }
+/**
+ * Refuses an image with a side under `AST_MIN_SIDE`; when shrinking it to `shrunkBy` (`maxSize`) made
+ * it so, says which value keeps the short side wide enough (`original`: its size before).
+ */
+function checkSides(img: RawImage, which: string, shrunkBy?: { option: 'maxSize'; original: { width: number; height: number } }): void {
+  if (Math.min(img.width, img.height) >= AST_MIN_SIDE) return;
+  const { original } = shrunkBy ?? {};
+  const short = original && Math.min(original.width, original.height);
+  const works = short !== undefined && short >= AST_MIN_SIDE ? Math.ceil((AST_MIN_SIDE * Math.max(original!.width, original!.height)) / short) : undefined;
+  throw new ImpastoError('INVALID_ARGUMENT', (name) =>
+    `the ${which} image is ${img.width}x${img.height} px; arbitrary style transfer needs at least ${AST_MIN_SIDE} px on each side${works !== undefined ? `: its ${original!.width}x${original!.height} px fit with ${name(shrunkBy!.option, works)} or more` : ''}`,
+  );
+}
+
+const isThin = (img: RawImage) => Math.min(img.width, img.height) < AST_MIN_SIDE;
+
+/**
+ * The longest side a painting is shrunk to: `styleSize`, unless that would leave its short side
+ * under `AST_MIN_SIDE` (a long thin painting), when it keeps the short side at that minimum instead.
+ */
+export function styleSideFor(width: number, height: number, styleSize: number): number {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  if (long <= styleSize || short < AST_MIN_SIDE) return styleSize;
+  return Math.max(styleSize, Math.ceil((AST_MIN_SIDE * long) / short));
 }
 
 /** A `ArbitraryStyle` class bound to a platform. */
@@ -141,6 +162,8 @@ export class ArbitraryStyle<In, Encoded> {
   /** Loads MicroAST (graphs from the cache when built before). Errors: the store's, `BAD_MODEL`, `PROVIDER_UNAVAILABLE`. */
   static async load<T>(this: ArbitraryStyleClass<T>, options: ArbitraryStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
     const platform = boundPlatform(this.platform, 'ArbitraryStyle');
+    checkContext(context);
+    throwIfAborted(context.signal, 'loading the arbitrary-style network');
     return new this(platform as Platform<never, never>, await openArbitraryStyle(platform, options, context));
   }
 
@@ -176,6 +199,7 @@ export class ArbitraryStyle<In, Encoded> {
   async stylize(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
     this.checkOpen();
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
+    checkContext(context);
     return this.run(content, style, o, context);
   }
 
@@ -183,6 +207,7 @@ export class ArbitraryStyle<In, Encoded> {
   async stylizeEncoded(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<Encoded> {
     this.checkOpen();
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
+    checkContext(context);
     checkFormat(this.platform.codec.formats, o.format);
     return saveImage(this.platform.codec, await this.run(content, style, o, context), o);
   }
@@ -197,7 +222,12 @@ export class ArbitraryStyle<In, Encoded> {
   }
 
   protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
+    throwIfAborted(context.signal, 'stylize');
     const image = await loadImage(this.platform.codec, content, o);
+    if (isThin(image) && o.maxSize !== undefined && Math.max(image.width, image.height) === o.maxSize) {
+      // Shrunk too thin: the message says which maxSize keeps it wide enough, from the full size.
+      checkSides(image, 'content', { option: 'maxSize', original: await loadImage(this.platform.codec, content, { maxPixels: o.maxPixels }) });
+    }
     checkSides(image, 'content');
     const side = o.styleScale === undefined ? undefined : Math.max(8, Math.round(o.styleScale * Math.max(image.width, image.height)));
     const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined, side);
@@ -205,18 +235,23 @@ export class ArbitraryStyle<In, Encoded> {
     const tile = planTileSize('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const feeds: Record<string, TensorData> = {};
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
+    throwIfAborted(context.signal, 'stylize');
     const t0 = now();
-    try {
-      const tiled = tile === undefined ? undefined : await this.stylizeTiled(image, feeds, tile, context);
-      const result = tiled
-        ? blendWith(tiled.image, image, o.strength)
-        : toImage((await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]))[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength);
-      this.lastInferenceMs = now() - t0;
-      this.lastTiles = tiled?.tiles ?? 1;
-      return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
-    } catch (e) {
-      throw outOfMemoryHint(e, image, 'arbitrary style transfer');
-    }
+    const { image: result, tiles } = await retryInTiles(image, tile, o, {
+      what: 'arbitrary style transfer',
+      onePass: async () => {
+        const out = await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]);
+        return { image: toImage(out[MICROAST_OUTPUT]!.data as Float32Array, image, o.strength), tiles: 1 };
+      },
+      tiled: async (t) => {
+        const r = await this.stylizeTiled(image, feeds, t, context);
+        return { image: blendWith(r.image, image, o.strength), tiles: r.tiles };
+      },
+      trim: () => this.parts.stylize.trim(),
+    });
+    this.lastInferenceMs = now() - t0;
+    this.lastTiles = tiles;
+    return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
   }
 
   /**
@@ -224,8 +259,12 @@ export class ArbitraryStyle<In, Encoded> {
    * colours; with `side`, of the style image resized to that longest side (`styleScale`).
    */
   private async styleOf(style: StyleArgument<In>, o: ResolvedStyleCodeOptions, recolorTo?: RawImage, side?: number): Promise<StyleCode> {
+    if (style === undefined || style === null) throw invalidParam('style', 'a style image, a StyleCode or a list of { style, weight }', style);
     if (Array.isArray(style)) {
       const list = style as readonly { style: StyleInput<In>; weight: number }[];
+      list.forEach((s, i) => {
+        if (typeof s !== 'object' || s === null || Array.isArray(s)) throw invalidParam(`style[${i}]`, 'a { style, weight } object', s);
+      });
       return blendStyleCodes(await Promise.all(list.map(async (s) => ({ code: await this.styleOf(s.style, o, recolorTo, side), weight: s.weight }))));
     }
     if (isStyleCode(style) && (recolorTo || side !== undefined)) {
@@ -236,7 +275,13 @@ export class ArbitraryStyle<In, Encoded> {
   }
 
   private async codeOf(style: In | RawImage, o: ResolvedStyleCodeOptions, recolorTo?: RawImage, side?: number): Promise<StyleCode> {
-    const decoded = side === undefined ? await loadImage(this.platform.codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : await loadImageAtSide(this.platform.codec, style, side, o.maxPixels);
+    const codec = this.platform.codec;
+    let decoded = side === undefined ? await loadImage(codec, style, { maxSize: o.styleSize, maxPixels: o.maxPixels }) : await loadImageAtSide(codec, style, side, o.maxPixels);
+    if (isThin(decoded) && side === undefined && Math.max(decoded.width, decoded.height) === o.styleSize) {
+      // A long thin painting shrunk to styleSize lost its short side: shrink it only as far as keeps that.
+      const full = await loadImage(codec, style, { maxPixels: o.maxPixels });
+      decoded = await loadImage(codec, full, { maxSize: styleSideFor(full.width, full.height, o.styleSize), maxPixels: o.maxPixels });
+    }
     const image = recolorTo ? matchColors(decoded, recolorTo) : decoded;
     checkSides(image, 'style');
     const key = await pixelKey(image);

@@ -24,13 +24,13 @@ export function isStyleCode(x: unknown): x is StyleCode {
  * Means and modulator signals blend linearly; standard deviations too, which keeps them positive.
  */
 export function blendStyleCodes(codes: readonly { readonly code: StyleCode; readonly weight: number }[]): StyleCode {
-  const total = checkBlendWeights(codes.map((c) => c.weight), 'styles');
+  const { shares } = checkBlendWeights(codes.map((c) => c.weight), 'styles');
   const tensors = {} as Record<MicroAstStyleCodeName, Float32Array>;
   for (const name of MICROAST_STYLE_CODE) {
     const out = new Float32Array(SIZE);
-    for (const { code, weight } of codes) {
+    for (const [k, { code }] of codes.entries()) {
       const t = code.tensors[name];
-      for (let i = 0; i < SIZE; i++) out[i] = out[i]! + (weight / total) * t[i]!;
+      for (let i = 0; i < SIZE; i++) out[i] = out[i]! + shares[k]! * t[i]!;
     }
     tensors[name] = out;
   }

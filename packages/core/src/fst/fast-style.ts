@@ -1,4 +1,4 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, throwIfAborted } from '../errors';
 import { keepLuminance } from '../image/color';
 import { checkFormat, loadImage, saveImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
@@ -7,8 +7,9 @@ import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import { planTileSize } from '../runtime/memory';
 import type { ExecutionProvider, Provider } from '../runtime/session-options';
-import { outOfMemoryHint } from '../runtime/out-of-memory';
-import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
+import { retryInTiles } from '../tiles/retry-in-tiles';
+import { checkRawImage } from '../image/raw-image';
+import { type CallContext, type Platform, boundPlatform, checkBudgetBytes, checkContext, checkWeightSource } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { WeightSource } from '../store/source';
@@ -83,6 +84,9 @@ export class FastStyle<In, Encoded> {
    */
   static async load<T>(this: FastStyleClass<T>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
     const platform = boundPlatform(this.platform, 'FastStyle');
+    if (typeof style !== 'string') checkWeightSource(style, 'style', 'a style id (see listStyles()), a checkpoint folder or a WeightSource');
+    checkContext(context);
+    throwIfAborted(context.signal, `loading ${typeof style === 'string' ? style : style.location}`);
     return new this(platform as Platform<never, never>, await openFastStyle(platform, style, options, context));
   }
 
@@ -114,12 +118,15 @@ export class FastStyle<In, Encoded> {
    * the memory budget allows is stylized in tiles (`tile`), reporting to `context.onProgress`.
    */
   async stylize(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
-    return this.stylizeResolved(input, this.resolve(options), context);
+    const o = this.resolve(options);
+    checkContext(context);
+    return this.stylizeResolved(input, o, context);
   }
 
   /** Like `stylize`, then encoded (PNG unless `format` says otherwise): a Buffer in Node, a Blob in the browser. */
   async stylizeEncoded(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<Encoded> {
     const o = this.resolve(options);
+    checkContext(context);
     checkFormat(this.platform.codec.formats, o.format);
     return saveImage(this.platform.codec, await this.stylizeResolved(input, o, context), o);
   }
@@ -129,19 +136,26 @@ export class FastStyle<In, Encoded> {
    * One pass when the image fits `memoryBudgetBytes`, else tiles sized to it; what cannot fit
    * even in tiles is refused first (`IMAGE_TOO_LARGE`).
    */
-  async stylizeRaw(image: RawImage, memoryBudgetBytes = this.platform.memoryBudget(), options: RawStylizeOptions = {}): Promise<RawImage> {
+  async stylizeRaw(image: RawImage, memoryBudgetBytes?: number, options: RawStylizeOptions = {}): Promise<RawImage> {
     this.checkOpen();
-    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, memoryBudgetBytes, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
+    checkRawImage(image);
+    const budget = memoryBudgetBytes === undefined ? this.platform.memoryBudget() : checkBudgetBytes(memoryBudgetBytes);
+    checkContext(options, 'options');
+    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, budget, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
+    const model = this.parts.model;
     const t0 = now();
-    try {
-      const tiled = tile === undefined ? undefined : await this.parts.model.stylizeTiled(image, { ...options, tile });
-      const out = tiled?.image ?? (await this.parts.model.stylize(image));
-      this.lastInferenceMs = now() - t0;
-      this.lastTiles = tiled?.tiles ?? 1;
-      return out;
-    } catch (e) {
-      throw outOfMemoryHint(e, image);
-    }
+    const { image: out, tiles } = await retryInTiles(image, tile, options, {
+      what: 'fast style transfer',
+      onePass: async () => ({ image: await model.stylize(image), tiles: 1 }),
+      tiled: async (t) => {
+        const r = await model.stylizeTiled(image, { ...options, tile: t });
+        return { image: r.image, tiles: r.tiles };
+      },
+      trim: () => model.trim(),
+    });
+    this.lastInferenceMs = now() - t0;
+    this.lastTiles = tiles;
+    return out;
   }
 
   /** The network itself, on a float32 NCHW [1, 3, H, W] tensor (0..255); output unclamped. */
@@ -162,7 +176,9 @@ export class FastStyle<In, Encoded> {
   }
 
   protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
+    throwIfAborted(context.signal, 'stylize');
     const image = await loadImage(this.platform.codec, input, o);
+    throwIfAborted(context.signal, 'stylize');
     const out = await this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget(), { ...context, tile: o.tile });
     return o.preserveColors === 'luminance' ? keepLuminance(out, image) : out;
   }

@@ -4,7 +4,7 @@ import { resolveOptions } from '../options/schema';
 import type { Platform } from '../runtime/platform';
 import type { ImageCodec } from './codec';
 import { DECODE_SCHEMA, ENCODE_SCHEMA, type OutputFormat } from './options';
-import { type RawImage, fitInside, isRawImage } from './raw-image';
+import { type RawImage, checkRawImage, fitInside, isRawImage, looksLikeRawImage } from './raw-image';
 
 /**
  * Pixels from anything the platform reads, or from a `RawImage` as it is: the pixel limit is
@@ -12,12 +12,10 @@ import { type RawImage, fitInside, isRawImage } from './raw-image';
  */
 export async function loadImage<In>(codec: ImageCodec<In, unknown>, input: In | RawImage, options: { maxSize?: number; maxPixels: number }): Promise<RawImage> {
   if (input === null || input === undefined) throw new ImpastoError('BAD_IMAGE', `Expected an image but received ${String(input)}`);
-  if (!isRawImage(input)) return codec.decode(input as In, options);
+  if (!isRawImage(input) && !looksLikeRawImage(input)) return codec.decode(input as In, options);
+  checkRawImage(input);
   if (input.width * input.height > options.maxPixels) {
-    throw new ImpastoError('IMAGE_TOO_LARGE', `the image has ${input.width * input.height} pixels, more than maxPixels ${options.maxPixels}`);
-  }
-  if (input.data.length !== input.width * input.height * input.channels || input.width < 1 || input.height < 1) {
-    throw new ImpastoError('BAD_IMAGE', `the raw image's ${input.data.length} bytes do not make ${input.width}x${input.height}x${input.channels}`);
+    throw new ImpastoError('IMAGE_TOO_LARGE', (name) => `the image has ${input.width * input.height} pixels, more than ${name('maxPixels', options.maxPixels)}`);
   }
   const [w, h] = fitInside(input.width, input.height, options.maxSize);
   return w === input.width && h === input.height ? input : codec.resize(input, w, h);
@@ -37,6 +35,7 @@ export async function loadImageAtSide<In>(codec: ImageCodec<In, unknown>, input:
 
 /** Encodes `image` as `format`; a format this platform cannot write is refused with the ones it can. */
 export async function saveImage<Encoded>(codec: ImageCodec<unknown, Encoded>, image: RawImage, options: { format?: OutputFormat; quality?: number }): Promise<Encoded> {
+  checkRawImage(image);
   const format = checkFormat(codec.formats, options.format ?? 'png');
   return codec.encode(image, { format, quality: options.quality });
 }

@@ -1,4 +1,4 @@
-import { invalidParam } from '../errors';
+import { ImpastoError, invalidParam } from '../errors';
 import type { TensorData } from '../onnx/tensor';
 
 /** Decoded pixels, interleaved (HWC), 8 bits per channel: what sharp's `raw()` and `ImageData` give. */
@@ -15,6 +15,36 @@ export function isRawImage(x: unknown): x is RawImage {
   if (typeof x !== 'object' || x === null) return false;
   const r = x as Partial<RawImage>;
   return (r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray) && typeof r.width === 'number' && typeof r.height === 'number' && (r.channels === 3 || r.channels === 4);
+}
+
+/**
+ * Whether `x` is meant as raw pixels (it has `channels`, or `data`, `width` and `height` with data
+ * that is not an `ImageData`'s), so a malformed one is refused as `BAD_IMAGE` instead of reaching a
+ * decoder that takes it for something else.
+ */
+export function looksLikeRawImage(x: unknown): boolean {
+  if (typeof x !== 'object' || x === null || ArrayBuffer.isView(x)) return false;
+  const r = x as Record<string, unknown>;
+  return 'channels' in r || ('data' in r && 'width' in r && 'height' in r && !(r.data instanceof Uint8ClampedArray));
+}
+
+const isSide = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1 << 20;
+
+/**
+ * Checks that `img` is a well-formed `RawImage` (`name` in messages): 8-bit pixel data, whole
+ * positive sides, 3 or 4 channels, and exactly as many bytes as they make. Throws `BAD_IMAGE`.
+ */
+export function checkRawImage(img: unknown, name = 'image'): asserts img is RawImage {
+  if (typeof img !== 'object' || img === null) throw invalidParam(name, 'a RawImage { data, width, height, channels }', img, 'BAD_IMAGE');
+  const r = img as Record<string, unknown>;
+  if (!(r.data instanceof Uint8Array || r.data instanceof Uint8ClampedArray)) throw invalidParam(`${name}.data`, 'a Uint8Array or Uint8ClampedArray of 8-bit pixels', r.data, 'BAD_IMAGE');
+  if (!isSide(r.width)) throw invalidParam(`${name}.width`, 'an integer between 1 and 1048576', r.width, 'BAD_IMAGE');
+  if (!isSide(r.height)) throw invalidParam(`${name}.height`, 'an integer between 1 and 1048576', r.height, 'BAD_IMAGE');
+  if (r.channels !== 3 && r.channels !== 4) throw invalidParam(`${name}.channels`, '3 (RGB) or 4 (RGBA)', r.channels, 'BAD_IMAGE');
+  const want = (r.width as number) * (r.height as number) * (r.channels as number);
+  if (r.data.length !== want) {
+    throw new ImpastoError('BAD_IMAGE', `the raw image's ${r.data.length} bytes do not make ${r.width}x${r.height}x${r.channels} (${want} bytes)`);
+  }
 }
 
 /** Width and height that fit inside `maxSize` keeping the aspect ratio (never enlarging). */

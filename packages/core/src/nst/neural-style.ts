@@ -4,7 +4,7 @@ import { checkMemory, planTileSize } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
 import { loadImage, loadImageAtSide } from '../image/pipeline';
-import { type RawImage, imageToTensor, regionToTensor, tensorToImage } from '../image/raw-image';
+import { type RawImage, imageToTensor, isRawImage, regionToTensor, tensorToImage } from '../image/raw-image';
 import { planTiles } from '../tiles/plan';
 import { tiledObjective } from './tiled-objective';
 import { type FeatureNet } from '../nets/feature-net';
@@ -27,7 +27,7 @@ import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import type { Session } from '../runtime/backend';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
-import { type CallContext, type Platform, boundPlatform } from '../runtime/platform';
+import { type CallContext, type Platform, boundPlatform, checkContext } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { ModelStore } from '../store/model-store';
@@ -88,13 +88,28 @@ export interface NstInputs<In> {
   readonly style?: In | RawImage | readonly WeightedStyle<In>[];
 }
 
+/** Checks a run's `inputs`: an object of images (which are checked when they are decoded). */
+function checkInputs(inputs: unknown): void {
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || isRawImage(inputs)) {
+    throw invalidParam('inputs', 'an object { content, style } of images', inputs);
+  }
+}
+
 /** The paintings of `style` with their weights, checked. */
 function weightedStyles<In>(style: In | RawImage | readonly WeightedStyle<In>[]): readonly WeightedStyle<In>[] {
   if (!Array.isArray(style)) return [{ style: style as In | RawImage, weight: 1 }];
   const list = style as readonly WeightedStyle<In>[];
-  checkBlendWeights(list.map((e) => e?.weight), 'style');
+  list.forEach((e, i) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw invalidParam(`style[${i}]`, 'a { style, weight } object', e);
+  });
+  const { total } = checkBlendWeights(list.map((e) => e.weight), 'style');
+  // The sum scales the style loss, a float32 in the graph.
+  if (!(total <= FLOAT32_MAX)) throw new ImpastoError('INVALID_ARGUMENT', `the style weights add up to ${total}, beyond float32's range; scale them down (their ratios set the blend, their sum scales the style loss)`);
   return list;
 }
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 interface WeightedImage { readonly image: RawImage; readonly weight: number }
 
@@ -182,6 +197,7 @@ function cachedTerms(layers: { content: readonly unknown[]; style: readonly unkn
 export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, options: NeuralStyleLoadOptions = {}, context: NeuralStyleContext = {}): Promise<NeuralStyleParts> {
   const t0 = now();
   const o = resolveOptions<ResolvedNeuralStyleLoadOptions>(NST_LOAD_SCHEMA, options, { platform: platform.kind });
+  checkContext(context);
   const backend = context.backend ?? platform.backend;
   const store: ModelStore = context.store ?? platform.defaultStore();
   const layers = requestedLayers(o, o.net);
@@ -284,6 +300,8 @@ export class NeuralStyle<In, Encoded> {
   run(inputs: NstInputs<In>, options: NeuralStyleRunOptions = {}, context: { readonly signal?: { readonly aborted: boolean } } = {}): Run<NstEvent, NstResult> {
     if (this.disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this NeuralStyle was disposed; load it again');
     const o = resolveOptions<ResolvedNeuralStyleRunOptions>(NST_RUN_SCHEMA, options, { platform: this.platform.kind, mode: this.parts.options.mode });
+    checkInputs(inputs);
+    checkContext(context);
     const many = o.startSize !== undefined && o.startSize < o.size;
     return startRun((emit) => this.exclusive(async () => (many ? this.coarseToFine(inputs, o, context.signal, emit, now()) : (await this.optimise(inputs, o, context.signal, emit, now())).result)));
   }
@@ -358,10 +376,10 @@ export class NeuralStyle<In, Encoded> {
     const engine = net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19';
     const what = `neural style transfer with ${net}`;
     // Tiled: the image, its gradient and Adam's two moments stay whole (4 x 12 bytes a pixel).
-    const tile = planTileSize(engine, what, width, height, budget, { tile: o.tile, overlap: (t) => Math.ceil(t / 8), imageBytesPerPixel: 48 });
+    const tile = planTileSize(engine, what, width, height, budget, { tile: o.tile, overlap: (t) => Math.ceil(t / 8), imageBytesPerPixel: 48 }, 'size');
     // The optimised image and the larger of the two target passes set the peak.
     const big = [content, ...styles.map((st) => st.image)].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
-    if (tile === undefined) checkMemory(engine, what, big.width, big.height, budget);
+    if (tile === undefined) checkMemory(engine, what, big.width, big.height, budget, 'size');
     else if (o.optimizer !== 'adam') throw invalidParam('optimizer', "'adam' for a tiled run (each iteration tiles the image afresh, which L-BFGS's line search cannot follow)", o.optimizer);
     try {
       const contentTerms = tile === undefined ? [] : this.parts.terms.filter((t) => t.image === 'content');
@@ -433,7 +451,7 @@ export class NeuralStyle<In, Encoded> {
       const optimised = tensorToImage(float32([1, 3, height, width], x));
       return { result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)], tile }, optimised };
     } catch (e) {
-      throw outOfMemoryHint(e, { width, height }, 'neural style transfer', net, net === 'squeezenet' ? '' : ', or the squeezenet net');
+      throw outOfMemoryHint(e, { width, height }, { what: 'neural style transfer', sizeOption: 'size', using: net, tile, extra: net === 'squeezenet' ? undefined : (name) => name('net', 'squeezenet') });
     }
   }
 
@@ -462,13 +480,13 @@ export class NeuralStyle<In, Encoded> {
       }
       // Σ wₖ·mean((G − Aₖ)²) = W·mean((G − Ā)²) + const, Ā = Σ wₖAₖ / W: one blended target, weight × W.
       if (t.targets.some((x) => x.kind !== 'gram')) throw new ImpastoError('INVALID_ARGUMENT', `the ${t.name} term compares features, which do not blend: give it one image`);
-      const total = list.reduce((a, e) => a + e.weight, 0);
-      for (const e of list) {
+      const { shares, total } = checkBlendWeights(list.map((e) => e.weight), 'style');
+      for (const [k, e] of list.entries()) {
         const out = await run(e.image);
         for (const n of names) {
           const d = out[n]!.data as Float32Array;
           const acc = (feeds[n] ??= float32(out[n]!.dims, new Float32Array(d.length))).data as Float32Array;
-          for (let i = 0; i < d.length; i++) acc[i]! += (e.weight / total) * d[i]!;
+          for (let i = 0; i < d.length; i++) acc[i]! += shares[k]! * d[i]!;
         }
       }
       feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [weight * total]);
@@ -530,6 +548,7 @@ export interface NeuralStyleClass<T> {
 
 /** Splits a one-off's options into the engine's and the run's. */
 export function splitNstOptions(options: NeuralStyleOptions): { load: NeuralStyleLoadOptions; run: NeuralStyleRunOptions } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidParam('options', 'an object of neural style transfer options', options);
   const load: Record<string, unknown> = {};
   const run: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) (NST_LOAD_KEYS.includes(k) ? load : run)[k] = v;
@@ -547,7 +566,9 @@ export function runNeuralStyle<In, Enc>(
   options: NeuralStyleOptions = {},
   context: NeuralStyleContext = {},
 ): Run<NstEvent, NstResult> {
-  resolveOptions(NST_SCHEMA, options, { platform: platform.kind, mode: options.mode ?? 'transfer' });
+  resolveOptions(NST_SCHEMA, options, { platform: platform.kind, mode: options?.mode ?? 'transfer' });
+  checkInputs(inputs);
+  checkContext(context);
   const { load, run } = splitNstOptions(options);
   return startRun(async (emit) => {
     const engine = make(await openNeuralStyle(platform, load, context));

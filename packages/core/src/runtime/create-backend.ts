@@ -60,7 +60,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
       if (ep !== 'auto') {
         // Asked for by name, a provider is tried even where the probe doubts it: the user sees why it fails.
         try {
-          return wrapOrtSession(await adapter.create(model, ep, o, false), ep, adapter.tensor);
+          return wrapOrtSession(await adapter.create(model, ep, o, false), ep, adapter.tensor, () => adapter.create(model, ep, o, true));
         } catch (e) {
           if (isImpastoError(e)) throw e; // the adapter's own diagnosis, already saying what to do
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${ep} (${runtimeReason(e)})`, { cause: e });
@@ -77,7 +77,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         }
         const last = p === adapter.providers[adapter.providers.length - 1];
         try {
-          return wrapOrtSession(await adapter.create(model, p, o, !last), p, adapter.tensor);
+          return wrapOrtSession(await adapter.create(model, p, o, !last), p, adapter.tensor, () => adapter.create(model, p, o, true));
         } catch (e) {
           if (isImpastoError(e) && last) throw e;
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${p} (${runtimeReason(e)})`, { cause: e });

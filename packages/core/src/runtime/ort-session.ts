@@ -38,8 +38,13 @@ export function runError(e: unknown, provider: Provider): ImpastoError {
  * `makeTensor` building the runtime's own tensor type (no copy of the data), and the runtime's
  * errors mapped to `ImpastoError`s at this one boundary.
  */
-export function wrapOrtSession(inner: OrtSessionLike, provider: Provider, makeTensor: (t: TensorData) => OrtTensorLike): Session {
+export function wrapOrtSession(first: OrtSessionLike, provider: Provider, makeTensor: (t: TensorData) => OrtTensorLike, reopen?: () => Promise<OrtSessionLike>): Session {
+  let inner = first;
   let disposed = false;
+  let inFlight = 0;
+  let trimming: Promise<void> | undefined;
+  let drained: (() => void) | undefined;
+  const idle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (drained = r)));
   return {
     provider,
     get inputNames() {
@@ -50,7 +55,9 @@ export function wrapOrtSession(inner: OrtSessionLike, provider: Provider, makeTe
     },
     async run(feeds, outputs) {
       if (disposed) throw new ImpastoError('INVALID_ARGUMENT', 'this session was disposed');
+      if (trimming) await trimming;
       const ortFeeds: Record<string, OrtTensorLike> = {};
+      inFlight++;
       try {
         for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = makeTensor(v);
         const res = outputs ? await inner.run(ortFeeds, [...outputs]) : await inner.run(ortFeeds);
@@ -65,11 +72,27 @@ export function wrapOrtSession(inner: OrtSessionLike, provider: Provider, makeTe
         throw runError(e, provider);
       } finally {
         for (const v of Object.values(ortFeeds)) v.dispose?.();
+        if (--inFlight === 0) drained?.();
       }
+    },
+    trim() {
+      if (!reopen || disposed) return Promise.resolve();
+      trimming ??= (async () => {
+        try {
+          await idle();
+          const old = inner;
+          await old.release();
+          inner = await reopen();
+        } finally {
+          trimming = undefined;
+        }
+      })();
+      return trimming;
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
+      await trimming?.catch(() => undefined);
       await inner.release();
     },
   };

@@ -1,4 +1,4 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, invalidParam } from '../errors';
 import type { ImageCodec } from '../image/codec';
 import type { PlatformKind } from '../options/schema';
 import type { ModelStore } from '../store/model-store';
@@ -40,4 +40,26 @@ export interface CallContext {
 export function boundPlatform(platform: Platform<unknown, unknown> | undefined, what: string): Platform<unknown, unknown> {
   if (!platform) throw new ImpastoError('INVALID_ARGUMENT', `${what}.load needs a platform: import it from @impasto/node or @impasto/web`);
   return platform;
+}
+
+/** Checks a call's `context` (or another options bag of things): undefined or an object. */
+export function checkContext(context: unknown, name = 'context'): void {
+  if (context === undefined) return;
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) throw invalidParam(name, 'an object or undefined', context);
+  const signal = (context as { signal?: unknown }).signal;
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || !('aborted' in signal))) {
+    throw invalidParam(`${name}.signal`, 'an AbortSignal (or an object with aborted)', signal);
+  }
+}
+
+/** Checks a memory budget in bytes given to a raw call. */
+export function checkBudgetBytes(bytes: unknown): number {
+  if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 1) throw invalidParam('memoryBudgetBytes', 'a positive finite number of bytes', bytes);
+  return bytes;
+}
+
+/** Checks that `source` is a `WeightSource` ({ location, read }); `expected` says what else the parameter takes. */
+export function checkWeightSource(source: unknown, name: string, expected: string): void {
+  const s = source as { location?: unknown; read?: unknown } | null;
+  if (typeof s !== 'object' || s === null || typeof s.read !== 'function' || typeof s.location !== 'string') throw invalidParam(name, expected, source);
 }

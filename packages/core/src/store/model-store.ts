@@ -1,4 +1,4 @@
-import { ImpastoError } from '../errors';
+import { ImpastoError, firstLine } from '../errors';
 import { utf8Decode, utf8Encode } from '../platform';
 import type { GraphCache } from '../runtime/graph-cache';
 import { type CacheStore, type FileTree, checkCacheKey } from './cache-store';
@@ -83,7 +83,7 @@ export class ModelStore {
     const key = checkCacheKey(`${model.id}/${file}`);
     if (cache && want) {
       tried.push(`${cache.location}/${key}`);
-      const bytes = await cache.get(key);
+      const bytes = await readCacheEntry(cache, key, this.parts.log);
       if (bytes) {
         if ((await check(bytes)) === want) return found(bytes, 'cache');
         this.parts.log?.(`${cache.location}/${key} failed its SHA-256 check; dropped and fetched again`);
@@ -126,7 +126,7 @@ export class ModelStore {
     return {
       async get(key) {
         if (!cache) return undefined;
-        const [bytes, sum] = await Promise.all([cache.get(graphKey(key)), cache.get(sealKey(key))]);
+        const [bytes, sum] = await Promise.all([readCacheEntry(cache, graphKey(key), log), readCacheEntry(cache, sealKey(key), log)]);
         if (!bytes || !sum) return undefined;
         if (utf8Decode(sum) !== (await seal(key, bytes))) {
           log?.(`the cached graph ${key} does not match its seal (altered, or stored under another key); rebuilding it`);
@@ -145,6 +145,21 @@ export class ModelStore {
         }
       },
     };
+  }
+}
+
+/**
+ * A cache entry's bytes; an entry that cannot be read (a directory in its place, no permission, a
+ * FIFO) is dropped, said through `log`, and read as missing: the cache is an optimisation, so the
+ * caller fetches or rebuilds instead of failing.
+ */
+async function readCacheEntry(cache: CacheStore, key: string, log: ((message: string) => void) | undefined): Promise<Uint8Array | undefined> {
+  try {
+    return await cache.get(key);
+  } catch (e) {
+    log?.(`${cache.location}/${key} could not be read (${firstLine(e, 300)}); dropped, and made again`);
+    await cache.delete(key).catch((d: unknown) => log?.(`${cache.location}/${key} could not be removed either (${firstLine(d, 120)})`));
+    return undefined;
   }
 }
 

@@ -145,6 +145,7 @@ describe('fast-style network', () => {
           const r = await s.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type, t.data as Float32Array, [...t.dims])])));
           return Object.fromEntries(Object.entries(r).map(([k, t]) => [k, { type: 'float32', dims: t.dims, data: t.data as Float32Array }]));
         },
+        trim: async () => undefined,
         dispose: () => s.release(),
       };
     };

@@ -4,7 +4,8 @@ import { StatisticsPool } from '../../src/tiles/shared-statistics';
 import { regionToTensor } from '../../src/image/raw-image';
 import { Graph, subgraph } from '../../src/onnx/graph';
 import { float32 } from '../../src/onnx/tensor';
-import { planTileSize, estimateMemory } from '../../src/runtime/memory';
+import { MIN_TILE, checkMemory, estimateMemory, planTileSize } from '../../src/runtime/memory';
+import type { ImpastoError } from '../../src/errors';
 import { Rng } from '../../src/optim/rng';
 
 describe('tile plan', () => {
@@ -124,6 +125,47 @@ describe('tile size from the memory budget', () => {
     expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 256, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBe(256);
     expect(planTileSize('fst', 'fst', 512, 512, 4096 * MiB, { tile: 512, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toBeUndefined();
     expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 100 * MiB, { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toThrow(/IMAGE_TOO_LARGE|memory budget/);
-    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 300 * MiB, { tile: 2048, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toThrow(/use smaller tiles/);
+    expect(() => planTileSize('fst', 'fast style transfer', 8192, 8192, 500 * MiB, { tile: 2048, overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 })).toThrow(/use tile \d+/);
+  });
+
+  /** The advice of the IMAGE_TOO_LARGE `plan` throws, as `{ tile, maxSize, memoryBudget }` numbers. */
+  const adviceOf = (plan: () => unknown) => {
+    try {
+      plan();
+    } catch (e) {
+      const advice: Record<string, number> = {};
+      (e as ImpastoError).messageFor((option, value) => ((advice[option] = Number(value)), `<${option}>`));
+      return { advice, cli: (e as ImpastoError).messageFor((o, v) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${v === undefined ? '' : ` ${v}`}`) };
+    }
+    throw new Error('it did not throw');
+  };
+  const costs = { overlap: 64, imageBytesPerPixel: 3, bandBytesPerPixel: 12 };
+
+  it('advises only what fits: each tile, size and budget it names is accepted when tried', () => {
+    for (const [w, h, mib, tile] of [[8192, 8192, 500, 2048], [8192, 8192, 300, 2048], [8192, 8192, 300, 64], [4096, 1024, 60, undefined], [8192, 8192, 100, undefined]] as const) {
+      const { advice } = adviceOf(() => planTileSize('fst', 'fst', w, h, mib * MiB, { ...costs, tile }));
+      expect(advice.memoryBudget).toBeGreaterThan(mib);
+      expect(() => planTileSize('fst', 'fst', w, h, advice.memoryBudget! * MiB, { ...costs, tile })).not.toThrow();
+      if (advice.tile !== undefined) {
+        expect(advice.tile).toBeGreaterThanOrEqual(MIN_TILE);
+        expect(advice.tile).toBeLessThan(tile ?? Infinity);
+        expect(() => planTileSize('fst', 'fst', w, h, mib * MiB, { ...costs, tile: advice.tile })).not.toThrow();
+      }
+      if (advice.maxSize !== undefined) {
+        const s = advice.maxSize / Math.max(w, h);
+        expect(() => planTileSize('fst', 'fst', Math.floor(w * s), Math.floor(h * s), mib * MiB, costs)).not.toThrow();
+      }
+    }
+  });
+
+  it('never advises smaller tiles below the minimum: tile 64 over budget names the size and the budget', () => {
+    const { advice, cli } = adviceOf(() => planTileSize('fst', 'fst', 8192, 8192, 200 * MiB, { ...costs, tile: 64 }));
+    expect(advice.tile).toBeUndefined();
+    expect(cli).toMatch(/in tiles of 64 .*; shrink the image with --max-size \d+, or raise --memory-budget \d+$/);
+  });
+
+  it('names the option that sizes the run: size for NST', () => {
+    const { cli } = adviceOf(() => checkMemory('nst-vgg19', 'neural style transfer', 2048, 2048, 200 * MiB, 'size'));
+    expect(cli).toMatch(/the largest that fits is \d+x\d+: try --size \d+, or raise --memory-budget \d+/);
   });
 });

@@ -1,8 +1,16 @@
-import { ImpastoError } from '@impasto/core';
+import { type OptionNamer, OPTION_SCHEMAS, isImpastoError, kebab } from '@impasto/core';
 
-/** One line for the user: our own messages as they are, anything else with its first line. */
+/** Every library option's flag, from the schemas the flags are made from (`intraOpNumThreads` → `threads`). */
+const FLAGS: ReadonlyMap<string, string> = new Map(
+  OPTION_SCHEMAS.flatMap((s) => Object.entries(s.fields).map(([key, f]) => [key, typeof f.flag === 'string' ? f.flag : kebab(key)] as const)),
+);
+
+/** Options named as the command line knows them: `--max-size 1448`. */
+export const flagNames: OptionNamer = (option, value) => `--${FLAGS.get(option) ?? kebab(option)}${value === undefined ? '' : ` ${value}`}`;
+
+/** One line for the user: our own messages (options named as flags), anything else with its first line. */
 export function errorLine(e: unknown): string {
-  if (e instanceof ImpastoError) return e.message;
+  if (isImpastoError(e)) return typeof e.messageFor === 'function' ? e.messageFor(flagNames) : e.message;
   const msg = e instanceof Error ? e.message : String(e);
   return msg.split('\n')[0] ?? msg;
 }

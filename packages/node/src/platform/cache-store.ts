@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../read-file';
-import { type CacheStore, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
+import { type CacheStore, type FileTree, ImpastoError, invalidParam, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
 
 /** Weight files and cached graphs larger than this are refused unless a caller expects more. */
 const MAX_MODEL_FILE_BYTES = 1 << 30;
@@ -50,8 +50,9 @@ export function fileCacheStore(dir: string): CacheStore {
         throw new ImpastoError('IO', `could not save ${dest}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
       }
     },
+    // Recursive: an entry replaced by a folder is dropped too (rm removes a symlink, not what it points to).
     async delete(key) {
-      await rm(join(root, checkCacheKey(key)), { force: true });
+      await rm(join(root, checkCacheKey(key)), { force: true, recursive: true });
     },
   };
 }
@@ -83,6 +84,7 @@ export class ModelStore extends CoreModelStore {
   readonly mirror: string | undefined;
 
   constructor(options: ModelStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidParam('options', 'an object of model store options', options);
     const cacheDir = resolve(options.cacheDir ?? process.env.IMPASTO_CACHE ?? join(homedir(), '.cache', 'impasto'));
     const mirror = options.mirror === null ? undefined : (options.mirror ?? process.env.IMPASTO_WEIGHTS) || undefined;
     super({

@@ -47,7 +47,7 @@ export const nodeCodec: ImageCodec<NodeImageInput, Buffer> = {
       if (e instanceof ImpastoError) throw e;
       const msg = (e as Error).message;
       if (/pixel limit/i.test(msg)) {
-        throw new ImpastoError('IMAGE_TOO_LARGE', `${label(input)} has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`, { cause: e });
+        throw new ImpastoError('IMAGE_TOO_LARGE', (name) => `${label(input)} has more than ${maxPixels} pixels; raise the limit (${name('maxPixels')}) if you trust it`, { cause: e });
       }
       const why = /unsupported image format/i.test(msg) ? 'is not an image in a format Impasto reads' : `cannot be decoded (${msg.split('\n')[0]})`;
       throw new ImpastoError('BAD_IMAGE', `${label(input)} ${why}`, { cause: e });

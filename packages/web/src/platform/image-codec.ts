@@ -86,13 +86,13 @@ export const webCodec: ImageCodec<ImageInput, Blob> = {
 
   async decode(input, { maxSize, maxPixels }) {
     if (typeof ImageData !== 'undefined' && input instanceof ImageData && (!maxSize || Math.max(input.width, input.height) <= maxSize)) {
-      if (input.width * input.height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', `the image has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`);
+      if (input.width * input.height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', (name) => `the image has more than ${maxPixels} pixels; raise the limit (${name('maxPixels')}) if you trust it`);
       return fromImageData(input);
     }
     const { source, width, height, owned } = await bitmapOf(input);
     try {
       if (!width || !height) throw new ImpastoError('BAD_IMAGE', `the image has no pixels (${width}x${height})`);
-      if (width * height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', `the image has more than ${maxPixels} pixels; raise the limit (maxPixels) if you trust it`);
+      if (width * height > maxPixels) throw new ImpastoError('IMAGE_TOO_LARGE', (name) => `the image has more than ${maxPixels} pixels; raise the limit (${name('maxPixels')}) if you trust it`);
       const [w, h] = fitInside(width, height, maxSize);
       return draw(source, w, h, w !== width || h !== height);
     } finally {
