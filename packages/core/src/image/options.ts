@@ -32,7 +32,7 @@ export const MEMORY_SCHEMA = defineSchema('MemoryOptions', 'the memory budget', 
     min: 16,
     max: 2 ** 31 - 1,
     arg: 'MiB',
-    defaultDoc: "80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser",
+    defaultDoc: "80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser",
     doc: 'Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits',
   },
 });

@@ -49,7 +49,7 @@ export interface ResolvedEncodeOptions {
 
 /** Options of the memory budget. Plain data: every field is optional and validated when given. */
 export interface MemoryOptions {
-  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
 }
 
@@ -88,7 +88,7 @@ export interface StylizeOptions {
   format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
   quality?: number;
-  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
   /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 7x the time, arbitrary style under 2x) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
@@ -151,7 +151,7 @@ export interface NeuralStyleRunOptions {
   tile?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
-  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
@@ -232,7 +232,7 @@ export interface NeuralStyleOptions {
   tile?: number;
   /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
   maxPixels?: number;
-  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
   /** Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance) [none] */
   preserveColors?: 'none' | 'luminance' | 'histogram';
@@ -334,7 +334,7 @@ export interface ArbitraryStylizeOptions {
   format?: 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
   /** JPEG, WebP and AVIF quality (1–100) [the encoder's] */
   quality?: number;
-  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the free memory in Node (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
   memoryBudget?: number;
   /** Stylize in tiles of at most this many pixels a side, sharing the network's normalisation statistics across the image so tiles match one pass (memory follows the tile; fast style takes about 7x the time, arbitrary style under 2x) (64–65535) [one pass when the image fits the memory budget, else the largest tiles that fit, up to 1024] */
   tile?: number;
@@ -364,9 +364,9 @@ export interface ResolvedArbitraryStylizeOptions {
 
 /** Options of stylizing a video. Plain data: every field is optional and validated when given. */
 export interface VideoOptions {
-  /** Seconds into the clip to start at (≥ 0) [0] */
+  /** Seconds into the clip to start at (to the microsecond) (≥ 0, ≤ 3600000000) [0] */
   start?: number;
-  /** Seconds of the clip to stylize (> 0) [to the end] */
+  /** Seconds of the clip to stylize (to the microsecond) (≥ 0.000001, ≤ 3600000000) [to the end] */
   duration?: number;
   /** Shrink frames so the longest side is at most this many pixels (never enlarges; even sizes for the encoder) (16–8192) [the clip's own size] */
   maxSize?: number;

@@ -20,7 +20,7 @@ export function buildProgram(): Command {
 Environment:
   IMPASTO_WEIGHTS        a local copy of the weights, one folder per model (none by default: downloads)
   IMPASTO_CACHE          where downloads and built graphs are kept (default ~/.cache/impasto)
-  IMPASTO_MEMORY_BUDGET  MiB one run may use (default 80 % of free memory)
+  IMPASTO_MEMORY_BUDGET  MiB one run may use (default 80 % of the memory left: free memory, or the container's limit less its use)
   IMPASTO_FFMPEG         the ffmpeg "impasto video" runs (default: ffmpeg on the PATH)
   IMPASTO_VERBOSE=1      as --verbose`,
     )

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import { freemem } from 'node:os';
 import { type Platform, treeSource } from '@impasto/core';
 import { nodeBackend } from './backend';
 import { type NodeImageInput, nodeCodec } from './image-codec';
 import { ModelStore, folderTree } from './cache-store';
+import { defaultMemoryBudget } from './memory-budget';
 
 function isFolder(path: string): boolean {
   try {
@@ -23,10 +23,7 @@ export const nodePlatform: Platform<NodeImageInput, Buffer> = {
   // One default store per process, made on first use so it reads the environment then.
   defaultStore: () => (store ??= new ModelStore()),
   yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
-  memoryBudget: () => {
-    const mib = Number(process.env.IMPASTO_MEMORY_BUDGET);
-    return Number.isFinite(mib) && mib > 0 ? mib * 2 ** 20 : 0.8 * freemem();
-  },
+  memoryBudget: () => defaultMemoryBudget(),
   // A style that names a folder (it has a slash and exists) is a checkpoint of the user's own.
   checkpointFolder: (style) => (isFolder(style) ? treeSource(folderTree(style)) : undefined),
 };
