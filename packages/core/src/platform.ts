@@ -5,6 +5,8 @@ interface Globals {
   TextDecoder: new () => { decode(b: Uint8Array): string };
   crypto: { subtle: { digest(alg: string, data: Uint8Array): Promise<ArrayBuffer> } };
   performance: { now(): number };
+  setInterval(f: () => void, ms: number): unknown;
+  clearInterval(id: unknown): void;
 }
 
 const g = globalThis as unknown as Globals;
@@ -29,4 +31,10 @@ export function sha256Digest(b: Uint8Array): Promise<ArrayBuffer> {
 /** A monotonic clock in milliseconds. */
 export function now(): number {
   return g.performance.now();
+}
+
+/** Calls `f` every `ms` milliseconds until the returned function is called. */
+export function every(ms: number, f: () => void): () => void {
+  const id = g.setInterval(f, ms);
+  return () => g.clearInterval(id);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats, fstatSync, realpathSync, statSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ImpastoError, type OutputFormat, type RawImage } from '@impasto/core';
+import { ImpastoError, type OutputFormat, type RawImage, invalidParam } from '@impasto/core';
 import { nodeCodec } from './platform/image-codec';
 
 const EXT_FORMAT: Record<string, OutputFormat> = {
@@ -12,6 +12,11 @@ const EXT_FORMAT: Record<string, OutputFormat> = {
 /** The output format a file name asks for, or undefined for an extension Impasto does not write. */
 export function formatFromPath(path: string): OutputFormat | undefined {
   return EXT_FORMAT[extname(path).toLowerCase()];
+}
+
+/** Checks that a path argument is a non-empty string (`name` in the message). */
+export function checkFilePath(name: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) throw invalidParam(name, 'a file path', path);
 }
 
 /** `-` names standard output. */
@@ -32,6 +37,14 @@ export function outputFormat(output: string, format?: OutputFormat): OutputForma
     throw new ImpastoError('INVALID_ARGUMENT', `format ${format} does not match ${output}, which names ${fromName}; change one of them`);
   }
   return fromName;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isSpecial(path: string): boolean {
@@ -93,12 +106,13 @@ function ioError(dest: string, e: unknown): ImpastoError {
 }
 
 /**
- * Fails early, before long work, when `dest` could not be written: it is an input, or its folder
- * cannot be created or written.
+ * Fails early, before long work, when `dest` could not be written: it is an input or a directory,
+ * or its folder cannot be created or written.
  */
 export async function checkOutputPath(dest: string, inputs: readonly string[] = []): Promise<void> {
   checkRunFiles(inputs, [dest]);
   if (dest === STDOUT || isSpecial(dest)) return;
+  if (isDirectory(dest)) throw new ImpastoError('IO', `cannot write ${dest}: it is a directory`);
   try {
     await mkdir(dirname(resolve(dest)), { recursive: true });
     await access(dirname(resolve(dest)), constants.W_OK);
@@ -194,6 +208,8 @@ export async function writeStylized(
   options: { format?: OutputFormat; quality?: number },
   produce: () => Promise<{ image: RawImage; inferenceMs: number }>,
 ): Promise<StylizeFileResult> {
+  checkFilePath('output', output);
+  inputs.forEach((p, i) => checkFilePath(inputs.length > 1 && i > 0 ? `style file ${i}` : 'input', p));
   const format = outputFormat(output, options.format);
   await checkOutputPath(output, inputs);
   const { image, inferenceMs } = await produce();

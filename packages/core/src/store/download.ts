@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '../util/abort';
 import { ImpastoError, firstLine } from '../errors';
 import { sha256Hex } from './hash';
 
@@ -22,10 +23,7 @@ export interface ResponseLike {
 /** `fetch` as the store calls it. */
 export type FetchLike = (url: string, init?: { signal?: AbortSignalLike }) => Promise<ResponseLike>;
 
-/** What core needs of an `AbortSignal` (typed here: core has no DOM or Node typings). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-}
+export type { AbortSignalLike };
 
 function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';

@@ -20,6 +20,7 @@ export type VideoEngine<S = unknown> = FrameStylizer | FastStyleLike | { readonl
 /** The per-frame function of `engine`. */
 export function frameStylizer<S>(engine: VideoEngine<S>): FrameStylizer {
   if (typeof engine === 'function') return engine;
+  if (typeof engine !== 'object' || engine === null) throw invalidParam('style', 'a style id, a checkpoint folder, a FastStyle, { engine: ArbitraryStyle, style } or a function of a RawImage', engine);
   if ('engine' in engine && 'style' in engine) return (frame) => engine.engine.stylize(frame, engine.style);
   if ('stylize' in engine && typeof engine.stylize === 'function') return (frame) => engine.stylize(frame);
   throw invalidParam('engine', 'a FastStyle, { engine: ArbitraryStyle, style } or a function of a RawImage', engine);

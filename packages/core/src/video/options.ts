@@ -1,9 +1,13 @@
 import { defineSchema } from '../options/schema';
 
+/** A million hours: far past any clip, and still exact in microseconds. */
+const MAX_SECONDS = 3_600_000_000;
+
 /** Stylizing a video: which part, at what size, how stable, how compressed. */
 export const VIDEO_SCHEMA = defineSchema('VideoOptions', 'stylizing a video', {
-  start: { kind: 'number', min: 0, default: 0, arg: 's', doc: 'Seconds into the clip to start at' },
-  duration: { kind: 'number', min: 0, exclusiveMin: true, arg: 's', defaultDoc: 'to the end', doc: 'Seconds of the clip to stylize' },
+  // Bounded so that they reach ffmpeg as plain decimals to the microsecond, the finest it reads.
+  start: { kind: 'number', min: 0, max: MAX_SECONDS, default: 0, arg: 's', doc: 'Seconds into the clip to start at (to the microsecond)' },
+  duration: { kind: 'number', min: 0.000001, max: MAX_SECONDS, arg: 's', defaultDoc: 'to the end', doc: 'Seconds of the clip to stylize (to the microsecond)' },
   maxSize: { kind: 'int', min: 16, max: 8192, arg: 'n', defaultDoc: "the clip's own size", doc: 'Shrink frames so the longest side is at most this many pixels (never enlarges; even sizes for the encoder)' },
   crf: {
     kind: 'int',

@@ -2,6 +2,7 @@ import { ImpastoError } from '../errors';
 import type { RawImage } from '../image/raw-image';
 import { now } from '../platform';
 import { type Run, startRun } from '../util/run';
+import { type AbortSignalLike, raceAbort } from '../util/abort';
 import type { FlowEstimator } from './flow';
 import type { FrameSink, FrameSource, FrameStylizer, VideoInfo } from './frames';
 import { TemporalStabilizer } from './stabilizer';
@@ -44,8 +45,11 @@ export interface RunVideoOptions {
 
 /** Not options but things. */
 export interface RunVideoContext {
-  /** Stops at the next frame with `ABORTED`; the sink is aborted (nothing partial is left). */
-  readonly signal?: { readonly aborted: boolean };
+  /**
+   * Stops with `ABORTED` at once, also while waiting on the decoder or the encoder (the source is
+   * closed and the sink aborted, so nothing partial is left); a frame being stylized finishes first.
+   */
+  readonly signal?: AbortSignalLike;
   /** Put a frame on every `previewEvery`-th event (default: none). */
   readonly previewEvery?: number;
   /** The optical flow stabilization needs (`farnebackFlow()` from `@impasto/core/flow`); the platforms' `stylizeVideo` pass it. */
@@ -68,14 +72,23 @@ export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameSty
     const t0 = now();
     let frames = 0;
     let stylizeMs = 0;
+    const signal = context.signal;
+    // Every wait on the decoder and the encoder races the abort: a decoder that never delivers (a
+    // hung ffmpeg, a stalled network drive) must not keep a Ctrl-C waiting. Closing the source and
+    // aborting the sink below is what stops them.
+    const frames$ = source[Symbol.asyncIterator]();
     try {
-      for await (const frame of source) {
-        checkAborted(context.signal);
+      for (;;) {
+        checkAborted(signal);
+        const next = await raceAbort(frames$.next(), signal, ABORTED_MESSAGE);
+        if (next.done) break;
+        const frame = next.value;
+        checkAborted(signal);
         const t = now();
         const stylized = await stylize(frame.image);
         stylizeMs += now() - t;
         const image = stabilizer ? await stabilizer.next(frame.image, stylized) : stylized;
-        await sink.write({ ...frame, image });
+        await raceAbort(sink.write({ ...frame, image }), signal, ABORTED_MESSAGE);
         frames++;
         const elapsedMs = now() - t0;
         const every = context.previewEvery;
@@ -89,9 +102,9 @@ export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameSty
           preview: every && frames % every === 1 % every ? image : undefined,
         });
       }
-      checkAborted(context.signal);
+      checkAborted(signal);
       if (frames === 0) throw new ImpastoError('BAD_VIDEO', 'the video has no frames to stylize (check --start and --duration)');
-      await sink.finish();
+      await raceAbort(sink.finish(), signal, ABORTED_MESSAGE);
     } catch (e) {
       await sink.abort().catch(() => undefined);
       throw e;
@@ -104,8 +117,10 @@ export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameSty
   });
 }
 
-function checkAborted(signal: { readonly aborted: boolean } | undefined): void {
-  if (signal?.aborted) throw new ImpastoError('ABORTED', 'the video was aborted; nothing was written');
+const ABORTED_MESSAGE = 'the video was aborted; nothing was written';
+
+function checkAborted(signal: AbortSignalLike | undefined): void {
+  if (signal?.aborted) throw new ImpastoError('ABORTED', ABORTED_MESSAGE);
 }
 
 export type { VideoInfo };

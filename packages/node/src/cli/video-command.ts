@@ -35,10 +35,13 @@ export function registerVideo(program: Command): void {
     .option('--ffmpeg <path>', 'the ffmpeg to run (default: IMPASTO_FFMPEG, else ffmpeg on the PATH)')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (input: string, opts: VideoCliOptions & Record<string, unknown>) => {
+      const stop = stopOnSignals(opts.quiet);
       try {
-        await runVideoCommand(input, opts, { ...video.pick(opts), stabilize: opts.stabilize }, session.pick(opts));
+        await runVideoCommand(input, opts, { ...video.pick(opts), stabilize: opts.stabilize }, session.pick(opts), stop.signal);
       } catch (e) {
-        fail(e, ImpastoError.is(e) && e.code === 'ABORTED' ? 130 : 1);
+        fail(e, ImpastoError.is(e) && e.code === 'ABORTED' ? stop.exitCode() : 1);
+      } finally {
+        stop.dispose();
       }
     });
 }
@@ -47,17 +50,29 @@ function isPainting(style: string): boolean {
   return PAINTING_EXT.has(extname(style).toLowerCase()) && existsSync(style) && statSync(style).isFile();
 }
 
-async function runVideoCommand(input: string, opts: VideoCliOptions, videoOpts: VideoOptions, load: FastStyleLoadOptions): Promise<void> {
+/**
+ * Ctrl-C and SIGTERM abort the run (which stops ffmpeg and removes the partial output); a second
+ * one exits at once (ffmpeg dies with us). The exit code is 128 + the signal's number.
+ */
+function stopOnSignals(quiet: boolean | undefined): { signal: AbortSignal; exitCode(): number; dispose(): void } {
+  const ctl = new AbortController();
+  let code = 130;
+  const handler = (name: NodeJS.Signals) => {
+    const exit = name === 'SIGTERM' ? 143 : 130;
+    if (ctl.signal.aborted) process.exit(exit);
+    code = exit;
+    if (!quiet) process.stderr.write('\nstopping: the partial output is removed (again to quit at once)\n');
+    ctl.abort();
+  };
+  process.on('SIGINT', handler).on('SIGTERM', handler);
+  return { signal: ctl.signal, exitCode: () => code, dispose: () => process.off('SIGINT', handler).off('SIGTERM', handler) };
+}
+
+async function runVideoCommand(input: string, opts: VideoCliOptions, videoOpts: VideoOptions, load: FastStyleLoadOptions, signal: AbortSignal): Promise<void> {
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
   // A painting means arbitrary style: encoded once, then every frame in one pass.
-  const ast = isPainting(opts.style) ? await ArbitraryStyle.load({ ep: load.ep }, { store }) : undefined;
+  const ast = isPainting(opts.style) ? await ArbitraryStyle.load({ ep: load.ep }, { store, signal }) : undefined;
   const style: string | VideoEngine = ast ? { engine: ast, style: await ast.encodeStyle(opts.style) } : opts.style;
-  const signal = { aborted: false };
-  const stop = () => {
-    if (!opts.quiet && !signal.aborted) process.stderr.write('\nstopping: the partial output is removed\n');
-    signal.aborted = true;
-  };
-  process.on('SIGINT', stop).on('SIGTERM', stop);
   const bar = !opts.quiet && process.stderr.isTTY ? progressBar('video [{bar}] {value}/{total} frames | {fps} fps | ETA {eta_formatted}') : undefined;
   try {
     const run = stylizeVideo(input, opts.output, { ...videoOpts, style, load: ast ? undefined : load, ffmpegPath: opts.ffmpeg }, { signal });
@@ -76,7 +91,6 @@ async function runVideoCommand(input: string, opts: VideoCliOptions, videoOpts: 
     }
   } finally {
     bar?.stop();
-    process.off('SIGINT', stop).off('SIGTERM', stop);
     await ast?.dispose();
   }
 }

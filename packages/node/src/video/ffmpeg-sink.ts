@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { ImpastoError, type Frame, type FrameSink } from '@impasto/core';
-import { type FfmpegTools, lastErrorLine, startTool } from './ffmpeg';
+import { type FfmpegTools, ffmpegSeconds, lastErrorLine, startTool } from './ffmpeg';
+import { countVideoPackets } from './probe';
+import { removeOnExit } from './remove-on-exit';
 import { matroskaFramePrefix, matroskaHeader } from './raw-matroska';
 import type { VideoContainer } from './containers';
 import { audioCodecArgs, videoCodecArgs } from './containers';
@@ -31,10 +33,11 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
   } catch (e) {
     throw new ImpastoError('IO', `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
+  const leftover = removeOnExit(tmp);
   const args = [
     '-hide_banner', '-nostats', '-loglevel', 'level+error', '-y',
     '-f', 'matroska', '-i', 'pipe:0',
-    ...(audio ? [...(audio.start ? ['-ss', String(audio.start)] : []), ...(audio.duration !== undefined ? ['-t', String(audio.duration)] : []), '-i', audio.input] : []),
+    ...(audio ? [...(audio.start ? ['-ss', ffmpegSeconds(audio.start)] : []), ...(audio.duration !== undefined ? ['-t', ffmpegSeconds(audio.duration)] : []), '-i', audio.input] : []),
     '-map', '0:v:0', ...(audio ? ['-map', '1:a:0', ...audioCodecArgs(container, audio.codec)] : []),
     ...videoCodecArgs(container, target.crf),
     '-fps_mode', 'passthrough', '-enc_time_base:v', '-1',
@@ -54,6 +57,8 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
     return failed;
   });
   let started = false;
+  let written = 0;
+  let aborted: ImpastoError | undefined;
 
   const put = async (bytes: Uint8Array): Promise<void> => {
     if (child.stdin!.write(bytes)) return;
@@ -61,7 +66,10 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
     const err = await Promise.race([drained.then(() => undefined), failure]);
     if (err) throw err;
   };
-  const cleanup = () => rm(tmp, { force: true }).catch(() => undefined);
+  const cleanup = async () => {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    leftover.release();
+  };
 
   return {
     async write(frame: Frame) {
@@ -76,6 +84,7 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
       }
       await put(matroskaFramePrefix(frame.timestamp, image.data.length));
       await put(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length));
+      written++;
     },
     async finish() {
       child.stdin!.end();
@@ -84,15 +93,29 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
         await cleanup();
         throw await failure;
       }
+      // ffmpeg can exit 0 over a broken file: a full disk fails its trailer ("Error writing
+      // trailer … No space left on device") after the frames went out. So what it said and what it
+      // wrote are both checked before the file may take its name.
+      const broken = await brokenOutput(tools, tmp, log, written);
+      if (broken) {
+        await cleanup();
+        throw new ImpastoError('IO', `ffmpeg could not write ${output}: ${broken}; nothing was written`);
+      }
+      if (aborted) {
+        await cleanup();
+        throw aborted;
+      }
       try {
         await rename(tmp, output);
+        leftover.release();
       } catch (e) {
         await cleanup();
         throw new ImpastoError('IO', `cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
       }
     },
     async abort() {
-      failed ??= new ImpastoError('ABORTED', 'the video was aborted');
+      aborted = new ImpastoError('ABORTED', 'the video was aborted');
+      failed ??= aborted;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       // The child's 'close' waits for all its pipes, and nobody will end this one now.
       child.stdin!.destroy();
@@ -100,4 +123,13 @@ export async function ffmpegSink(tools: FfmpegTools, target: EncodeTarget): Prom
       await cleanup();
     },
   };
+}
+
+/** What is wrong with the encoder's finished `file` (its log has errors, or it lacks frames), or undefined when nothing is. */
+async function brokenOutput(tools: FfmpegTools, file: string, log: string, frames: number): Promise<string | undefined> {
+  if (/\[(error|fatal)\]/.test(log)) return lastErrorLine(log);
+  const packets = await countVideoPackets(tools, file);
+  if (typeof packets === 'string') return `the file it wrote cannot be read back (${packets})`;
+  if (packets !== frames) return `the file it wrote holds ${packets} of the ${frames} frames`;
+  return undefined;
 }

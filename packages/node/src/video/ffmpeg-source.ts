@@ -1,6 +1,6 @@
 import { ImpastoError, type Frame, type FrameSource, type VideoInfo } from '@impasto/core';
 import type { FfmpegTools } from './ffmpeg';
-import { lastErrorLine, startTool } from './ffmpeg';
+import { ffmpegSeconds, lastErrorLine, startTool } from './ffmpeg';
 import { RecordReader } from './record-reader';
 
 /** Which part of the clip to decode, at what size. */
@@ -21,8 +21,8 @@ export function ffmpegFrames(tools: FfmpegTools, input: string, info: VideoInfo,
   const { width, height } = range;
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info', '-xerror',
-    ...(range.start ? ['-ss', String(range.start)] : []),
-    ...(range.duration !== undefined ? ['-t', String(range.duration)] : []),
+    ...(range.start ? ['-ss', ffmpegSeconds(range.start)] : []),
+    ...(range.duration !== undefined ? ['-t', ffmpegSeconds(range.duration)] : []),
     '-i', input, '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', `scale=${width}:${height}:flags=area,format=rgb24,showinfo`,
     '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',

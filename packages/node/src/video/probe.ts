@@ -1,4 +1,4 @@
-import { ImpastoError } from '@impasto/core';
+import { type AbortSignalLike, ImpastoError } from '@impasto/core';
 import { type FfmpegTools, lastErrorLine, runTool } from './ffmpeg';
 
 /** What ffprobe says of a clip's first video stream (and whether there is audio). */
@@ -34,9 +34,12 @@ function rate(r: string | undefined): number {
   return n && d ? n / d : 0;
 }
 
-/** Probes `input`; not a video, no video stream or a codec ffmpeg cannot decode is `BAD_VIDEO`. */
-export async function probeVideo(tools: FfmpegTools, input: string): Promise<ProbedVideo> {
-  const r = await runTool(tools.ffprobe, ['-v', 'error', '-count_packets', '-show_streams', '-show_format', '-of', 'json', input]);
+/**
+ * Probes `input`; not a video, no video stream or a codec ffmpeg cannot decode is `BAD_VIDEO`.
+ * Aborting `signal` stops ffprobe (`ABORTED`).
+ */
+export async function probeVideo(tools: FfmpegTools, input: string, signal?: AbortSignalLike): Promise<ProbedVideo> {
+  const r = await runTool(tools.ffprobe, ['-v', 'error', '-count_packets', '-show_streams', '-show_format', '-of', 'json', input], signal);
   if (r.code !== 0) throw new ImpastoError('BAD_VIDEO', `${input} is not a video ffmpeg can read: ${lastErrorLine(r.stderr)}`);
   const json = JSON.parse(r.stdout) as { streams?: ProbeStream[]; format?: { duration?: string } };
   const streams = json.streams ?? [];
@@ -58,4 +61,12 @@ export async function probeVideo(tools: FfmpegTools, input: string): Promise<Pro
     packets: video.nb_read_packets ? Number(video.nb_read_packets) : undefined,
     audioCodec: audio?.codec_name,
   };
+}
+
+/** The video packets in `file` as ffprobe counts them by reading it through, or why it could not. */
+export async function countVideoPackets(tools: FfmpegTools, file: string): Promise<number | string> {
+  const r = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]);
+  const n = Number(r.stdout.trim().split(/\s+/)[0]);
+  if (r.code !== 0 || !Number.isInteger(n)) return lastErrorLine(r.stderr || r.stdout);
+  return n;
 }

@@ -1,6 +1,10 @@
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
+  DEFAULT_MAX_PIXELS,
   type FastStyleLoadOptions,
+  checkContext,
+  invalidParam,
+  throwIfAborted,
   ImpastoError,
   type ResolvedVideoOptions,
   type Run,
@@ -24,7 +28,7 @@ import { containerOf } from './containers';
 import { findFfmpeg } from './ffmpeg';
 import { ffmpegSink } from './ffmpeg-sink';
 import { ffmpegFrames } from './ffmpeg-source';
-import { probeVideo } from './probe';
+import { type ProbedVideo, probeVideo } from './probe';
 
 /** `stylizeVideo`'s options: the video's (`VideoOptions`), the style, and where ffmpeg is. */
 export interface StylizeVideoOptions extends VideoOptions {
@@ -58,23 +62,28 @@ export interface StylizeVideoResult extends VideoResult {
  */
 export function stylizeVideo(input: string, output: string, options: StylizeVideoOptions, context: RunVideoContext = {}): Run<VideoProgress, StylizeVideoResult> {
   return startRun(async (emit) => {
-    const { style, load, ffmpegPath, ...rest } = options ?? ({} as StylizeVideoOptions);
+    const { style, load, ffmpegPath, ...rest } = checkVideoOptions(options);
     if (style === undefined) throw new ImpastoError('INVALID_ARGUMENT', 'stylizeVideo needs a style: an id, a checkpoint folder or an engine');
     const o = resolveOptions<ResolvedVideoOptions>(VIDEO_SCHEMA, rest, { platform: 'node' });
+    checkContext(context);
+    const { signal } = context;
+    if (typeof input !== 'string' || !input) throw invalidParam('input', 'the path of a video file', input);
+    if (typeof output !== 'string' || !output) throw invalidParam('output', 'the path of the video to write', output);
     const container = containerOf(output);
     const tools = findFfmpeg(ffmpegPath);
-    await access(input).catch(() => {
-      throw new ImpastoError('MISSING_FILE', `Input file is missing: ${input}`);
-    });
+    await checkVideoInput(input);
     await checkOutputPath(output, [input]);
-    const probed = await probeVideo(tools, input);
+    throwIfAborted(signal, 'the video');
+    const probed = await probeVideo(tools, input, signal);
     const [width, height] = videoFrameSize(probed.width, probed.height, o.maxSize);
+    checkFramePixels(input, probed, width, height);
     const left = probed.duration !== undefined ? Math.max(0, probed.duration - o.start) : undefined;
     const span = o.duration !== undefined && left !== undefined ? Math.min(o.duration, left) : (o.duration ?? left);
     const frames = o.start === 0 && o.duration === undefined ? probed.packets : span !== undefined ? Math.round(span * probed.fps) : undefined;
     const info = { width, height, fps: probed.fps, frames, hasAudio: probed.audioCodec !== undefined };
 
-    return withVideoEngine(style, (name) => FastStyle.load(name, load), async (stylize, provider) => {
+    return withVideoEngine(style, (name) => FastStyle.load(name, load, { signal }), async (stylize, provider) => {
+      throwIfAborted(signal, 'the video');
       const sink = await ffmpegSink(tools, {
         output,
         container,
@@ -87,4 +96,36 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
       return { ...(await relayRun(runVideo(source, sink, stylize, o, { ...context, estimator: context.estimator ?? farnebackFlow() }), emit)), output, provider };
     });
   });
+}
+
+function checkVideoOptions(options: unknown): StylizeVideoOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidParam('options', 'an object with at least a style', options);
+  return options as StylizeVideoOptions;
+}
+
+/**
+ * The input must be a regular file: ffmpeg probes it and then decodes it, reading it twice, which
+ * a FIFO or a device cannot give (a FIFO without a writer would also wait forever).
+ */
+async function checkVideoInput(input: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(input);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ImpastoError('MISSING_FILE', `Input file is missing: ${input}`);
+    throw new ImpastoError('IO', `could not read ${input}: ${code ?? (e as Error).message}`, { cause: e });
+  }
+  if (st.isDirectory()) throw new ImpastoError('BAD_VIDEO', `input ${input} is a directory, not a video file`);
+  if (!st.isFile()) throw new ImpastoError('BAD_VIDEO', `input ${input} is not a regular file (a FIFO or a device): the video is read twice, probed then decoded, so save it to a file first`);
+}
+
+/** Refuses frames larger than an image may be, from the probe: before anything is decoded. */
+function checkFramePixels(input: string, probed: ProbedVideo, width: number, height: number): void {
+  if (width * height <= DEFAULT_MAX_PIXELS) return;
+  const fit = Math.min(8192, Math.floor(Math.max(width, height) * Math.sqrt(DEFAULT_MAX_PIXELS / (width * height))));
+  throw new ImpastoError(
+    'IMAGE_TOO_LARGE',
+    (name) => `${input} has ${probed.width}x${probed.height} frames, more pixels (${width * height}) than a frame may have (${DEFAULT_MAX_PIXELS}); shrink them with ${name('maxSize', fit)} or less`,
+  );
 }
