@@ -103,6 +103,7 @@ export class FastStyleWorker {
   }
 
   private onMessage(msg: WorkerResponse): void {
+    if (msg.id === null) return; // an answer to a message this client did not send
     const p = this.pending.get(msg.id);
     if (!p) return; // aborted earlier
     if (msg.type === 'progress') {

@@ -59,4 +59,5 @@ export type WorkerResponse =
   | { type: 'video-event'; id: number; event: VideoProgress }
   | { type: 'video-result'; id: number; result: WebVideoResult }
   | { type: 'disposed'; id: number }
-  | { type: 'error'; id: number; code: ImpastoErrorCode | 'INTERNAL'; message: string };
+  /** `id` is null when the message answered had no usable id (it was not a request at all). */
+  | { type: 'error'; id: number | null; code: ImpastoErrorCode | 'INTERNAL'; message: string };

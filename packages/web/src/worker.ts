@@ -4,7 +4,7 @@
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { ImpastoError, type RawImage, type WeightedStyle, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
+import { ImpastoError, type RawImage, type WeightedStyle, checkRawImage, describeValue, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
 import { FastStyle } from './fast-style';
 import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
@@ -17,7 +17,7 @@ import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protoc
 // Typed by hand: the webworker lib cannot be loaded beside the DOM lib in one program.
 interface WorkerScope {
   postMessage(message: unknown, transfer: Transferable[]): void;
-  onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null;
+  onmessage: ((ev: MessageEvent<unknown>) => void) | null;
 }
 const scope = globalThis as unknown as WorkerScope;
 
@@ -74,6 +74,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'stylize': {
+      checkRawImage(req.image);
       if (!model) throw new ImpastoError('INVALID_ARGUMENT', 'no model loaded; send a load request first');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 0, total: 1 });
       const out = await model.stylize(req.image, req.options, {
@@ -141,8 +142,32 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
 }
 
-scope.onmessage = (ev: MessageEvent<WorkerRequest>) => {
-  const req = ev.data;
+const REQUEST_TYPES: readonly WorkerRequest['type'][] = ['load', 'stylize', 'nst', 'video', 'abort', 'dispose'];
+
+/** What is wrong with a message that is not a `WorkerRequest` (undefined when it is one in shape). */
+function malformed(msg: unknown): string | undefined {
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return `the worker takes { type, id, … } objects, not ${describeValue(msg)}`;
+  const { type, id } = msg as { type?: unknown; id?: unknown };
+  const what = typeof type === 'string' ? `a '${type.slice(0, 40)}' message` : 'a message';
+  if (typeof type !== 'string' || !(REQUEST_TYPES as readonly string[]).includes(type)) {
+    return `${what} is not one the worker takes (type ${describeValue(type)}); it takes ${REQUEST_TYPES.join(', ')}`;
+  }
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return `${what} needs a numeric id, not ${describeValue(id)}`;
+  if (type === 'abort' && typeof (msg as { target?: unknown }).target !== 'number') return `an 'abort' message needs the numeric id of its target`;
+  return undefined;
+}
+
+// Every message is answered: a malformed one with an error naming what was wrong (its id when it
+// has a usable one), so a client never waits on a message the worker could not read.
+scope.onmessage = (ev: MessageEvent<unknown>) => {
+  const msg = ev.data;
+  const problem = malformed(msg);
+  if (problem) {
+    const id = (msg as { id?: unknown } | null)?.id;
+    post({ type: 'error', id: typeof id === 'number' && Number.isSafeInteger(id) ? id : null, code: 'INVALID_ARGUMENT', message: problem });
+    return;
+  }
+  const req = msg as WorkerRequest;
   if (req.type !== 'abort') inflight.add(req.id);
   handle(req)
     .catch((e) => fail(req.id, e))

@@ -6,7 +6,7 @@
  *   apt-get install -y chromium && npx jest packages/web/test/browser.test.ts
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
@@ -190,5 +190,59 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     await waitSettled(page);
     expect(await page.evaluate(() => document.getElementById('status').textContent)).toMatch(/^Done/);
     await page.close();
+  }, 60_000);
+
+  it('answers every message the worker gets: malformed ones and bad pixels with an error naming them', async () => {
+    const worker = readdirSync(join(WEB, 'demo/dist/assets')).find((f) => /^worker-.*\.js$/.test(f));
+    expect(worker).toBeDefined();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const replies: { sent: string; reply: unknown }[] = await page.evaluate(async (url: string) => {
+      const w = new self.Worker(url, { type: 'module' });
+      const got: unknown[] = [];
+      w.addEventListener('message', (ev: { data: unknown }) => got.push(ev.data));
+      const ask = async (msg: unknown) => {
+        const before = got.length;
+        w.postMessage(msg);
+        for (let t = 0; t < 100 && got.length === before; t++) await new Promise((r) => setTimeout(r, 50));
+        return got.length > before ? got[got.length - 1] : 'none';
+      };
+      const px = (data: unknown, width: unknown, height: unknown, channels: unknown) => ({ type: 'stylize', id: 10, image: { data, width, height, channels }, options: {} });
+      const cases: [string, unknown][] = [
+        ['null', null],
+        ['a number', 42],
+        ['a string', 'stylize please'],
+        ['an unknown type', { type: 'paint', id: 7 }],
+        ['no id', { type: 'stylize', image: null, options: {} }],
+        ['an abort without a target', { type: 'abort', id: 8 }],
+        ['pixels as an Array', px([1, 2, 3, 4], 1, 1, 4)],
+        ['pixels as a Float32Array', px(new Float32Array(4), 1, 1, 4)],
+        ['7 channels', px(new Uint8Array(7), 1, 1, 7)],
+        ['width NaN', px(new Uint8Array(3), NaN, 1, 3)],
+        ['width 1.5', px(new Uint8Array(3), 1.5, 1, 3)],
+        ['a valid dispose afterwards', { type: 'dispose', id: 11 }],
+      ];
+      const out = [];
+      for (const [sent, msg] of cases) out.push({ sent, reply: await ask(msg) });
+      w.terminate();
+      return out;
+    }, `/assets/${worker}`);
+    await page.close();
+    const byCase = Object.fromEntries(replies.map((r) => [r.sent, r.reply]));
+    const error = (id: number | null, code: string, message: RegExp) => ({ type: 'error', id, code, message: expect.stringMatching(message) });
+    expect(byCase).toEqual({
+      null: error(null, 'INVALID_ARGUMENT', /the worker takes \{ type, id, … \} objects, not null/),
+      'a number': error(null, 'INVALID_ARGUMENT', /not 42 of type number/),
+      'a string': error(null, 'INVALID_ARGUMENT', /not 'stylize please' of type string/),
+      'an unknown type': error(7, 'INVALID_ARGUMENT', /a 'paint' message is not one the worker takes .*; it takes load, stylize, nst, video, abort, dispose/),
+      'no id': error(null, 'INVALID_ARGUMENT', /a 'stylize' message needs a numeric id, not undefined/),
+      'an abort without a target': error(8, 'INVALID_ARGUMENT', /needs the numeric id of its target/),
+      'pixels as an Array': error(10, 'BAD_IMAGE', /Expected a Uint8Array or Uint8ClampedArray of 8-bit pixels for image\.data but received a value of type array/),
+      'pixels as a Float32Array': error(10, 'BAD_IMAGE', /for image\.data but received a Float32Array/),
+      '7 channels': error(10, 'BAD_IMAGE', /Expected 3 \(RGB\) or 4 \(RGBA\) for image\.channels but received 7/),
+      'width NaN': error(10, 'BAD_IMAGE', /for image\.width but received NaN/),
+      'width 1.5': error(10, 'BAD_IMAGE', /for image\.width but received 1\.5/),
+      'a valid dispose afterwards': { type: 'disposed', id: 11 },
+    });
   }, 60_000);
 });
