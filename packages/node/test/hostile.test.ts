@@ -10,7 +10,7 @@ import {
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { FastStyle, ModelStore, decodeImage, neuralStyle } from '../src';
+import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, decodeImage, encodeImage, isImpastoError, neuralStyle, stylizeVideo } from '../src';
 import { CONTENT, SHARED, WEIGHTS, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -681,5 +681,184 @@ describe('hostile inputs', () => {
       expectOnly(d, ['photo.jpg']);
     });
   });
-});
 
+  describe('8. every public entry refuses null, NaN, non-integers and non-objects with a code', () => {
+    let fst: FastStyle;
+    let ast: ArbitraryStyle;
+    let raw: RawImage;
+    let dir: string;
+    beforeAll(async () => {
+      fst = await FastStyle.load('wave', { ep: 'cpu' }, { store });
+      ast = await ArbitraryStyle.load({ ep: 'cpu' }, { store });
+      raw = await decodeImage(PHOTO, { maxSize: 32 });
+      dir = tempDir();
+    });
+    afterAll(async () => {
+      await fst.dispose();
+      await ast.dispose();
+    });
+
+    /** What a call does: its error (sync or async, run results included), or 'ok'. */
+    const outcome = async (call: () => unknown): Promise<unknown> => {
+      try {
+        const r = call() as { result?: Promise<unknown> } | Promise<unknown> | undefined;
+        if (r && typeof r === 'object' && 'result' in r && r.result instanceof Promise) await r.result;
+        else await r;
+        return 'ok';
+      } catch (e) {
+        return e;
+      }
+    };
+    const rawWith = (patch: Record<string, unknown>) => ({ ...raw, ...patch }) as unknown as RawImage;
+    const out = () => join(dir, 'o.png');
+    const cases: [string, () => unknown][] = [
+      ['FastStyle.load(null)', () => FastStyle.load(null as never)],
+      ['FastStyle.load(42)', () => FastStyle.load(42 as never)],
+      ['FastStyle.load({})', () => FastStyle.load({} as never)],
+      ["FastStyle.load('wave', null)", () => FastStyle.load('wave', null as never)],
+      ["FastStyle.load('wave', {}, null)", () => FastStyle.load('wave', {}, null as never)],
+      ["FastStyle.load('wave', {}, 42)", () => FastStyle.load('wave', {}, 42 as never)],
+      ['stylize(42)', () => fst.stylize(42 as never)],
+      ['stylize({})', () => fst.stylize({} as never)],
+      ['stylize([])', () => fst.stylize([] as never)],
+      ['stylize(photo, null)', () => fst.stylize(PHOTO, null as never)],
+      ['stylize(photo, {}, null)', () => fst.stylize(PHOTO, {}, null as never)],
+      ['stylize(photo, {}, { signal: 1 })', () => fst.stylize(PHOTO, {}, { signal: 1 } as never)],
+      ['stylize(photo, { maxSize: NaN })', () => fst.stylize(PHOTO, { maxSize: NaN })],
+      ['stylize(photo, { maxSize: 1.5 })', () => fst.stylize(PHOTO, { maxSize: 1.5 })],
+      ['stylizeRaw(null)', () => fst.stylizeRaw(null as never)],
+      ['stylizeRaw(width NaN)', () => fst.stylizeRaw(rawWith({ width: NaN }))],
+      ['stylizeRaw(width 1.5)', () => fst.stylizeRaw(rawWith({ width: 1.5 }))],
+      ["stylizeRaw(width '32')", () => fst.stylizeRaw(rawWith({ width: '32' }))],
+      ['stylizeRaw(data an Array)', () => fst.stylizeRaw(rawWith({ data: Array.from(raw.data) }))],
+      ['stylizeRaw(data a Float32Array)', () => fst.stylizeRaw(rawWith({ data: new Float32Array(raw.data.length) }))],
+      ['stylizeRaw(channels 7)', () => fst.stylizeRaw(rawWith({ channels: 7 }))],
+      ['stylizeRaw(raw, NaN)', () => fst.stylizeRaw(raw, NaN)],
+      ['stylizeRaw(raw, -1)', () => fst.stylizeRaw(raw, -1)],
+      ['stylizeRaw(raw, undefined, null)', () => fst.stylizeRaw(raw, undefined, null as never)],
+      ['stylizeEncoded(null)', () => fst.stylizeEncoded(null as never)],
+      ['stylizeFile(null, out)', () => fst.stylizeFile(null as never, out())],
+      ['stylizeFile(photo, null)', () => fst.stylizeFile(PHOTO, null as never)],
+      ['stylizeFile(photo, 42)', () => fst.stylizeFile(PHOTO, 42 as never)],
+      ['ArbitraryStyle.load(null)', () => ArbitraryStyle.load(null as never)],
+      ['ArbitraryStyle.load({}, 42)', () => ArbitraryStyle.load({}, 42 as never)],
+      ['ast.stylize(photo, null)', () => ast.stylize(PHOTO, null as never)],
+      ['ast.stylize(photo, 42)', () => ast.stylize(PHOTO, 42 as never)],
+      ['ast.stylize(photo, [null])', () => ast.stylize(PHOTO, [null] as never)],
+      ['ast.stylize(photo, [{ style, weight: NaN }])', () => ast.stylize(PHOTO, [{ style: STYLE, weight: NaN }])],
+      ['ast.stylize(photo, style, {}, 42)', () => ast.stylize(PHOTO, STYLE, {}, 42 as never)],
+      ['ast.encodeStyle(null)', () => ast.encodeStyle(null as never)],
+      ['ast.encodeStyle(style, 42)', () => ast.encodeStyle(STYLE, 42 as never)],
+      ['ast.stylizeFile(photo, [null], out)', () => ast.stylizeFile(PHOTO, [null] as never, out())],
+      ['ast.stylizeFile(photo, style, null)', () => ast.stylizeFile(PHOTO, STYLE, null as never)],
+      ['NeuralStyle.load(null)', () => NeuralStyle.load(null as never)],
+      ['NeuralStyle.load({}, 42)', () => NeuralStyle.load({}, 42 as never)],
+      ['neuralStyle(null)', () => neuralStyle(null as never, { net: 'squeezenet', iterations: 1 }, { store })],
+      ['neuralStyle(a RawImage as inputs)', () => neuralStyle(raw as never, { net: 'squeezenet', iterations: 1 }, { store })],
+      ['neuralStyle(inputs, null)', () => neuralStyle({ content: PHOTO, style: STYLE }, null as never, { store })],
+      ['neuralStyle(inputs, {}, 42)', () => neuralStyle({ content: PHOTO, style: STYLE }, {}, 42 as never)],
+      ['neuralStyle({ content: null })', () => neuralStyle({ content: null as never, style: STYLE }, { net: 'squeezenet', iterations: 1, size: 32 }, { store })],
+      ['neuralStyle({ style: [null] })', () => neuralStyle({ content: PHOTO, style: [null] as never }, { net: 'squeezenet', iterations: 1, size: 32 }, { store })],
+      ['neuralStyle(weights 1e308, 1e308)', () => neuralStyle({ content: PHOTO, style: [{ style: STYLE, weight: 1e308 }, { style: STYLE, weight: 1e308 }] }, { net: 'squeezenet', iterations: 1, size: 32 }, { store })],
+      ['stylizeVideo(null, out, { style })', () => stylizeVideo(null as never, join(dir, 'o.mp4'), { style: 'wave' })],
+      ['stylizeVideo(in, null, { style })', () => stylizeVideo(PHOTO, null as never, { style: 'wave' })],
+      ['stylizeVideo(in, out, null)', () => stylizeVideo(PHOTO, join(dir, 'o.mp4'), null as never)],
+      ['stylizeVideo(in, out, { style: 42 })', () => stylizeVideo(join(SHARED, 'images/video/tree.avi'), join(dir, 'o.mp4'), { style: 42 as never, maxSize: 32 })],
+      ['stylizeVideo(in, out, { style }, 42)', () => stylizeVideo(PHOTO, join(dir, 'o.mp4'), { style: 'wave' }, 42 as never)],
+      ['decodeImage(42)', () => decodeImage(42 as never)],
+      ['decodeImage(photo, null)', () => decodeImage(PHOTO, null as never)],
+      ['encodeImage(null)', () => encodeImage(null as never)],
+      ["encodeImage(raw, 42)", () => encodeImage(raw, 42 as never)],
+      ['new ModelStore(null)', () => new ModelStore(null as never)],
+    ];
+
+    it('throws or rejects an ImpastoError for each (never a TypeError), and writes nothing', async () => {
+      const seen: Record<string, string> = {};
+      await unchanged([PHOTO, STYLE], async () => {
+        for (const [what, call] of cases) {
+          const e = await outcome(call);
+          seen[what] = isImpastoError(e) ? `${e.code}` : e === 'ok' ? 'ok (no error)' : `${(e as Error)?.name}: ${(e as Error)?.message}`;
+        }
+      });
+      const codes = ['INVALID_ARGUMENT', 'BAD_IMAGE', 'UNKNOWN_STYLE', 'MISSING_FILE'];
+      expect(Object.entries(seen).filter(([, v]) => !codes.includes(v))).toEqual([]);
+      expectOnly(dir, []);
+    }, 120_000);
+
+    it('names what was wrong', async () => {
+      const message = async (call: () => unknown) => ((await outcome(call)) as Error).message;
+      expect(await message(() => FastStyle.load(null as never))).toBe('Expected a style id (see listStyles()), a checkpoint folder or a WeightSource for style but received null');
+      expect(await message(() => fst.stylizeRaw(rawWith({ width: NaN })))).toBe('Expected an integer between 1 and 1048576 for image.width but received NaN of type number');
+      expect(await message(() => fst.stylizeRaw(rawWith({ data: new Float32Array(3) })))).toBe('Expected a Uint8Array or Uint8ClampedArray of 8-bit pixels for image.data but received a Float32Array');
+      expect(await message(() => fst.stylize(PHOTO, {}, null as never))).toBe('Expected an object or undefined for context but received null');
+      expect(await message(() => fst.stylizeFile(PHOTO, 42 as never))).toBe('Expected a file path for output but received 42 of type number');
+      expect(await message(() => neuralStyle({ content: PHOTO, style: [{ style: STYLE, weight: 1e308 }, { style: STYLE, weight: 1e308 }] }, { net: 'squeezenet', iterations: 1, size: 32 }, { store }))).toMatch(/^the style weights add up to Infinity, beyond float32's range; scale them down/);
+    });
+  });
+
+  describe('9. a graph-cache entry that cannot be read is dropped and rebuilt', () => {
+    it.each([
+      ['a directory', (p: string) => mkdirSync(p)],
+      ['a FIFO', (p: string) => execFileSync('mkfifo', [p])],
+    ])('the cached graph replaced by %s: the run rebuilds it (said with --verbose) and gives the same pixels', async (_what, replace) => {
+      const cache = tempDir('impasto-hostile-unreadable-');
+      const out = tempDir();
+      const run = (name: string, verbose = false) => {
+        const r = cli(['fst', PHOTO, '-s', 'wave', '-o', join(out, name), '--max-size', '32', ...(verbose ? ['--verbose'] : [])], { cache, timeout: 60_000 });
+        // --verbose prints what the store did as `impasto:` lines of its own.
+        if (verbose) expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+        else expectOk(r);
+        return r;
+      };
+      run('first.png');
+      const graph = readdirSync(join(cache, 'graphs')).find((f) => f.endsWith('.onnx'))!;
+      rmSync(join(cache, 'graphs', graph));
+      replace(join(cache, 'graphs', graph));
+      const r = run('second.png', true);
+      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^impasto: .*graphs/${graph.replace('.', '\\.')} could not be read \\(.* (is a directory, not a file|is not a regular file)\\); dropped, and made again$`))]);
+      expect((await pixels(join(out, 'second.png'))).equals(await pixels(join(out, 'first.png')))).toBe(true);
+      expect(statSync(join(cache, 'graphs', graph)).isFile()).toBe(true);
+      expectOnly(out, ['first.png', 'second.png']);
+    }, 90_000);
+  });
+
+  describe('10. arbitrary style: weights near the largest number, thin images', () => {
+    let ast: ArbitraryStyle;
+    beforeAll(async () => {
+      ast = await ArbitraryStyle.load({ ep: 'cpu' }, { store });
+    });
+    afterAll(() => ast.dispose());
+
+    it('--style-weights 1e308,1e308 blends as 1,1 (no overflow to a flat image)', async () => {
+      const dir = tempDir();
+      const other = join(SHARED, 'images/style/jcjohnson_starry_night.jpg');
+      const args = (weights: string, name: string) => ['ast', PHOTO, '-s', STYLE, other, '--style-weights', weights, '--max-size', '64', '-o', join(dir, name)];
+      await unchanged([PHOTO, STYLE, other], () => {
+        expectOk(cli(args('1e308,1e308', 'huge.png')));
+        expectOk(cli(args('1,1', 'ones.png')));
+      });
+      const [huge, ones] = [await pixels(join(dir, 'huge.png')), await pixels(join(dir, 'ones.png'))];
+      expect(huge.equals(ones)).toBe(true);
+      // Not flat: the blend of two paintings, not a zero code.
+      expect(new Set(huge).size).toBeGreaterThan(50);
+    });
+
+    it('a 10000x10 painting is encoded (its short side kept at 8 px) instead of refused as 1024x1', async () => {
+      const dir = tempDir();
+      const thin = join(dir, 'thin.png');
+      await sharp({ create: { width: 10000, height: 10, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toFile(thin);
+      const code = await ast.encodeStyle(thin);
+      expect(code.kind).toBe('microast-style-code');
+      await unchanged([thin, PHOTO], () => expectOk(cli(['ast', PHOTO, '-s', thin, '--max-size', '48', '-o', join(dir, 'out.png')])));
+    });
+
+    it('a thin photo shrunk too thin by --max-size is refused with the --max-size that works', async () => {
+      const dir = tempDir();
+      const thin = join(dir, 'thin.png');
+      await sharp({ create: { width: 4000, height: 10, channels: 3, background: { r: 20, g: 140, b: 90 } } }).png().toFile(thin);
+      expectRefused(cli(['ast', thin, '-s', STYLE, '--max-size', '1024', '-o', join(dir, 'out.png')]), /the content image is 1024x3 px; arbitrary style transfer needs at least 8 px on each side: its 4000x10 px fit with --max-size 3200 or more/);
+      await expect(ast.stylize(thin, STYLE, { maxSize: 1024 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/fit with maxSize 3200 or more/) });
+      expectOk(cli(['ast', thin, '-s', STYLE, '--max-size', '3200', '-o', join(dir, 'out.png')]));
+    });
+  });
+});
