@@ -5,7 +5,7 @@
  * file given, else Starry Night shrunk to 512 on its longest side), then times
  * `stylize(content, code)` on size x size random pixels: the median of `reps` after one warm-up.
  * Prints one JSON line: medianMs (stylize, RawImage in and out), inferenceMs (the network alone,
- * `lastInferenceMs`), styleEncodeMs (first encode, with the session's first-run set-up) and
+ * `inferenceMs`), styleEncodeMs (first encode, with the session's first-run set-up) and
  * styleEncodeWarmMs (a second, uncached encode), peakRssMiB (VmHWM) and baselineRssMiB (after load
  * and encode, before the first stylize).
  */
@@ -62,9 +62,9 @@ async function main() {
   const inference: number[] = [];
   for (let i = 0; i < reps; i++) {
     t0 = performance.now();
-    await ast.stylize(content, code);
+    const r = await ast.stylizeWithInfo(content, code);
     runs.push(performance.now() - t0);
-    inference.push(ast.lastInferenceMs);
+    inference.push(r.inferenceMs);
   }
   const result = {
     engine,

@@ -19,12 +19,10 @@ async function main() {
   let tiles: number;
   if (engine === 'fst') {
     const fst = await FastStyle.load('wave', { ep: 'cpu' }, { store });
-    await fst.stylizeFile(input, output, options);
-    tiles = fst.lastTiles;
+    tiles = (await fst.stylizeFile(input, output, options)).tiles;
   } else {
     const ast = await ArbitraryStyle.load({ ep: 'cpu' }, { store });
-    await ast.stylizeFile(input, join(IMAGES, 'style/jcjohnson_starry_night.jpg'), output, { ...options, styleSize: 512 });
-    tiles = ast.lastTiles;
+    tiles = (await ast.stylizeFile(input, join(IMAGES, 'style/jcjohnson_starry_night.jpg'), output, { ...options, styleSize: 512 })).tiles;
   }
   console.log(JSON.stringify({ engine, tile: tileArg, tiles, ms: performance.now() - t0, peakRssMiB: rss().peak }));
 }

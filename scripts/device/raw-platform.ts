@@ -3,7 +3,8 @@
  * onnxruntime-node only, so images come and go as `RawImage`s of the run's size (nothing to decode,
  * resize or encode). The engine is core's `NeuralStyle`, on onnxruntime-node's backend.
  */
-import { ImpastoError, type NeuralStyleLoadOptions, type Platform, type RawImage } from '@impasto/core';
+import { availableParallelism } from 'node:os';
+import { ImpastoError, MemoryBudget, type NeuralStyleLoadOptions, type Platform, type RawImage, ThreadBudget } from '@impasto/core';
 import { NeuralStyle, type NeuralStyleContext, openNeuralStyle } from '@impasto/core/nst';
 import { nodeBackend } from '../../packages/node/src/platform/backend';
 import { ModelStore } from '../../packages/node/src/platform/cache-store';
@@ -22,7 +23,8 @@ export function rawPlatform(store: ModelStore): Platform<RawImage, Uint8Array> {
     codec: { formats: [], decode: noCodec('decode'), encode: noCodec('encode'), resize: noCodec('resize') },
     defaultStore: () => store,
     // The GPU machine has plenty of memory; the CPU-side estimate does not apply to the device.
-  memoryBudget: () => Number.MAX_SAFE_INTEGER,
+    memory: new MemoryBudget(Number.MAX_SAFE_INTEGER),
+    threads: new ThreadBudget(availableParallelism()),
   yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
   };
 }

@@ -50,8 +50,8 @@ export async function astFigure(out: string): Promise<void> {
   try {
     for (const p of PAINTINGS) {
       const file = join(IMAGES, p.file);
-      const result = await ast.stylize(photo, file, { styleSize: STYLE_SIZE });
-      console.log(`  ${p.file}: ${result.width}x${result.height}, ${ast.lastInferenceMs.toFixed(0)} ms on ${ast.provider}`);
+      const { image: result, inferenceMs } = await ast.stylizeWithInfo(photo, file, { styleSize: STYLE_SIZE });
+      console.log(`  ${p.file}: ${result.width}x${result.height}, ${inferenceMs.toFixed(0)} ms on ${ast.provider}`);
       cells.push({ image: await cell(await encodeImage(result, 'png')), label: p.label, painting: file });
     }
   } finally {

@@ -22,6 +22,6 @@ export class ArbitraryStyle extends CoreArbitraryStyle<NodeImageInput, Buffer> {
   async stylizeFile(input: string, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options);
     const styleFiles = (Array.isArray(style) ? style.map((s: { style?: unknown } | null) => s?.style) : [style]).filter((s): s is string => typeof s === 'string');
-    return writeStylized(output, [input, ...styleFiles], o, async () => ({ image: await this.stylize(input, style, options, context), inferenceMs: this.lastInferenceMs }));
+    return writeStylized(output, [input, ...styleFiles], o, () => this.stylizeWithInfo(input, style, options, context));
   }
 }

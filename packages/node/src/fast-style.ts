@@ -27,6 +27,6 @@ export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
    */
   async stylizeFile(input: string, output: string, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
     const o = this.resolve(options);
-    return writeStylized(output, [input], o, async () => ({ image: await this.stylizeResolved(input, o, context), inferenceMs: this.lastInferenceMs }));
+    return writeStylized(output, [input], o, () => this.stylizeResolved(input, o, context));
   }
 }

@@ -195,6 +195,8 @@ export interface StylizeFileResult {
   readonly format: OutputFormat;
   /** Milliseconds inside the network. */
   readonly inferenceMs: number;
+  /** Tiles the image ran in (1: one pass). */
+  readonly tiles: number;
 }
 
 /**
@@ -206,13 +208,13 @@ export async function writeStylized(
   output: string,
   inputs: readonly string[],
   options: { format?: OutputFormat; quality?: number },
-  produce: () => Promise<{ image: RawImage; inferenceMs: number }>,
+  produce: () => Promise<{ image: RawImage; inferenceMs: number; tiles?: number }>,
 ): Promise<StylizeFileResult> {
   checkFilePath('output', output);
   inputs.forEach((p, i) => checkFilePath(inputs.length > 1 && i > 0 ? `style file ${i}` : 'input', p));
   const format = outputFormat(output, options.format);
   await checkOutputPath(output, inputs);
-  const { image, inferenceMs } = await produce();
+  const { image, inferenceMs, tiles = 1 } = await produce();
   await writeFileAtomic(output, await nodeCodec.encode(image, { format, quality: options.quality }), inputs);
-  return { output, width: image.width, height: image.height, format, inferenceMs };
+  return { output, width: image.width, height: image.height, format, inferenceMs, tiles };
 }

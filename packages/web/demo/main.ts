@@ -129,13 +129,14 @@ async function run() {
       const fst = await loadHere(style, ep);
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
       setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${fst.provider}…`);
-      out = await fst.stylize(input, fstOptions(), {
+      const r = await fst.stylizeWithInfo(input, fstOptions(), {
         signal: ctl.signal,
         onProgress: (p) => setStatus('running', `Stylizing in tiles: pass ${p.pass} of ${p.passes}, tile ${p.tile} of ${p.tiles}…`),
       });
       if (ctl.signal.aborted) throw new ImpastoError('ABORTED', 'aborted');
+      out = r.image;
       provider = fst.provider;
-      inferenceMs = fst.lastInferenceMs;
+      inferenceMs = r.inferenceMs;
       $('threads').textContent = String(wasmThreads() ?? '?');
     }
     draw($('result'), out);
@@ -391,7 +392,7 @@ async function runAst() {
     const secondFile = $<HTMLInputElement>('ast-style2').files?.[0];
     const blend = Number($<HTMLInputElement>('ast-blend').value);
     const styles = secondFile ? [{ style, weight: 1 - blend }, { style: await decodeImage(secondFile, { maxSize: size }), weight: blend }] : style;
-    const out = await engine.stylize(content, styles, {
+    const { image: out, inferenceMs } = await engine.stylizeWithInfo(content, styles, {
       styleSize: size,
       strength,
       preserveColors: choice<'none' | 'luminance' | 'histogram'>('ast-colors'),
@@ -401,7 +402,7 @@ async function runAst() {
     draw($('ast-result'), out);
     $('ast-result-caption').textContent = `Result (strength ${strength.toFixed(2)})`;
     $('ast-provider').textContent = engine.provider;
-    $('ast-time').textContent = fmtMs(engine.lastInferenceMs);
+    $('ast-time').textContent = fmtMs(inferenceMs);
     $('ast-total').textContent = fmtMs(performance.now() - t0);
     astRan = true;
     setAstStatus('done', `Done: ${out.width}x${out.height} in the style of ${styleFile.name} on ${engine.provider}.`);

@@ -9,11 +9,11 @@ import { resolveOptions } from '../options/schema';
 import { now, utf8Encode } from '../platform';
 import type { Backend, Session } from '../runtime/backend';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
-import { checkMemory, planTileSize } from '../runtime/memory';
+import { checkMemory, estimateMemory, planRun } from '../runtime/memory';
 import type { Graph } from '../onnx/graph';
 import { type StylizeContext, type TiledRunResult, runTiled, subgraphSessions } from '../tiles/tiled-run';
-import { retryInTiles } from '../tiles/retry-in-tiles';
-import { type CallContext, type Platform, boundPlatform, checkContext } from '../runtime/platform';
+import { type StylizeResult, retryInTiles } from '../tiles/retry-in-tiles';
+import { type CallContext, type Platform, admitted, boundPlatform, checkContext } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash, sha256Hex } from '../store/hash';
 import {
@@ -167,10 +167,6 @@ export class ArbitraryStyle<In, Encoded> {
     return new this(platform as Platform<never, never>, await openArbitraryStyle(platform, options, context));
   }
 
-  /** Milliseconds in the network in the last `stylize` (style encoding not included). */
-  lastInferenceMs = 0;
-  /** Tiles of the last `stylize` (1: one pass). */
-  lastTiles = 1;
   private sharedStylize?: Graph;
   private readonly codes = new Map<string, StyleCode>();
   private disposed = false;
@@ -197,6 +193,11 @@ export class ArbitraryStyle<In, Encoded> {
    * checked before anything is decoded.
    */
   async stylize(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
+    return (await this.stylizeWithInfo(content, style, options, context)).image;
+  }
+
+  /** `stylize`, with this call's own measurements: `{ image, inferenceMs, tiles }` (style encoding not in `inferenceMs`). */
+  async stylizeWithInfo(content: In | RawImage, style: StyleArgument<In>, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeResult> {
     this.checkOpen();
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
     checkContext(context);
@@ -209,7 +210,7 @@ export class ArbitraryStyle<In, Encoded> {
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options, { platform: this.platform.kind });
     checkContext(context);
     checkFormat(this.platform.codec.formats, o.format);
-    return saveImage(this.platform.codec, await this.run(content, style, o, context), o);
+    return saveImage(this.platform.codec, (await this.run(content, style, o, context)).image, o);
   }
 
   /** Releases the sessions; later calls fail with `INVALID_ARGUMENT`. */
@@ -221,7 +222,7 @@ export class ArbitraryStyle<In, Encoded> {
     await Promise.all([this.parts.styleCode.dispose(), this.parts.stylize.dispose()]);
   }
 
-  protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
+  protected async run(content: In | RawImage, style: StyleArgument<In>, o: ResolvedArbitraryStylizeOptions, context: StylizeContext = {}): Promise<StylizeResult> {
     throwIfAborted(context.signal, 'stylize');
     const image = await loadImage(this.platform.codec, content, o);
     if (isThin(image) && o.maxSize !== undefined && Math.max(image.width, image.height) === o.maxSize) {
@@ -231,13 +232,15 @@ export class ArbitraryStyle<In, Encoded> {
     checkSides(image, 'content');
     const side = o.styleScale === undefined ? undefined : Math.max(8, Math.round(o.styleScale * Math.max(image.width, image.height)));
     const code = await this.styleOf(style, o, o.preserveColors === 'histogram' ? image : undefined, side);
-    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
-    const tile = planTileSize('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
+    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memory.capacity;
+    const plan = planRun('ast', 'arbitrary style transfer', image.width, image.height, budget, { tile: o.tile, overlap: AST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const feeds: Record<string, TensorData> = {};
     for (const name of MICROAST_STYLE_CODE) feeds[name] = { type: 'float32', dims: [...MICROAST_STYLE_CODE_SHAPE], data: code.tensors[name] };
     throwIfAborted(context.signal, 'stylize');
-    const t0 = now();
-    const { image: result, tiles } = await retryInTiles(image, tile, o, {
+    const admission = { bytes: plan.bytes, threads: this.threads, what: 'arbitrary style transfer', signal: context.signal };
+    const { image: result, tiles, inferenceMs } = await admitted(this.platform, admission, async () => {
+      const t0 = now();
+      const r = await retryInTiles(image, plan.tile, o, {
       what: 'arbitrary style transfer',
       onePass: async () => {
         const out = await this.parts.stylize.run({ ...feeds, [MICROAST_CONTENT_INPUT]: toUnit(image) }, [MICROAST_OUTPUT]);
@@ -248,10 +251,15 @@ export class ArbitraryStyle<In, Encoded> {
         return { image: blendWith(r.image, image, o.strength), tiles: r.tiles };
       },
       trim: () => this.parts.stylize.trim(),
+      });
+      return { ...r, inferenceMs: now() - t0 };
     });
-    this.lastInferenceMs = now() - t0;
-    this.lastTiles = tiles;
-    return o.preserveColors === 'luminance' ? keepLuminance(result, image) : result;
+    return { image: o.preserveColors === 'luminance' ? keepLuminance(result, image) : result, tiles, inferenceMs };
+  }
+
+  /** The sessions' intra-op threads (0: one per core). */
+  private get threads(): number {
+    return this.parts.sessionOptions.intraOpNumThreads ?? 0;
   }
 
   /**
@@ -291,8 +299,9 @@ export class ArbitraryStyle<In, Encoded> {
       this.codes.set(key, hit);
       return hit;
     }
-    checkMemory('ast', 'encoding the style', image.width, image.height, this.platform.memoryBudget());
-    const out = await this.parts.styleCode.run({ [MICROAST_STYLE_INPUT]: toUnit(image) }, [...MICROAST_STYLE_CODE]);
+    checkMemory('ast', 'encoding the style', image.width, image.height, this.platform.memory.capacity, 'styleSize');
+    const admission = { bytes: estimateMemory('ast', image.width, image.height), threads: this.threads, what: 'encoding the style' };
+    const out = await admitted(this.platform, admission, () => this.parts.styleCode.run({ [MICROAST_STYLE_INPUT]: toUnit(image) }, [...MICROAST_STYLE_CODE]));
     const tensors = Object.fromEntries(MICROAST_STYLE_CODE.map((n) => [n, (out[n]!.data as Float32Array).slice()])) as StyleCode['tensors'];
     const code: StyleCode = { kind: 'microast-style-code', tensors };
     this.codes.set(key, code);

@@ -92,6 +92,11 @@ export class FastStyleModel {
     return this.session.provider;
   }
 
+  /** The session's intra-op threads (0: one per core). */
+  get threads(): number {
+    return this.options.intraOpNumThreads ?? 0;
+  }
+
   /** Runs the network on a float32 NCHW [1, 3, H, W] tensor (0..255); returns the unclamped output. */
   async run(image: TensorData<'float32'>): Promise<TensorData<'float32'>> {
     const [n, c, h, w] = image.dims;

@@ -5,11 +5,11 @@ import type { RawImage } from '../image/raw-image';
 import type { FastStyleLoadOptions, ResolvedFastStyleLoadOptions, ResolvedStylizeOptions, StylizeOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
-import { planTileSize } from '../runtime/memory';
+import { planRun } from '../runtime/memory';
 import type { ExecutionProvider, Provider } from '../runtime/session-options';
-import { retryInTiles } from '../tiles/retry-in-tiles';
+import { type StylizeResult, retryInTiles } from '../tiles/retry-in-tiles';
 import { checkRawImage } from '../image/raw-image';
-import { type CallContext, type Platform, boundPlatform, checkBudgetBytes, checkContext, checkWeightSource } from '../runtime/platform';
+import { type CallContext, type Platform, admitted, boundPlatform, checkBudgetBytes, checkContext, checkWeightSource } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { WeightSource } from '../store/source';
@@ -18,7 +18,7 @@ import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './options';
 import { type StyleInfo, getStyle } from './styles';
 import type { StylizeContext } from '../tiles/tiled-run';
 
-export type { StylizeContext };
+export type { StylizeContext, StylizeResult };
 
 /** What `openFastStyle` hands a platform's `FastStyle` constructor. */
 export interface FastStyleParts {
@@ -91,10 +91,6 @@ export class FastStyle<In, Encoded> {
   }
 
   private disposed = false;
-  /** Milliseconds inside the network in the last call (tensor conversion included). */
-  lastInferenceMs = 0;
-  /** Tiles of the last call (1: one pass). */
-  lastTiles = 1;
 
   constructor(
     protected readonly platform: Platform<In, Encoded>,
@@ -118,6 +114,14 @@ export class FastStyle<In, Encoded> {
    * the memory budget allows is stylized in tiles (`tile`), reporting to `context.onProgress`.
    */
   async stylize(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<RawImage> {
+    return (await this.stylizeWithInfo(input, options, context)).image;
+  }
+
+  /**
+   * `stylize`, with this call's own measurements: `{ image, inferenceMs, tiles }` (an engine shared
+   * by concurrent calls keeps none of its own).
+   */
+  async stylizeWithInfo(input: In | RawImage, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeResult> {
     const o = this.resolve(options);
     checkContext(context);
     return this.stylizeResolved(input, o, context);
@@ -128,34 +132,39 @@ export class FastStyle<In, Encoded> {
     const o = this.resolve(options);
     checkContext(context);
     checkFormat(this.platform.codec.formats, o.format);
-    return saveImage(this.platform.codec, await this.stylizeResolved(input, o, context), o);
+    return saveImage(this.platform.codec, (await this.stylizeResolved(input, o, context)).image, o);
   }
 
   /**
    * Runs the network on decoded pixels as they are (no resizing): the engine of the calls above.
-   * One pass when the image fits `memoryBudgetBytes`, else tiles sized to it; what cannot fit
-   * even in tiles is refused first (`IMAGE_TOO_LARGE`).
+   * One pass when the image fits `memoryBudgetBytes` (default: the process's budget), else tiles
+   * sized to it; what cannot fit even in tiles is refused first (`IMAGE_TOO_LARGE`). The run
+   * reserves its estimate from the process's memory budget, waiting while other runs hold it.
    */
   async stylizeRaw(image: RawImage, memoryBudgetBytes?: number, options: RawStylizeOptions = {}): Promise<RawImage> {
+    return (await this.runRaw(image, memoryBudgetBytes, options)).image;
+  }
+
+  private async runRaw(image: RawImage, memoryBudgetBytes: number | undefined, options: RawStylizeOptions): Promise<StylizeResult> {
     this.checkOpen();
     checkRawImage(image);
-    const budget = memoryBudgetBytes === undefined ? this.platform.memoryBudget() : checkBudgetBytes(memoryBudgetBytes);
+    const budget = memoryBudgetBytes === undefined ? this.platform.memory.capacity : checkBudgetBytes(memoryBudgetBytes);
     checkContext(options, 'options');
-    const tile = planTileSize('fst', 'fast style transfer', image.width, image.height, budget, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
+    const plan = planRun('fst', 'fast style transfer', image.width, image.height, budget, { tile: options.tile, overlap: FST_TILE_OVERLAP, imageBytesPerPixel: image.channels, bandBytesPerPixel: 12 });
     const model = this.parts.model;
-    const t0 = now();
-    const { image: out, tiles } = await retryInTiles(image, tile, options, {
-      what: 'fast style transfer',
-      onePass: async () => ({ image: await model.stylize(image), tiles: 1 }),
-      tiled: async (t) => {
-        const r = await model.stylizeTiled(image, { ...options, tile: t });
-        return { image: r.image, tiles: r.tiles };
-      },
-      trim: () => model.trim(),
+    return admitted(this.platform, { bytes: plan.bytes, threads: model.threads, what: 'fast style transfer', signal: options.signal }, async () => {
+      const t0 = now();
+      const out = await retryInTiles(image, plan.tile, options, {
+        what: 'fast style transfer',
+        onePass: async () => ({ image: await model.stylize(image), tiles: 1 }),
+        tiled: async (t) => {
+          const r = await model.stylizeTiled(image, { ...options, tile: t });
+          return { image: r.image, tiles: r.tiles };
+        },
+        trim: () => model.trim(),
+      });
+      return { ...out, inferenceMs: now() - t0 };
     });
-    this.lastInferenceMs = now() - t0;
-    this.lastTiles = tiles;
-    return out;
   }
 
   /** The network itself, on a float32 NCHW [1, 3, H, W] tensor (0..255); output unclamped. */
@@ -175,12 +184,12 @@ export class FastStyle<In, Encoded> {
     return resolveOptions<ResolvedStylizeOptions>(STYLIZE_SCHEMA, options, { platform: this.platform.kind });
   }
 
-  protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions, context: StylizeContext = {}): Promise<RawImage> {
+  protected async stylizeResolved(input: In | RawImage, o: ResolvedStylizeOptions, context: StylizeContext = {}): Promise<StylizeResult> {
     throwIfAborted(context.signal, 'stylize');
     const image = await loadImage(this.platform.codec, input, o);
     throwIfAborted(context.signal, 'stylize');
-    const out = await this.stylizeRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget(), { ...context, tile: o.tile });
-    return o.preserveColors === 'luminance' ? keepLuminance(out, image) : out;
+    const out = await this.runRaw(image, o.memoryBudget ? o.memoryBudget * 2 ** 20 : undefined, { ...context, tile: o.tile });
+    return o.preserveColors === 'luminance' ? { ...out, image: keepLuminance(out.image, image) } : out;
   }
 
   private checkOpen(): void {

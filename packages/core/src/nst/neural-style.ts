@@ -1,6 +1,6 @@
 import { ImpastoError, invalidParam } from '../errors';
 import { checkBlendWeights } from '../util/blend-weights';
-import { checkMemory, planTileSize } from '../runtime/memory';
+import { checkMemory, estimateMemory, planRun } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
 import { keepLuminance, matchColors } from '../image/color';
 import { loadImage, loadImageAtSide } from '../image/pipeline';
@@ -27,7 +27,7 @@ import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import type { Session } from '../runtime/backend';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
-import { type CallContext, type Platform, boundPlatform, checkContext } from '../runtime/platform';
+import { type CallContext, type Platform, admitted, boundPlatform, checkContext } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
 import { combinedHash } from '../store/hash';
 import type { ModelStore } from '../store/model-store';
@@ -363,8 +363,6 @@ export class NeuralStyle<In, Encoded> {
       styles.push({ image: content && o.preserveColors === 'histogram' ? matchColors(painting, content) : painting, weight: e.weight });
     }
     const style = styles[0]?.image;
-    // Luminance-only transfer: every image shown keeps the photo's chroma.
-    const shown = (img: RawImage) => (content && o.preserveColors === 'luminance' ? keepLuminance(img, content) : img);
     for (const [which, img] of [['content', content], ...styles.map((st) => ['style', st.image] as const)] as const) {
       if (img && Math.min(img.width, img.height) < this.parts.minSide) {
         throw new ImpastoError('INVALID_ARGUMENT', `the ${which} image is ${img.width}x${img.height} px; ${net} with these layers needs at least ${this.parts.minSide} px on each side`);
@@ -372,15 +370,35 @@ export class NeuralStyle<In, Encoded> {
     }
     const shape = content ?? (typeof o.init === 'object' ? o.init : style!);
     const { width, height } = shape;
-    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memoryBudget();
+    const budget = o.memoryBudget ? o.memoryBudget * 2 ** 20 : this.platform.memory.capacity;
     const engine = net === 'squeezenet' ? 'nst-squeezenet' : 'nst-vgg19';
     const what = `neural style transfer with ${net}`;
     // Tiled: the image, its gradient and Adam's two moments stay whole (4 x 12 bytes a pixel).
-    const tile = planTileSize(engine, what, width, height, budget, { tile: o.tile, overlap: (t) => Math.ceil(t / 8), imageBytesPerPixel: 48 }, 'size');
+    const plan = planRun(engine, what, width, height, budget, { tile: o.tile, overlap: (t) => Math.ceil(t / 8), imageBytesPerPixel: 48 }, 'size');
+    const tile = plan.tile;
     // The optimised image and the larger of the two target passes set the peak.
     const big = [content, ...styles.map((st) => st.image)].reduce<RawImage>((a, b) => (b && b.width * b.height > a.width * a.height ? b : a), shape);
     if (tile === undefined) checkMemory(engine, what, big.width, big.height, budget, 'size');
     else if (o.optimizer !== 'adam') throw invalidParam('optimizer', "'adam' for a tiled run (each iteration tiles the image afresh, which L-BFGS's line search cannot follow)", o.optimizer);
+    const bytes = tile === undefined ? estimateMemory(engine, big.width, big.height) : plan.bytes;
+    return admitted(this.platform, { bytes, threads: this.parts.options.intraOpNumThreads ?? 0, what, signal }, () => this.optimiseAdmitted(o, content, styles, shape, tile, signal, emit, t0));
+  }
+
+  /** `optimise` once the run's memory and cores are reserved. */
+  private async optimiseAdmitted(
+    o: ResolvedNeuralStyleRunOptions,
+    content: RawImage | undefined,
+    styles: readonly WeightedImage[],
+    shape: RawImage,
+    tile: number | undefined,
+    signal: { readonly aborted: boolean } | undefined,
+    emit: (e: NstEvent) => Promise<void>,
+    t0: number,
+  ): Promise<{ result: NstResult; optimised: RawImage }> {
+    const { net } = this.parts.options;
+    const { width, height } = shape;
+    // Luminance-only transfer: every image shown keeps the photo's chroma.
+    const shown = (img: RawImage) => (content && o.preserveColors === 'luminance' ? keepLuminance(img, content) : img);
     try {
       const contentTerms = tile === undefined ? [] : this.parts.terms.filter((t) => t.image === 'content');
       const feeds = await this.targetFeeds({ content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)));

@@ -94,25 +94,38 @@ function largestTile(engine: MemoryEngine, width: number, height: number, budget
   return undefined;
 }
 
-/**
- * How to run `engine` on `width` x `height` within `budgetBytes`: `undefined` for one pass when
- * it fits (or `tile` covers the image), else the tile side. A tiled run needs one tile's
- * activations (the tile read with its overlap on each side) and what `costs` lists. `tile`
- * given is checked; otherwise the largest multiple of 4 up to `MAX_AUTO_TILE` that fits.
- * Nothing fitting is `IMAGE_TOO_LARGE`, advising only what the limits allow: a smaller tile that
- * fits, a smaller image that fits in tiles, or the budget that would.
- */
+/** How a run goes: in one pass (`tile` undefined) or in tiles, and the bytes it is expected to need. */
+export interface RunPlan {
+  readonly tile?: number;
+  readonly bytes: number;
+}
+
+/** `planRun`'s tile side alone (undefined: one pass). */
 export function planTileSize(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number, o: TilingCosts, sizeOption: SizeOption = 'maxSize'): number | undefined {
+  return planRun(engine, what, width, height, budgetBytes, o, sizeOption).tile;
+}
+
+/**
+ * How to run `engine` on `width` x `height` within `budgetBytes`: one pass when it fits (or `tile`
+ * covers the image), else the tile side, with the bytes the run needs (what it reserves from the
+ * process's `MemoryBudget`). A tiled run needs one tile's activations (the tile read with its
+ * overlap on each side) and what `costs` lists. `tile` given is checked; otherwise the largest
+ * multiple of 4 up to `MAX_AUTO_TILE` that fits. Nothing fitting is `IMAGE_TOO_LARGE`, advising
+ * only what the limits allow: a smaller tile that fits, a smaller image that fits in tiles, or the
+ * budget that would.
+ */
+export function planRun(engine: MemoryEngine, what: string, width: number, height: number, budgetBytes: number, o: TilingCosts, sizeOption: SizeOption = 'maxSize'): RunPlan {
   const side = Math.max(width, height);
+  const onePass = estimateMemory(engine, width, height);
   if (o.tile !== undefined && o.tile >= side) {
     checkMemory(engine, what, width, height, budgetBytes, sizeOption);
-    return undefined;
+    return { bytes: onePass };
   }
-  if (o.tile === undefined && estimateMemory(engine, width, height) <= budgetBytes) return undefined;
+  if (o.tile === undefined && onePass <= budgetBytes) return { bytes: onePass };
   const first = Math.floor((o.tile ?? Math.min(MAX_AUTO_TILE, Math.ceil(side / 4) * 4)) / 4) * 4;
   const t = o.tile === undefined ? (largestTile(engine, width, height, budgetBytes, o, first, MIN_AUTO_TILE) ?? Math.min(first, MIN_AUTO_TILE)) : first;
   const need = tiledNeed(engine, width, height, t, o);
-  if (need <= budgetBytes) return t;
+  if (need <= budgetBytes) return { tile: t, bytes: need };
   const smaller = o.tile !== undefined ? largestTile(engine, width, height, budgetBytes, o, t - 4, MIN_TILE) : undefined;
   // The whole image is held at every tile size, so past some size only a smaller image fits.
   let fitSide: number | undefined;

@@ -4,6 +4,8 @@ import type { PlatformKind } from '../options/schema';
 import type { ModelStore } from '../store/model-store';
 import type { WeightSource } from '../store/source';
 import type { Backend } from './backend';
+import type { MemoryBudget } from './memory-budget';
+import type { ThreadBudget } from './thread-budget';
 
 /**
  * What a platform package gives core: one implementation of each contract. Everything else —
@@ -18,8 +20,13 @@ export interface Platform<In, Encoded> {
   defaultStore(): ModelStore;
   /** Lets the event loop run (messages, an abort, a repaint) between long steps. */
   yieldToEventLoop(): Promise<void>;
-  /** The memory one run may use when the call names no `memoryBudget`, in bytes. */
-  memoryBudget(): number;
+  /**
+   * The process's memory budget: runs plan against its capacity (when the call names no
+   * `memoryBudget`) and reserve their estimate from it, so concurrent runs never over-commit.
+   */
+  readonly memory: MemoryBudget;
+  /** The process's cores, taken by running sessions (`sessions × intra-op threads ≤ cores`). */
+  readonly threads: ThreadBudget;
   /** A checkpoint folder of the user's own named by `style`, if the platform has folders and it is one. */
   checkpointFolder?(style: string): WeightSource | undefined;
 }
@@ -62,4 +69,30 @@ export function checkBudgetBytes(bytes: unknown): number {
 export function checkWeightSource(source: unknown, name: string, expected: string): void {
   const s = source as { location?: unknown; read?: unknown } | null;
   if (typeof s !== 'object' || s === null || typeof s.read !== 'function' || typeof s.location !== 'string') throw invalidParam(name, expected, source);
+}
+
+/** What one engine call takes from its platform's budgets while it runs. */
+export interface Admission {
+  /** Bytes it plans to use (see `planRun`). */
+  readonly bytes: number;
+  /** Intra-op threads of the session it runs (0: all cores). */
+  readonly threads: number;
+  /** The work, for messages. */
+  readonly what: string;
+  readonly signal?: { readonly aborted: boolean };
+}
+
+/** Runs `body` once `platform`'s memory and cores admit it, and gives them back after. */
+export async function admitted<R>(platform: Platform<unknown, unknown>, a: Admission, body: () => Promise<R>): Promise<R> {
+  const memory = await platform.memory.reserve(a.bytes, a.what, a.signal);
+  try {
+    const cores = await platform.threads.acquire(a.threads || platform.threads.cores, a.signal);
+    try {
+      return await body();
+    } finally {
+      cores.release();
+    }
+  } finally {
+    memory.release();
+  }
 }

@@ -10,6 +10,12 @@ export interface EngineOutput {
   readonly tiles: number;
 }
 
+/** What one stylize call did, measured for that call alone. */
+export interface StylizeResult extends EngineOutput {
+  /** Milliseconds in the network (tensor conversion and tiling included; decoding not). */
+  readonly inferenceMs: number;
+}
+
 /** A feed-forward run that can go in one pass or in tiles of a given side. */
 export interface TileableRun {
   /** The work, for messages (`fast style transfer`). */

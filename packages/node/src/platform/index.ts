@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { type Platform, treeSource } from '@impasto/core';
+import { availableParallelism } from 'node:os';
+import { MemoryBudget, type Platform, ThreadBudget, treeSource } from '@impasto/core';
 import { nodeBackend } from './backend';
 import { type NodeImageInput, nodeCodec } from './image-codec';
 import { ModelStore, folderTree } from './cache-store';
@@ -14,6 +15,7 @@ function isFolder(path: string): boolean {
 }
 
 let store: ModelStore | undefined;
+let memory: MemoryBudget | undefined;
 
 /** Node's implementation of core's contracts: onnxruntime-node, sharp, files. */
 export const nodePlatform: Platform<NodeImageInput, Buffer> = {
@@ -23,7 +25,11 @@ export const nodePlatform: Platform<NodeImageInput, Buffer> = {
   // One default store per process, made on first use so it reads the environment then.
   defaultStore: () => (store ??= new ModelStore()),
   yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
-  memoryBudget: () => defaultMemoryBudget(),
+  // Made on first use, so a process measures the memory left once its engines are loaded.
+  get memory() {
+    return (memory ??= new MemoryBudget(defaultMemoryBudget()));
+  },
+  threads: new ThreadBudget(availableParallelism()),
   // A style that names a folder (it has a slash and exists) is a checkpoint of the user's own.
   checkpointFolder: (style) => (isFolder(style) ? treeSource(folderTree(style)) : undefined),
 };

@@ -1,4 +1,4 @@
-import type { Platform } from '@impasto/core';
+import { MemoryBudget, type Platform, ThreadBudget } from '@impasto/core';
 import { webBackend } from './backend';
 import { ModelStore } from './cache-store';
 import { type ImageInput, webCodec } from './image-codec';
@@ -30,5 +30,7 @@ export const webPlatform: Platform<ImageInput, Blob> = {
   defaultStore: () => (store ??= new ModelStore()),
   yieldToEventLoop,
   // wasm32 addresses 4 GiB at most, and a tab shares the device with everything else.
-  memoryBudget: () => 2048 * 2 ** 20,
+  memory: new MemoryBudget(2048 * 2 ** 20),
+  // ONNX Runtime's wasm threads, at most the cores (one when the page is not cross-origin isolated).
+  threads: new ThreadBudget(typeof navigator === 'undefined' ? 1 : Math.max(1, navigator.hardwareConcurrency || 1)),
 };
