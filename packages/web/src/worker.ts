@@ -4,10 +4,11 @@
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { ImpastoError, type RawImage, type WeightedStyle, checkRawImage, describeValue, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
+import { EnginePool, ImpastoError, type RawImage, type WeightedStyle, checkRawImage, describeValue, neuralStyleKey, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
 import { FastStyle } from './fast-style';
 import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';
+import { webPlatform } from './platform';
 import { ModelStore } from './platform/cache-store';
 import { wasmThreads } from './platform/threads';
 import { farnebackFlow } from '@impasto/core/flow';
@@ -22,8 +23,8 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let model: FastStyle | undefined;
-/** NST engines by their options: graphs built and sessions opened once per worker. */
-const engines = new Map<string, Promise<NeuralStyle>>();
+/** NST engines by their resolved options and where their weights come from: built once per worker, loads of one shared. */
+let engines = new EnginePool({ maxIdle: 2 });
 const aborts = new Map<number, AbortController>();
 /** Requests being handled, and those of them that were aborted. */
 const inflight = new Set<number>();
@@ -77,13 +78,13 @@ async function handle(req: WorkerRequest): Promise<void> {
       checkRawImage(req.image);
       if (!model) throw new ImpastoError('INVALID_ARGUMENT', 'no model loaded; send a load request first');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 0, total: 1 });
-      const out = await model.stylize(req.image, req.options, {
+      const { image: out, inferenceMs } = await model.stylizeWithInfo(req.image, req.options, {
         signal: { get aborted() { return dropped.has(req.id); } },
         onProgress: (p) => post({ type: 'progress', id: req.id, stage: 'inference', done: (p.pass - 1) * p.tiles + p.tile, total: p.passes * p.tiles, message: `tile pass ${p.pass}/${p.passes}` }),
       });
       if (dropped.has(req.id)) throw new ImpastoError('ABORTED', 'stylize was aborted');
       post({ type: 'progress', id: req.id, stage: 'inference', done: 1, total: 1 });
-      post({ type: 'result', id: req.id, image: out, inferenceMs: model.lastInferenceMs }, [out.data.buffer as ArrayBuffer]);
+      post({ type: 'result', id: req.id, image: out, inferenceMs }, [out.data.buffer as ArrayBuffer]);
       return;
     }
     case 'nst': {
@@ -91,22 +92,21 @@ async function handle(req: WorkerRequest): Promise<void> {
       aborts.set(req.id, ctl);
       try {
         const { load, run } = splitNstOptions(req.options);
-        const key = JSON.stringify([load, req.setup]);
-        let engine = engines.get(key);
-        if (!engine) {
-          let files = 0;
-          const store = setUp(req.setup);
+        // The same options from another weights URL are another engine.
+        const key = `${await neuralStyleKey(webPlatform, load)} ${JSON.stringify(req.setup ?? {})}`;
+        let files = 0;
+        const open = () => {
           const progress = (file: string) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++files, total: 0, message: file });
-          engine = NeuralStyle.load(load, { store, signal: ctl.signal, onFile: progress });
-          engine.catch(() => engines.delete(key));
-          engines.set(key, engine);
-        }
-        const r = (await engine).run({ content: req.content, style: req.style as readonly WeightedStyle<never>[] | RawImage | undefined }, run, { signal: ctl.signal });
-        for await (const ev of r.events) {
-          post({ type: 'nst-event', id: req.id, event: ev }, ev.type === 'checkpoint' ? [ev.image.data.buffer as ArrayBuffer] : []);
-        }
-        const result = await r.result;
-        post({ type: 'nst-result', id: req.id, result }, [result.image.data.buffer as ArrayBuffer]);
+          return NeuralStyle.load(load, { store: setUp(req.setup), signal: ctl.signal, onFile: progress });
+        };
+        await engines.use(key, open, async (engine) => {
+          const r = engine.run({ content: req.content, style: req.style as readonly WeightedStyle<never>[] | RawImage | undefined }, run, { signal: ctl.signal });
+          for await (const ev of r.events) {
+            post({ type: 'nst-event', id: req.id, event: ev }, ev.type === 'checkpoint' ? [ev.image.data.buffer as ArrayBuffer] : []);
+          }
+          const result = await r.result;
+          post({ type: 'nst-result', id: req.id, result }, [result.image.data.buffer as ArrayBuffer]);
+        });
       } finally {
         aborts.delete(req.id);
       }
@@ -134,8 +134,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'dispose': {
       await model?.dispose();
       model = undefined;
-      for (const e of engines.values()) await (await e.catch(() => undefined))?.dispose();
-      engines.clear();
+      await engines.dispose();
+      engines = new EnginePool({ maxIdle: 2 });
       post({ type: 'disposed', id: req.id });
       return;
     }

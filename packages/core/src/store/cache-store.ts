@@ -28,6 +28,8 @@ export interface ReadContext {
 export interface FileTree {
   readonly location: string;
   read(path: string, context?: ReadContext): Promise<Uint8Array | undefined>;
+  /** See `WeightSource.fingerprint`. */
+  fingerprint?(): Promise<string>;
 }
 
 /** Throws unless `key` is a plain relative path (no `..`, no absolute path, no backslash). */

@@ -170,6 +170,7 @@ const sealKey = (key: string) => checkCacheKey(`graphs/${key}.sha256`);
 export function treeSource(tree: FileTree): WeightSource {
   return {
     location: tree.location,
+    fingerprint: tree.fingerprint && (() => tree.fingerprint!()),
     async read(file, options) {
       const b = await tree.read(file, options);
       if (!b) throw new ImpastoError('MISSING_FILE', `missing file ${file} in ${tree.location}`);

@@ -11,6 +11,8 @@ export interface WeightSource {
   readonly location: string;
   /** `maxBytes`: the size the caller expects at most (from a manifest); a larger file is refused unread. */
   read(path: string, options?: { readonly maxBytes?: number }): Promise<Uint8Array>;
+  /** What changes when the files change (names, sizes, times), where it is cheap to tell: a warm engine over an edited folder is not reused. */
+  fingerprint?(): Promise<string>;
 }
 
 /** A `WeightSource` over an in-memory map (tests, Web Worker transfers). */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../read-file';
@@ -26,7 +26,16 @@ function inside(root: string, path: string): string {
  */
 export function folderTree(dir: string): FileTree {
   const root = resolve(dir);
-  return { location: root, read: (path, context) => readIfExists(inside(root, path), context?.maxBytes) };
+  return {
+    location: root,
+    read: (path, context) => readIfExists(inside(root, path), context?.maxBytes),
+    // Names, sizes and modification times of its files: cheap, and changed by any rewrite.
+    async fingerprint() {
+      const names = (await readdir(root).catch(() => [] as string[])).sort();
+      const stats = await Promise.all(names.map(async (n) => stat(join(root, n)).then((s) => `${n}:${s.size}:${s.mtimeMs}`, () => `${n}:-`)));
+      return createHash('sha256').update(stats.join('\n')).digest('hex').slice(0, 32);
+    },
+  };
 }
 
 /**
