@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@impasto/core$': '<rootDir>/packages/core/src/index.ts',
-    '^@impasto/core/(fst|nst|onnx|autodiff|ast|flow)$': '<rootDir>/packages/core/src/entries/$1.ts',
+    '^@impasto/core/(fst|nst|onnx|autodiff|ast|flow|client)$': '<rootDir>/packages/core/src/entries/$1.ts',
     '^@impasto/node$': '<rootDir>/packages/node/src/index.ts',
     '^@impasto/test-support/(.*)$': '<rootDir>/scripts/$1',
   },

@@ -10,6 +10,7 @@ export default defineConfig({
     autodiff: 'src/entries/autodiff.ts',
     ast: 'src/entries/ast.ts',
     flow: 'src/entries/flow.ts',
+    client: 'src/entries/client.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

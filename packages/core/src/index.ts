@@ -23,8 +23,10 @@ export type { Backend, Session } from './runtime/backend';
 export { createBackend, type RuntimeAdapter } from './runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from './runtime/ort-session';
 export { isOutOfMemory, outOfMemoryHint } from './runtime/out-of-memory';
-export { MEMORY_MODELS, MAX_AUTO_TILE, MIN_TILE, checkMemory, estimateMemory, planTileSize, type MemoryEngine, type MemoryModel, type SizeOption } from './runtime/memory';
-export { type Platform, type CallContext, checkContext } from './runtime/platform';
+export { MEMORY_MODELS, MAX_AUTO_TILE, MIN_TILE, checkMemory, estimateMemory, planRun, planTileSize, type RunPlan, type MemoryEngine, type MemoryModel, type SizeOption } from './runtime/memory';
+export { type Platform, type CallContext, type Admission, admitted, checkContext } from './runtime/platform';
+export { MemoryBudget, type MemoryLease } from './runtime/memory-budget';
+export { ThreadBudget, type ThreadLease } from './runtime/thread-budget';
 export type { ImageCodec, CodecDecodeOptions } from './image/codec';
 export { type CacheStore, type FileTree, checkCacheKey, memoryCacheStore, memoryTree } from './store/cache-store';
 export { ModelStore, treeSource, type ModelStoreParts, type LookupContext } from './store/model-store';
@@ -38,7 +40,7 @@ export { type RawImage, isRawImage, checkRawImage, fitInside, imageToTensor, reg
 export { loadImage, saveImage, checkFormat, imageIO, type ImageIO } from './image/pipeline';
 
 // Fast style transfer.
-export { FastStyle, openFastStyle, type FastStyleParts, type StylizeContext, type RawStylizeOptions } from './fst/fast-style';
+export { FastStyle, openFastStyle, type FastStyleParts, type StylizeContext, type StylizeResult, type RawStylizeOptions } from './fst/fast-style';
 export type { TileProgress } from './tiles/tiled-run';
 export { listStyles, getStyle, type StyleInfo } from './fst/styles';
 
@@ -80,3 +82,7 @@ export { frameStylizer, withVideoEngine, type OpenedEngine, type VideoEngine } f
 export { TemporalStabilizer, type StabilizerOptions } from './video/stabilizer';
 export { WarpErrorMeter, meanAbsDifference } from './video/warp-error';
 export type { FlowEstimator, FlowField, FlowFrame } from './video/flow';
+
+// Engines shared by the calls of a process (a service, the one-call API).
+export { EnginePool, engineKey, type EnginePoolOptions, type PoolableEngine } from './pool/engine-pool';
+export { arbitraryStyleKey, fastStyleKey, neuralStyleKey } from './pool/engine-keys';

@@ -12,6 +12,7 @@ export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type 
 export { FastStyle } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';
+export { ImpastoClient, type ImpastoClientOptions, type JobRequest, type JobResult, type JobView, type JobEvent } from '@impasto/core/client';
 export { FastStyleWorker, type VideoCallOptions, type WorkerCallOptions, type WorkerLike, type WorkerProgress } from './worker-client';
 export {
   stylizeVideo,
