@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { ImpastoError } from '@impasto/core';
+import { fail } from './errors';
 import { registerAst } from './ast-command';
 import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
@@ -32,10 +34,34 @@ Environment:
   registerNst(program);
   registerAst(program);
   registerVideo(program);
+  // Listed here, run by @impasto/server (see `main`): the service's dependencies stay out of the library's.
+  program.command('serve').description('run Impasto as an HTTP service (@impasto/server; --help for its options)');
+  program.command('worker').description('take service jobs from Redis and run them here (@impasto/server)');
   return program;
+}
+
+const SERVICE_COMMANDS = ['serve', 'worker'];
+
+/** @impasto/server's CLI, or one line saying how to get it. */
+async function serviceCli(): Promise<{ main(argv: readonly string[]): Promise<void> }> {
+  const name = '@impasto/server';
+  try {
+    return (await import(name)) as { main(argv: readonly string[]): Promise<void> };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && (e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    throw new ImpastoError('MISSING_FILE', 'the service commands are in @impasto/server: npm install @impasto/server');
+  }
 }
 
 /** Runs the CLI on `argv` (process.argv shape). */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (command && SERVICE_COMMANDS.includes(command)) {
+    try {
+      return await (await serviceCli()).main(argv);
+    } catch (e) {
+      fail(e);
+    }
+  }
   await buildProgram().parseAsync([...argv]);
 }
