@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement|video] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement|video|serve] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -477,6 +477,16 @@ async function main() {
     const r = tryCase('placement-case.ts', []);
     const rows: Row[] = r.rows ?? [{ graph: 'failed', webgpu: r.failed ?? '' }];
     results.placement = rows;
+    console.log(table(rows));
+  }
+  if (want('serve')) {
+    const { serveSection } = await import('./bench/serve-section');
+    console.log(`\nService: fast style wave at 512x512 (PNG in, PNG out), ImpastoClient against impasto serve (embedded engine processes, or Redis with one impasto worker of N processes), threads per process = cores / processes; latency one job at a time, jobs/s with two clients per process; against the library in a loop in one process (decode, stylize, encode), rounds alternating`);
+    const image = await sharp(content).resize(512, 512, { fit: 'cover' }).png().toBuffer();
+    const imagePath = join(mkdtempSync(join(tmpdir(), 'impasto-bench-serve-')), 'photo-512.png');
+    writeFileSync(imagePath, image);
+    const { rows, rounds } = await serveSection({ quick, runCase, image: new Uint8Array(image), imagePath });
+    Object.assign(results, { serve: rows, serveRounds: rounds });
     console.log(table(rows));
   }
   if (want('video')) {
