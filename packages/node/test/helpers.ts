@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,4 +25,15 @@ export function runCli(...args: string[]): { code: number | null; stdout: string
     env: { ...process.env, IMPASTO_CACHE: tempDir('impasto-cli-cache-'), IMPASTO_WEIGHTS: WEIGHTS },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** How `child` ended; it is killed (SIGKILL) if it has not ended after `ms`. */
+export function exited(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((ok) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      ok({ code, signal });
+    });
+  });
 }

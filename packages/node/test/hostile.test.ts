@@ -2,7 +2,7 @@
 // checks the exit code, the one `impasto:` line (or the library's code and message), that no input
 // changed (SHA-256 and inode of every input file) and that nothing but the expected outputs was left.
 // The CLI cases run the BUILT CLI: `npm run build` first.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync,
@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, decodeImage, encodeImage, isImpastoError, neuralStyle, stylizeVideo } from '../src';
-import { CONTENT, SHARED, WEIGHTS, tempDir } from './helpers';
+import { CONTENT, SHARED, WEIGHTS, exited, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'packages/node/bin/impasto.cjs');
@@ -154,16 +154,6 @@ function makeUnwritable(dir: string): () => void {
     throw new Error(`running as root and chattr +i failed, so no folder can be made unwritable here: ${(e as Error).message}`);
   }
   return () => execFileSync('chattr', ['-i', dir]);
-}
-
-function exited(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((ok) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      ok({ code, signal });
-    });
-  });
 }
 
 describe('hostile inputs', () => {

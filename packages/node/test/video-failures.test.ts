@@ -2,12 +2,12 @@
 // frames too large, outputs that cannot be written, numbers ffmpeg cannot read. A fake ffmpeg
 // (a bash script written here) plays the broken or hanging tool where the real one will not; the
 // CLI cases run the BUILT CLI (`npm run build` first).
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stylizeVideo } from '@impasto/node';
 import { ffmpegSeconds, findFfmpeg } from '../src/video/ffmpeg';
-import { SHARED, WEIGHTS, tempDir } from './helpers';
+import { SHARED, WEIGHTS, exited, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
 const BIN = join(ROOT, 'packages/node/bin/impasto.cjs');
@@ -98,16 +98,6 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
     if (Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function exited(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((ok) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      ok({ code, signal });
-    });
-  });
 }
 
 /** The frame count ffprobe reads from a file. */
