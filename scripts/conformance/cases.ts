@@ -15,7 +15,7 @@ export interface ImpastoUnderTest {
     load(style: string, options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
       readonly provider: string;
       stylize(input: RawImage, options?: StylizeOptions, context?: { onProgress?: (p: { pass: number; passes: number }) => void }): Promise<RawImage>;
-      readonly lastTiles: number;
+      stylizeWithInfo(input: RawImage, options?: StylizeOptions, context?: { onProgress?: (p: { pass: number; passes: number }) => void }): Promise<{ image: RawImage; tiles: number }>;
       stylizeEncoded(input: RawImage, options?: StylizeOptions): Promise<unknown>;
       dispose(): Promise<void>;
     }>;
@@ -32,7 +32,7 @@ export interface ImpastoUnderTest {
       readonly provider: string;
       encodeStyle(style: RawImage, options?: { styleSize?: number }): Promise<unknown>;
       stylize(content: RawImage, style: unknown, options?: { strength?: number; tile?: number; preserveColors?: 'none' | 'luminance' | 'histogram'; styleScale?: number }): Promise<RawImage>;
-      readonly lastTiles: number;
+      stylizeWithInfo(content: RawImage, style: unknown, options?: { strength?: number; tile?: number; preserveColors?: 'none' | 'luminance' | 'histogram'; styleScale?: number }): Promise<{ image: RawImage; tiles: number }>;
       dispose(): Promise<void>;
     }>;
   };
@@ -144,13 +144,11 @@ export const CASES = {
     const fst = await api.FastStyle.load('wave', { ep: api.ep }, { store: api.store });
     const whole = await fst.stylize(fx.photo);
     let passes = 0;
-    const tiled = await fst.stylize(fx.photo, { tile: 64 }, { onProgress: (p) => (passes = p.passes) });
-    const fstTiles = fst.lastTiles;
+    const { image: tiled, tiles: fstTiles } = await fst.stylizeWithInfo(fx.photo, { tile: 64 }, { onProgress: (p) => (passes = p.passes) });
     await fst.dispose();
     const ast = await api.ArbitraryStyle.load({ ep: api.ep }, { store: api.store });
     const astWhole = await ast.stylize(fx.photo, fx.painting, { preserveColors: 'luminance', styleScale: 0.5 });
-    const astTiled = await ast.stylize(fx.photo, fx.painting, { preserveColors: 'luminance', styleScale: 0.5, tile: 64 });
-    const astTiles = ast.lastTiles;
+    const { image: astTiled, tiles: astTiles } = await ast.stylizeWithInfo(fx.photo, fx.painting, { preserveColors: 'luminance', styleScale: 0.5, tile: 64 });
     await ast.dispose();
     const nst = await api.NeuralStyle.load({ net: 'squeezenet', ep: api.ep }, { store: api.store });
     const size = Math.max(fx.photo.width, fx.photo.height);
