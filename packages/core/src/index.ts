@@ -2,6 +2,9 @@
 // implement the three contracts below and re-export this. Building blocks live in subpaths:
 // @impasto/core/fst, /nst, /onnx, /autodiff.
 
+// Settings: one object per platform (`env`), read by its defaults.
+export type { ImpastoEnv } from './config/env';
+
 // Errors: every error Impasto throws on purpose.
 export { ImpastoError, isImpastoError, firstLine as firstLineOf, describeValue, invalidParam, libraryOptionNames, throwIfAborted, type ImpastoErrorCode, type OptionNamer, type AdvisedMessage } from './errors';
 

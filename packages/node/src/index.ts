@@ -5,6 +5,7 @@ import { nodePlatform } from './platform';
 
 export * from '@impasto/core';
 export { nodePlatform };
+export { env } from './platform/env';
 export { nodeBackend } from './platform/backend';
 export { defaultMemoryBudget, memoryLeft } from './platform/memory-budget';
 export { imageInfo, nodeCodec, type NodeImageInput } from './platform/image-codec';

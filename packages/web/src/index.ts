@@ -5,6 +5,7 @@ import { webPlatform } from './platform';
 
 export * from '@impasto/core';
 export { webPlatform, yieldToEventLoop } from './platform';
+export { env } from './platform/env';
 export { webBackend, configureWasm, hasWebGpuAdapter, webGpuAdapterKind, type WasmOptions } from './platform/backend';
 export { wasmThreads, defaultWasmThreads } from './platform/threads';
 export { webCodec, fromImageData, toImageData, type ImageInput } from './platform/image-codec';

@@ -23,10 +23,9 @@ import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-de
 import { ArbitraryStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
 import { rgbDiff } from '@impasto/test-support/pixel-diff';
-import { viteBuild } from '@impasto/test-support/vite-build';
+import { demoDir } from '@impasto/test-support/demo-build';
 
 const ROOT = resolve(__dirname, '../../..');
-const WEB = resolve(__dirname, '..');
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const IMAGES = resolve(WEIGHTS, '..', 'images');
 const CONTENT = join(IMAGES, 'content', 'ml5_harriet_128x128.jpg');
@@ -105,10 +104,8 @@ suite(why ? `browser AST (skipped: ${why})` : 'browser "Any style" (MicroAST) in
   let png: { content: string; style: string };
 
   beforeAll(async () => {
-    // Built into a folder of its own, so it cannot race browser.test.ts's build of demo/dist.
-    outDir = mkdtempSync(join(tmpdir(), 'impasto-ast-demo-'));
+    outDir = demoDir();
     work = mkdtempSync(join(tmpdir(), 'impasto-ast-test-'));
-    viteBuild(join(WEB, 'demo'), outDir, WEB);
     // Lossless copies no larger than SIZE, so both sides decode identical pixels and resize nothing.
     png = { content: join(work, 'content.png'), style: join(work, 'style.png') };
     await sharp(CONTENT).png().toFile(png.content);

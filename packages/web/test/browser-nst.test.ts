@@ -6,15 +6,13 @@
  *
  *   npx jest packages/web/test/browser-nst.test.ts
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
-import { viteBuild } from '@impasto/test-support/vite-build';
+import { demoDir } from '@impasto/test-support/demo-build';
 
 const ROOT = resolve(__dirname, '../../..');
-const WEB = resolve(__dirname, '..');
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const IMAGES = resolve(WEIGHTS, '..', 'images');
 const CONTENT = join(IMAGES, 'content', 'skimage_chelsea.png');
@@ -87,9 +85,7 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
   let context: import('playwright-core').BrowserContext;
 
   beforeAll(async () => {
-    // Built into a folder of its own, so it cannot race browser.test.ts's build of demo/dist.
-    outDir = mkdtempSync(join(tmpdir(), 'impasto-nst-demo-'));
-    viteBuild(join(WEB, 'demo'), outDir, WEB);
+    outDir = demoDir();
     server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: outDir });
     browser = await launchChromium({ width: 1200, height: 800 });
     context = browser.context;
@@ -98,7 +94,6 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   it('runs 20 SqueezeNet iterations at 128 px in the worker: the loss falls and checkpoints show', async () => {

@@ -24,10 +24,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
-import { viteBuild } from '@impasto/test-support/vite-build';
+import { demoDir } from '@impasto/test-support/demo-build';
 
 const ROOT = resolve(__dirname, '../../..');
-const WEB = resolve(__dirname, '..');
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const TREE = resolve(WEIGHTS, '..', 'images', 'video', 'tree.avi');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -121,10 +120,8 @@ suite(why ? `browser video (skipped: ${why})` : 'browser video (Video tab: WebCo
 
   beforeAll(async () => {
     const t0 = Date.now();
-    // Built into a folder of its own, so it cannot race the other browser tests' builds.
-    outDir = mkdtempSync(join(tmpdir(), 'impasto-video-demo-'));
+    outDir = demoDir();
     work = mkdtempSync(join(tmpdir(), 'impasto-video-test-'));
-    viteBuild(join(WEB, 'demo'), outDir, WEB);
     clip = join(work, 'tree.mp4');
     run(FFMPEG, [
       '-hide_banner', '-v', 'error', '-y', '-i', TREE, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',

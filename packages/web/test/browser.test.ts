@@ -5,18 +5,17 @@
  *
  *   apt-get install -y chromium && npx jest packages/web/test/browser.test.ts
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
+import { demoDir } from '@impasto/test-support/demo-build';
 import { FastStyle, ModelStore, decodeImage } from '../../node/src';
 import type { RawImage } from '@impasto/core';
 import { rgbDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
-const WEB = resolve(__dirname, '..');
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const PHOTO = resolve(WEIGHTS, '..', 'images', 'content', 'ml5_harriet_128x128.jpg');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -64,15 +63,11 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
   let server: DemoServer;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: import('playwright-core').BrowserContext;
+  let demo: string;
 
   beforeAll(async () => {
-    // Build the demo from the sources (about 6 s); IMPASTO_DEMO_PREBUILT=1 uses demo/dist as it is.
-    if (!process.env.IMPASTO_DEMO_PREBUILT || !existsSync(join(WEB, 'demo/dist/index.html'))) {
-      const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-      const r = spawnSync(process.execPath, [vite, 'build', 'demo', '--config', 'demo/vite.config.ts'], { cwd: WEB, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
-    }
-    server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS });
+    demo = demoDir();
+    server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir: WEIGHTS, demoDir: demo });
     browser = await launchChromium({ width: 1000, height: 700 });
     context = browser.context;
   }, 60_000);
@@ -193,7 +188,7 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
   }, 60_000);
 
   it('answers every message the worker gets: malformed ones and bad pixels with an error naming them', async () => {
-    const worker = readdirSync(join(WEB, 'demo/dist/assets')).find((f) => /^worker-.*\.js$/.test(f));
+    const worker = readdirSync(join(demo, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
     expect(worker).toBeDefined();
     const page = await context.newPage();
     await page.goto(server.url);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ImpastoError } from '@impasto/core';
 import { fail } from './errors';
+import { env } from '../platform/env';
 import { registerAst } from './ast-command';
 import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
@@ -27,7 +28,7 @@ Environment:
   IMPASTO_VERBOSE=1      as --verbose`,
     )
     .hook('preAction', (cmd) => {
-      if (cmd.opts().verbose) process.env.IMPASTO_VERBOSE = '1';
+      if (cmd.opts().verbose) env.verbose = true;
     });
   registerStyles(program);
   registerFst(program);

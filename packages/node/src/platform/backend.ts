@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core';
+import { env } from './env';
 
 // Trying a provider whose native pieces are absent makes ONNX Runtime and Dawn print errors on
 // stderr that no log level silences, so `auto` first looks for those pieces on disk.
@@ -57,7 +58,7 @@ export function providerUnavailable(provider: Provider): string | undefined {
 }
 
 /** `IMPASTO_VERBOSE=1` (the CLI's `--verbose`) lets ONNX Runtime's warnings through. */
-const verbose = () => !!process.env.IMPASTO_VERBOSE && process.env.IMPASTO_VERBOSE !== '0';
+const verbose = () => env.verbose;
 
 const adapter: RuntimeAdapter = {
   name: 'onnxruntime-node',
@@ -79,7 +80,7 @@ const adapter: RuntimeAdapter = {
       executionProviders: [provider],
       // ONNX Runtime's own default (0) counts physical cores and runs one thread on this project's
       // 2-core VM, where two run fast style 1.6x faster: so 0 means one per core here, as in TensorFlow.
-      intraOpNumThreads: o.intraOpNumThreads || availableParallelism(),
+      intraOpNumThreads: o.intraOpNumThreads || env.threads || availableParallelism(),
       interOpNumThreads: o.interOpNumThreads,
       graphOptimizationLevel: 'all',
       // Worker threads that spin between operators (ONNX Runtime's default) took fast style at

@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../read-file';
+import { env } from './env';
 import { type CacheStore, type FileTree, ImpastoError, invalidParam, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
 
 /** Weight files and cached graphs larger than this are refused unless a caller expects more. */
@@ -94,18 +95,18 @@ export class ModelStore extends CoreModelStore {
 
   constructor(options: ModelStoreOptions = {}) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidParam('options', 'an object of model store options', options);
-    const cacheDir = resolve(options.cacheDir ?? process.env.IMPASTO_CACHE ?? join(homedir(), '.cache', 'impasto'));
-    const mirror = options.mirror === null ? undefined : (options.mirror ?? process.env.IMPASTO_WEIGHTS) || undefined;
+    const cacheDir = resolve(options.cacheDir ?? (typeof env.cache === 'string' ? env.cache : join(homedir(), '.cache', 'impasto')));
+    const mirror = options.mirror === null ? undefined : (options.mirror ?? env.weights) || undefined;
     super({
       path: options.path ? folderTree(options.path) : undefined,
-      cache: fileCacheStore(cacheDir),
+      cache: options.cacheDir === undefined && env.cache === false ? undefined : fileCacheStore(cacheDir),
       mirror: mirror ? folderTree(mirror) : undefined,
-      download: options.download,
+      download: options.download ?? env.allowDownloads,
       fetch: options.fetch,
       baseUrl: options.baseUrl,
       onProgress: options.onProgress,
       log: (message) => {
-        if (process.env.IMPASTO_VERBOSE && process.env.IMPASTO_VERBOSE !== '0') process.stderr.write(`impasto: ${message}\n`);
+        if (env.verbose) process.stderr.write(`impasto: ${message}\n`);
       },
     });
     this.cacheDir = cacheDir;

@@ -5,6 +5,7 @@ import { nodeBackend } from './backend';
 import { type NodeImageInput, nodeCodec } from './image-codec';
 import { ModelStore, folderTree } from './cache-store';
 import { defaultMemoryBudget } from './memory-budget';
+import { env } from './env';
 
 function isFolder(path: string): boolean {
   try {
@@ -15,6 +16,7 @@ function isFolder(path: string): boolean {
 }
 
 let store: ModelStore | undefined;
+let storeKey = '';
 let memory: MemoryBudget | undefined;
 
 /** Node's implementation of core's contracts: onnxruntime-node, sharp, files. */
@@ -23,7 +25,12 @@ export const nodePlatform: Platform<NodeImageInput, Buffer> = {
   backend: nodeBackend,
   codec: nodeCodec,
   // One default store per process, made on first use so it reads the environment then.
-  defaultStore: () => (store ??= new ModelStore()),
+  defaultStore: () => {
+    // One per settings: a change to `env` takes effect at the next call.
+    const key = JSON.stringify([env.weights, env.cache, env.allowDownloads]);
+    if (key !== storeKey) [store, storeKey] = [new ModelStore(), key];
+    return store!;
+  },
   yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
   // Made on first use, so a process measures the memory left once its engines are loaded.
   get memory() {

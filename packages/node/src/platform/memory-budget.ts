@@ -1,5 +1,7 @@
 import { freemem, totalmem } from 'node:os';
-import { ImpastoError } from '@impasto/core';
+import { envMemoryBudget } from './env';
+
+export { memoryBudgetFromEnv } from './env';
 
 /** What the default budget reads (injectable for tests). */
 export interface MemoryReadings {
@@ -38,17 +40,7 @@ export function memoryLeft(r: MemoryReadings = processReadings): number {
   return free;
 }
 
-/** `IMPASTO_MEMORY_BUDGET` in bytes, or undefined when unset; anything but a whole number of MiB (16 or more) is refused. */
-export function memoryBudgetFromEnv(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const mib = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!(mib >= 16 && mib <= 2 ** 31 - 1)) {
-    throw new ImpastoError('INVALID_ARGUMENT', `IMPASTO_MEMORY_BUDGET must be a whole number of MiB between 16 and 2147483647, but is '${value.slice(0, 40)}'`);
-  }
-  return mib * 2 ** 20;
-}
-
-/** The default memory budget of one run in Node: `IMPASTO_MEMORY_BUDGET`, else 80 % of `memoryLeft()`. */
-export function defaultMemoryBudget(env: string | undefined = process.env.IMPASTO_MEMORY_BUDGET, r: MemoryReadings = processReadings): number {
-  return memoryBudgetFromEnv(env) ?? SHARE * memoryLeft(r);
+/** The default memory budget of a process in Node: `given` bytes (`env.memoryBudgetMiB`), else 80 % of `memoryLeft()`. */
+export function defaultMemoryBudget(given: number | undefined = envMemoryBudget(), r: MemoryReadings = processReadings): number {
+  return given ?? SHARE * memoryLeft(r);
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { ImpastoError, onAbort, raceAbort, type AbortSignalLike } from '@impasto/core';
+import { env } from '../platform/env';
 
 /** Where ffmpeg and ffprobe are: `ffmpegPath`, else `IMPASTO_FFMPEG`, else `ffmpeg` on the PATH; ffprobe beside it. */
 export interface FfmpegTools {
@@ -11,7 +12,7 @@ export interface FfmpegTools {
 const INSTALL_HINT = 'install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg; Windows: winget install ffmpeg) or name it with ffmpegPath / IMPASTO_FFMPEG';
 
 /** Finds ffmpeg (and its ffprobe) and checks that it runs; a missing one is one `MISSING_FILE` line saying how to install it. */
-export function findFfmpeg(ffmpegPath = process.env.IMPASTO_FFMPEG || 'ffmpeg'): FfmpegTools {
+export function findFfmpeg(ffmpegPath = env.ffmpeg || 'ffmpeg'): FfmpegTools {
   const name = basename(ffmpegPath);
   const probeName = name.replace(/ffmpeg/i, 'ffprobe');
   const ffprobe = probeName === name ? 'ffprobe' : dirname(ffmpegPath) === '.' && !/[\\/]/.test(ffmpegPath) ? probeName : join(dirname(ffmpegPath), probeName);

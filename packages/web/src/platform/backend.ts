@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-web';
+import { env } from './env';
 import { ImpastoError, type RuntimeAdapter, createBackend, firstLineOf } from '@impasto/core';
 import { prepareOrtFiles, startingOrt } from './ort-files';
 import { chooseWasmThreads, noteWasmThreads } from './threads';
@@ -85,6 +86,9 @@ const adapter: RuntimeAdapter = {
   },
   async create(model, provider, _o, quiet) {
     if (provider === 'webgpu' && !(await hasWebGpuAdapter())) throw new Error('no WebGPU adapter here');
+    // The page's settings, unless configureWasm set them already.
+    if (env.wasmPaths !== undefined && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = env.wasmPaths;
+    if (env.threads && !ort.env.wasm.numThreads) ort.env.wasm.numThreads = env.threads;
     await prepareOrtFiles();
     chooseWasmThreads();
     const session = await startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));

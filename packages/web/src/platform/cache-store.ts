@@ -1,4 +1,5 @@
 import { type CacheStore, type DownloadProgress, type FetchLike, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, checkCacheKey, firstLineOf } from '@impasto/core';
+import { env } from './env';
 
 /** The Cache Storage bucket Impasto keeps verified weights and built graphs in. */
 export const CACHE_NAME = 'impasto-v2';
@@ -94,12 +95,13 @@ export interface ModelStoreOptions extends WebStoreOptions {
 /** Core's model store with the browser's defaults: Cache Storage, an optional mirror URL, the public URL. */
 export class ModelStore extends CoreModelStore {
   constructor(options: ModelStoreOptions = {}) {
+    const weights = options.weightsBaseUrl ?? env.weights;
     super({
-      cache: options.cache === false ? undefined : cacheStorageStore(),
-      mirror: options.weightsBaseUrl !== undefined ? httpTree(options.weightsBaseUrl, options.fetch) : undefined,
+      cache: (options.cache ?? env.cache) === false ? undefined : cacheStorageStore(),
+      mirror: weights !== undefined ? httpTree(weights, options.fetch) : undefined,
       // The mirror is another server: keep what it sent, as downloads are kept.
       cacheMirror: true,
-      download: options.download,
+      download: options.download ?? env.allowDownloads,
       fetch: options.fetch,
       baseUrl: options.baseUrl,
       onProgress: options.onProgress,

@@ -1,9 +1,12 @@
 import { MemoryBudget, type Platform, ThreadBudget } from '@impasto/core';
 import { webBackend } from './backend';
 import { ModelStore } from './cache-store';
+import { env } from './env';
 import { type ImageInput, webCodec } from './image-codec';
 
 let store: ModelStore | undefined;
+let storeKey = '';
+let memory: MemoryBudget | undefined;
 
 /**
  * Lets the event loop run tasks (messages, clicks, an abort) before the next iteration. ONNX
@@ -27,10 +30,16 @@ export const webPlatform: Platform<ImageInput, Blob> = {
   kind: 'web',
   backend: webBackend,
   codec: webCodec,
-  defaultStore: () => (store ??= new ModelStore()),
+  defaultStore: () => {
+    // One per settings: a change to `env` takes effect at the next call.
+    const key = JSON.stringify([env.weights, env.cache, env.allowDownloads]);
+    if (key !== storeKey) [store, storeKey] = [new ModelStore(), key];
+    return store!;
+  },
   yieldToEventLoop,
-  // wasm32 addresses 4 GiB at most, and a tab shares the device with everything else.
-  memory: new MemoryBudget(2048 * 2 ** 20),
+  get memory() {
+    return (memory ??= new MemoryBudget((env.memoryBudgetMiB ?? 2048) * 2 ** 20));
+  },
   // ONNX Runtime's wasm threads, at most the cores (one when the page is not cross-origin isolated).
   threads: new ThreadBudget(typeof navigator === 'undefined' ? 1 : Math.max(1, navigator.hardwareConcurrency || 1)),
 };
