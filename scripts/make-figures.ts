@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles } from '@impasto/node';
+import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles, type StyleName } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
 const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|blend|video|tiles|nst2048] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default)';
@@ -37,7 +37,7 @@ async function fstFigure(): Promise<void> {
   const store = new ModelStore({ mirror: weightsDir() });
   const tiles = [await encodeImage(photo, 'png')];
   for (const s of listStyles()) {
-    const fst = await FastStyle.load(s.id, {}, { store });
+    const fst = await FastStyle.load(s.id as StyleName, {}, { store });
     tiles.push(await encodeImage(await fst.stylizeRaw(photo), 'png'));
     await fst.dispose();
   }

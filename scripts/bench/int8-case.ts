@@ -10,7 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { FastStyle, ModelStore, type RawImage } from '@impasto/node';
+import { FastStyle, ModelStore, type RawImage, type StyleName } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
 import { psnr } from '../pixel-diff';
 
@@ -27,7 +27,7 @@ async function square(file: string): Promise<RawImage> {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 
 async function main() {
-  const [fp32, int8] = [await FastStyle.load(style!, { ep: 'cpu', intraOpNumThreads }, { store }), await FastStyle.load(style!, { ep: 'cpu', intraOpNumThreads, precision: 'int8' }, { store })];
+  const [fp32, int8] = [await FastStyle.load(style as StyleName, { ep: 'cpu', intraOpNumThreads }, { store }), await FastStyle.load(style as StyleName, { ep: 'cpu', intraOpNumThreads, precision: 'int8' }, { store })];
   if (mode === 'speed') {
     const image = await square(join(IMAGES, 'content/jcjohnson_tubingen.jpg'));
     const time = async (f: FastStyle) => {

@@ -12,7 +12,7 @@ export interface ImpastoUnderTest {
   /** The CPU provider there: cpu in Node, wasm in the browser. */
   readonly ep: 'cpu' | 'wasm';
   readonly FastStyle: {
-    load(style: string, options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
+    load(style: 'wave' | 'udnie', options?: { ep?: 'cpu' | 'wasm' }, context?: { store?: unknown }): Promise<{
       readonly provider: string;
       stylize(input: RawImage, options?: StylizeOptions, context?: { onProgress?: (p: { pass: number; passes: number }) => void }): Promise<RawImage>;
       stylizeWithInfo(input: RawImage, options?: StylizeOptions, context?: { onProgress?: (p: { pass: number; passes: number }) => void }): Promise<{ image: RawImage; tiles: number }>;
@@ -101,7 +101,7 @@ export const CASES = {
       await errorOf(() => fst.stylize(fx.photo, { format: 'bogus' as never })),
       await errorOf(() => fst.stylize(fx.photo, { maxPixels: 100 })),
       await errorOf(() => fst.stylize(fx.photo, { iterations: 3 } as never)),
-      await errorOf(() => api.FastStyle.load('monet', {}, { store: api.store })),
+      await errorOf(() => api.FastStyle.load('monet' as 'wave', {}, { store: api.store })),
       await errorOf(() => api.NeuralStyle.load({ net: 'resnet' as never }, { store: api.store })),
     ];
     await fst.dispose();

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { FastStyle, ModelStore, type RawImage, stylizeVideo } from '@impasto/node';
+import { FastStyle, ModelStore, type RawImage, stylizeVideo, type StyleName } from '@impasto/node';
 import { REPO, weightsDir } from '../paths';
 
 const args = process.argv.slice(2);
@@ -36,7 +36,7 @@ async function main() {
   const name = basename(clip!, extname(clip!));
   const store = new ModelStore({ mirror: weightsDir(), download: false });
   for (const style of styles) {
-    const fst = await FastStyle.load(style, { ep: 'cpu' }, { store });
+    const fst = await FastStyle.load(style as StyleName, { ep: 'cpu' }, { store });
     const frames: RawImage[] = [];
     const files: string[] = [];
     const run = async (label: string, o: { stabilize: boolean; temporalWeight?: number; flowSize?: number }, stylize: (f: RawImage) => Promise<RawImage>) => {

@@ -45,7 +45,7 @@ export { loadImage, saveImage, checkFormat, imageIO, type ImageIO } from './imag
 // Fast style transfer.
 export { FastStyle, openFastStyle, type FastStyleParts, type StylizeContext, type StylizeResult, type RawStylizeOptions } from './fst/fast-style';
 export type { TileProgress } from './tiles/tiled-run';
-export { listStyles, getStyle, type StyleInfo } from './fst/styles';
+export { listStyles, getStyle, isStyleId, STYLE_IDS, type StyleId, type StyleName, type StyleInfo } from './fst/styles';
 
 // Neural style transfer.
 export {
@@ -89,3 +89,6 @@ export type { FlowEstimator, FlowField, FlowFrame } from './video/flow';
 // Engines shared by the calls of a process (a service, the one-call API).
 export { EnginePool, engineKey, type EnginePoolOptions, type PoolableEngine } from './pool/engine-pool';
 export { arbitraryStyleKey, fastStyleKey, neuralStyleKey } from './pool/engine-keys';
+
+// One call for the common case (each platform binds it to its engines and pool).
+export { oneCallStylize, type OneCallOptions, type OneCallParts, type StyleChoice } from './one-call/stylize';

@@ -10,6 +10,7 @@ export { nodeBackend } from './platform/backend';
 export { defaultMemoryBudget, memoryLeft } from './platform/memory-budget';
 export { imageInfo, nodeCodec, type NodeImageInput } from './platform/image-codec';
 export { ModelStore, fileCacheStore, folderTree, type ModelStoreOptions } from './platform/cache-store';
+export { stylize, engines } from './stylize';
 export { FastStyle, type StylizeFileResult } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';

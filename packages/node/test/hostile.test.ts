@@ -10,7 +10,7 @@ import {
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, decodeImage, encodeImage, isImpastoError, neuralStyle, stylizeVideo } from '../src';
+import { ArbitraryStyle, FastStyle, ModelStore, NeuralStyle, type RawImage, decodeImage, encodeImage, isImpastoError, neuralStyle, stylizeVideo, type StyleName } from '../src';
 import { CONTENT, SHARED, WEIGHTS, exited, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -290,7 +290,7 @@ describe('hostile inputs', () => {
       });
     });
 
-    const load = (dir: string) => FastStyle.load(dir, { ep: 'cpu' }, { store });
+    const load = (dir: string) => FastStyle.load(dir as StyleName, { ep: 'cpu' }, { store });
     const fstWith = (ckpt: string, out: string) => cli(['fst', PHOTO, '-s', ckpt, '-o', out, '--max-size', '32'], { timeout: 15_000 });
 
     it(

@@ -8,7 +8,7 @@
  * sizes (256,512), runs (3), profile (1: ORT's per-node profile of one run per size, timings not
  * kept), style (wave), image (URL).
  */
-import { FastStyle, FastStyleWorker, ModelStore, configureWasm, wasmThreads } from '@impasto/web';
+import { FastStyle, FastStyleWorker, ModelStore, configureWasm, wasmThreads, type StyleName } from '@impasto/web';
 import * as ort from 'onnxruntime-web';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -81,7 +81,7 @@ async function benchOrt() {
   configureWasm({ wasmPaths: '/ort/', ...(THREADS !== undefined ? { numThreads: THREADS } : {}) });
   // With profile=1 every session profiles its nodes; one run per size then gives the per-op table.
   const profiler = PROFILE ? captureProfile() : undefined;
-  const [loadMs, fst] = await timed(() => FastStyle.load(STYLE, { ep: 'wasm' }, {
+  const [loadMs, fst] = await timed(() => FastStyle.load(STYLE as StyleName, { ep: 'wasm' }, {
     store: new ModelStore({ weightsBaseUrl: '/weights/', cache: false }),
   }));
   const run = async (rgb: Uint8Array, size: number) => (await fst.stylizeRaw({ data: rgb, width: size, height: size, channels: 3 })).data as Uint8Array;

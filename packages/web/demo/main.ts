@@ -1,3 +1,4 @@
+import type { StyleName } from '@impasto/core';
 import {
   ArbitraryStyle,
   FastStyle,
@@ -63,7 +64,7 @@ function loadHere(style: string, ep: ExecutionProvider): Promise<FastStyle> {
   const key = `${style}/${ep}`;
   let p = loaded.get(key);
   if (!p) {
-    p = FastStyle.load(style, { ep }, { store });
+    p = FastStyle.load(style as StyleName, { ep }, { store });
     p.catch(() => loaded.delete(key));
     loaded.set(key, p);
   }

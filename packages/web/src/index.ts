@@ -10,6 +10,7 @@ export { webBackend, configureWasm, hasWebGpuAdapter, webGpuAdapterKind, type Wa
 export { wasmThreads, defaultWasmThreads } from './platform/threads';
 export { webCodec, fromImageData, toImageData, type ImageInput } from './platform/image-codec';
 export { ModelStore, cacheStorageStore, httpTree, clearCaches, CACHE_NAME, type ModelStoreOptions, type WebStoreOptions } from './platform/cache-store';
+export { stylize, engines } from './stylize';
 export { FastStyle } from './fast-style';
 export { NeuralStyle, neuralStyle } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';

@@ -1,3 +1,4 @@
+import type { StyleName } from '@impasto/core';
 /**
  * Stylizing a video in the browser: a File or Blob in, an MP4 or WebM Blob out, through core's
  * `runVideo` (the same pipeline and temporal stabilizer as @impasto/node) with WebCodecs doing the
@@ -127,7 +128,7 @@ export function stylizeVideo(input: Blob, options: StylizeVideoOptions, context:
   if (style === undefined) throw new ImpastoError('INVALID_ARGUMENT', 'stylizeVideo needs a style: an id or an engine');
   const o = resolveWebVideoOptions(rest);
   return startRun(async (emit) => {
-    const open = (name: string) => FastStyle.load(name, load, context.store ? { store: context.store } : {});
+    const open = (name: string) => FastStyle.load(name as StyleName, load, context.store ? { store: context.store } : {});
     return withVideoEngine(style, open, async (stylize, provider) => ({ ...(await relayRun(runBlobVideo(input, stylize, o, context), emit)), provider }));
   });
 }

@@ -1,3 +1,4 @@
+import type { StyleName } from '@impasto/core';
 /**
  * A module Web Worker that runs fast style transfer and NST off the main thread. Start it with
  * `new Worker(new URL('@impasto/web/worker', import.meta.url), { type: 'module' })` (or your
@@ -57,7 +58,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       try {
         const total = Object.keys(getModel(getStyle(req.style).model).files).length;
         let done = 0;
-        const next = await FastStyle.load(req.style, req.options, {
+        const next = await FastStyle.load(req.style as StyleName, req.options, {
           store: setUp(req.setup),
           signal: ctl.signal,
           onFile: (file) => post({ type: 'progress', id: req.id, stage: 'weights', done: ++done, total, message: file }),

@@ -15,7 +15,7 @@ import { combinedHash } from '../store/hash';
 import type { WeightSource } from '../store/source';
 import { FST_TILE_OVERLAP, FastStyleModel } from './fast-style-model';
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from './options';
-import { type StyleInfo, getStyle } from './styles';
+import { type StyleInfo, type StyleName, getStyle } from './styles';
 import type { StylizeContext } from '../tiles/tiled-run';
 
 export type { StylizeContext, StylizeResult };
@@ -32,7 +32,7 @@ export interface FastStyleParts {
  * `platform`: options are validated first, then the built graph comes from the store's cache
  * (no weights read) or is built from the weights and cached.
  */
-export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyleParts> {
+export async function openFastStyle<In, Enc>(platform: Platform<In, Enc>, style: StyleName | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<FastStyleParts> {
   const { precision, ...session } = resolveOptions<ResolvedFastStyleLoadOptions>(FAST_STYLE_LOAD_SCHEMA, options, { platform: platform.kind });
   const store = context.store ?? platform.defaultStore();
   const backend = context.backend ?? platform.backend;
@@ -82,7 +82,7 @@ export class FastStyle<In, Encoded> {
    * ones, `INVALID_ARGUMENT`, the store's `MISSING_FILE` / `HASH_MISMATCH` / `DOWNLOAD_FAILED` /
    * `ABORTED`, `PROVIDER_UNAVAILABLE`.
    */
-  static async load<T>(this: FastStyleClass<T>, style: string | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
+  static async load<T>(this: FastStyleClass<T>, style: StyleName | WeightSource, options: FastStyleLoadOptions = {}, context: CallContext = {}): Promise<T> {
     const platform = boundPlatform(this.platform, 'FastStyle');
     if (typeof style !== 'string') checkWeightSource(style, 'style', 'a style id (see listStyles()), a checkpoint folder or a WeightSource');
     checkContext(context);

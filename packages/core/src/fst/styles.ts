@@ -25,6 +25,22 @@ const STYLES: readonly Omit<StyleInfo, 'model' | 'licence'>[] = [
   { id: 'wreck', title: 'The Shipwreck of the Minotaur', artist: 'J. M. W. Turner' },
 ];
 
+/** The pretrained styles' ids. */
+export const STYLE_IDS = ['la_muse', 'mathura', 'matilde_perez', 'matta', 'rain_princess', 'scream', 'udnie', 'wave', 'wreck'] as const;
+export type StyleId = (typeof STYLE_IDS)[number];
+
+/**
+ * What names a fast style: a pretrained id, or a checkpoint folder of your own, which is a path with
+ * a slash (`./my-style`, `/srv/styles/ink`), as the loaders tell them apart. A typo such as `'wavee'`
+ * is a type error; a name computed at run time is checked there (`UNKNOWN_STYLE`).
+ */
+export type StyleName = StyleId | `${string}/${string}`;
+
+/** Whether `id` is a pretrained style's id. */
+export function isStyleId(id: unknown): id is StyleId {
+  return typeof id === 'string' && (STYLE_IDS as readonly string[]).includes(id);
+}
+
 /** The nine pretrained styles. */
 export function listStyles(): StyleInfo[] {
   return STYLES.map((s) => ({ ...s, model: `fst/${s.id}`, licence: FST_LICENCE }));

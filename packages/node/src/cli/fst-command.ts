@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle } from '@impasto/core';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle, type StyleName } from '@impasto/core';
 import { FastStyle } from '../fast-style';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
@@ -37,7 +37,7 @@ async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoad
   const suffix = /[\\/]/.test(opts.style) ? 'styled' : getStyle(opts.style).id;
   const plan = planBatch(inputs, opts.output, suffix, stylizeOpts.format);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
-  const fst = await FastStyle.load(opts.style, load, { store });
+  const fst = await FastStyle.load(opts.style as StyleName, load, { store });
   if (!opts.quiet) process.stderr.write(`style ${suffix} on ${fst.provider}${load.precision === 'int8' ? ', int8' : ''}\n`);
   try {
     await runBatch(plan, opts.quiet, (input, output) => fst.stylizeFile(input, output, { ...stylizeOpts, format: plan.format }, { onProgress: tileReporter(opts.quiet) }));

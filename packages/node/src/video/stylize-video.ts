@@ -20,6 +20,7 @@ import {
   startRun,
   videoFrameSize,
   withVideoEngine,
+  type StyleName,
 } from '@impasto/core';
 import { farnebackFlow } from '@impasto/core/flow';
 import { FastStyle } from '../fast-style';
@@ -82,7 +83,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
     const frames = o.start === 0 && o.duration === undefined ? probed.packets : span !== undefined ? Math.round(span * probed.fps) : undefined;
     const info = { width, height, fps: probed.fps, frames, hasAudio: probed.audioCodec !== undefined };
 
-    return withVideoEngine(style, (name) => FastStyle.load(name, load, { signal }), async (stylize, provider) => {
+    return withVideoEngine(style, (name) => FastStyle.load(name as StyleName, load, { signal }), async (stylize, provider) => {
       throwIfAborted(signal, 'the video');
       const sink = await ffmpegSink(tools, {
         output,

@@ -17,6 +17,7 @@ import {
   nodePlatform,
   splitNstOptions,
   stylizeVideo,
+  type StyleName,
 } from '@impasto/node';
 import type { JobProgress } from '@impasto/core/client';
 import type { BlobStore } from '../blobs/blob-store';
@@ -70,7 +71,7 @@ export async function processJob(spec: JobSpec, ctx: ProcessContext): Promise<Ou
       const style = (spec.style as { id: string }).id;
       const load = loadOptions(ctx, { precision: o.precision });
       const input = await blob(ctx.blobs, spec.input, 'photo');
-      return ctx.pool.use(await fastStyleKey(nodePlatform, style, load), () => FastStyle.load(style, load, { signal }), async (fst) => {
+      return ctx.pool.use(await fastStyleKey(nodePlatform, style, load), () => FastStyle.load(style as StyleName, load, { signal }), async (fst) => {
         const r = await fst.stylizeWithInfo(input, { maxSize: o.maxSize as number | undefined, preserveColors: o.preserveColors as 'none', tile: o.tile as number | undefined, ...budget }, {
           signal,
           onProgress: (p) => ctx.progress({ fraction: fraction((p.pass - 1) * p.tiles + p.tile, p.passes * p.tiles), done: p.tile, total: p.tiles, unit: 'tile' }),
@@ -121,7 +122,7 @@ export async function processJob(spec: JobSpec, ctx: ProcessContext): Promise<Ou
         };
         const result = painting
           ? await ctx.pool.use(await arbitraryStyleKey(nodePlatform, loadOptions(ctx)), () => ArbitraryStyle.load(loadOptions(ctx), { signal }), async (ast) => follow(runVideo({ engine: ast, style: await ast.encodeStyle(painting.path) })))
-          : await ctx.pool.use(await fastStyleKey(nodePlatform, (spec.style as { id: string }).id, load), () => FastStyle.load((spec.style as { id: string }).id, load, { signal }), (fst) => follow(runVideo(fst)));
+          : await ctx.pool.use(await fastStyleKey(nodePlatform, (spec.style as { id: string }).id, load), () => FastStyle.load((spec.style as { id: StyleName }).id, load, { signal }), (fst) => follow(runVideo(fst)));
         const key = outputKey(spec.id);
         const size = await ctx.blobs.put(key, new Uint8Array(await readFile(output)));
         return { key, contentType: VIDEO_TYPES[format] ?? 'application/octet-stream', width: result.width, height: result.height, bytes: size, frames: result.frames };

@@ -1,5 +1,5 @@
 // A plain app that uses @impasto/web through its package name, as any bundled app would.
-import { FastStyle, ModelStore, toImageData } from '@impasto/web';
+import { FastStyle, ModelStore, toImageData, type StyleName } from '@impasto/web';
 
 const status = document.getElementById('status')!;
 const canvas = document.getElementById('out') as HTMLCanvasElement;
@@ -7,7 +7,7 @@ const params = new URLSearchParams(location.search);
 
 async function main(): Promise<void> {
   const store = new ModelStore({ weightsBaseUrl: params.get('weights') ?? '/weights/', cache: false });
-  const fst = await FastStyle.load(params.get('style') ?? 'wave', { ep: 'wasm' }, { store });
+  const fst = await FastStyle.load((params.get('style') ?? 'wave') as StyleName, { ep: 'wasm' }, { store });
   const photo = await (await fetch(params.get('image') ?? 'photo.jpg')).blob();
   const { image, inferenceMs } = await fst.stylizeWithInfo(photo, { maxSize: 512 });
   const out = toImageData(image);
