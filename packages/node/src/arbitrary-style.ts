@@ -1,5 +1,5 @@
 import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, type StylizeContext, resolveOptions } from '@impasto/core';
-import { type StylizeFileResult, writeStylized } from './files';
+import { type StylizeFileResult, checkFilePath, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 
@@ -19,9 +19,10 @@ export class ArbitraryStyle extends CoreArbitraryStyle<NodeImageInput, Buffer> {
    * same rules as `FastStyle.stylizeFile`: format from the name, whole or not at all, never over an
    * input (style files included).
    */
-  async stylizeFile(input: string, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
+  async stylizeFile(input: string | Uint8Array, style: StyleArgument<NodeImageInput>, output: string, options: ArbitraryStylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) checkFilePath('input', input);
     const o = resolveOptions<ResolvedArbitraryStylizeOptions>(AST_STYLIZE_SCHEMA, options);
     const styleFiles = (Array.isArray(style) ? style.map((s: { style?: unknown } | null) => s?.style) : [style]).filter((s): s is string => typeof s === 'string');
-    return writeStylized(output, [input, ...styleFiles], o, () => this.stylizeWithInfo(input, style, options, context));
+    return writeStylized(output, [...(typeof input === 'string' ? [input] : []), ...styleFiles], o, () => this.stylizeWithInfo(input, style, options, context));
   }
 }

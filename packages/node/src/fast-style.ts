@@ -1,5 +1,5 @@
 import { FastStyle as CoreFastStyle, type StylizeContext, type StylizeOptions } from '@impasto/core';
-import { type StylizeFileResult, writeStylized } from './files';
+import { type StylizeFileResult, checkFilePath, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 
@@ -19,14 +19,15 @@ export class FastStyle extends CoreFastStyle<NodeImageInput, Buffer> {
   static override readonly platform = nodePlatform;
 
   /**
-   * Stylizes the image file `input` into `output` (`-` for standard output). The format is the one
+   * Stylizes the image file `input` (or its bytes) into `output` (`-` for standard output). The format is the one
    * the file name gives; `options.format` must agree with it (it chooses for `-` and special files,
    * default PNG). The output appears whole or not at all, and never replaces an input (compared by
    * device and inode). Errors: `INVALID_ARGUMENT` for a format/name mismatch or an unknown
    * extension, the decoder's `BAD_IMAGE` / `MISSING_FILE`, `IO`.
    */
-  async stylizeFile(input: string, output: string, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
+  async stylizeFile(input: string | Uint8Array, output: string, options: StylizeOptions = {}, context: StylizeContext = {}): Promise<StylizeFileResult> {
     const o = this.resolve(options);
-    return writeStylized(output, [input], o, () => this.stylizeResolved(input, o, context));
+    if (typeof input !== 'string' && !(input instanceof Uint8Array)) checkFilePath('input', input);
+    return writeStylized(output, typeof input === 'string' ? [input] : [], o, () => this.stylizeResolved(input, o, context));
   }
 }

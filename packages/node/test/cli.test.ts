@@ -85,4 +85,27 @@ describe('impasto CLI', () => {
     expect(oneErrorLine(r.stderr)).toMatch(/more than 100 pixels/);
     expect(readdirSync(dir).sort()).toEqual(['blocker', 'fake.jpg', 'photo.png']);
   });
+
+  it('without -o writes beside the input as <name>.<style>.png; - reads standard input; a bare --preserve-colors means luminance', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = tempDir();
+    const photo = join(dir, 'photo.jpg');
+    copyFileSync(join(CONTENT, 'ml5_harriet_128x128.jpg'), photo);
+    expect(impasto('fst', photo, '-s', 'wave', '--max-size', '48', '-q').code).toBe(0);
+    expect(impasto('ast', photo, '-s', join(CONTENT, '..', 'style', 'jcjohnson_the_scream.jpg'), '--max-size', '48', '-q').code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['photo.jcjohnson_the_scream.png', 'photo.jpg', 'photo.wave.png']);
+    const bin = join(__dirname, '../bin/impasto.cjs');
+    const piped = spawnSync(process.execPath, [bin, 'fst', '-', '-s', 'wave', '--max-size', '48', '-q'], { input: readFileSync(photo), maxBuffer: 1 << 24, env: { ...process.env, IMPASTO_CACHE: tempDir() } });
+    expect(piped.status).toBe(0);
+    expect(await sharp(piped.stdout).metadata()).toMatchObject({ format: 'png', width: 48, height: 48 });
+    expect((await sharp(piped.stdout).raw().toBuffer()).equals(await sharp(join(dir, 'photo.wave.png')).raw().toBuffer())).toBe(true);
+    const bare = join(dir, 'bare.png');
+    const named = join(dir, 'named.png');
+    expect(impasto('fst', photo, '-s', 'wave', '--max-size', '48', '--preserve-colors', '-o', bare).code).toBe(0);
+    expect(impasto('fst', photo, '-s', 'wave', '--max-size', '48', '--preserve-colors', 'luminance', '-o', named).code).toBe(0);
+    expect((await sharp(bare).raw().toBuffer()).equals(await sharp(named).raw().toBuffer())).toBe(true);
+    const folder = impasto('fst', dir, '-s', 'wave');
+    expect(folder.code).toBe(1);
+    expect(oneErrorLine(folder.stderr)).toMatch(/name an output folder with -o when an input is a folder/);
+  });
 });

@@ -45,7 +45,6 @@ describe('stylize(input, { style })', () => {
   });
 
   it('refuses a typo with the ids, painting options on a fast style, and an aborted signal before any load', async () => {
-    // @ts-expect-error 'wavee' is neither a style id nor a path
     await expect(stylize(PHOTO, { style: 'wavee' })).rejects.toMatchObject({ code: 'UNKNOWN_STYLE', message: expect.stringMatching(/^Unknown style 'wavee'; valid styles: la_muse, .*wreck, a checkpoint folder \(a path with a slash\), or a painting \(an image file\)$/) });
     await expect(stylize(PHOTO, { style: 'wave', strength: 0.5 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/strength applies to a painting/) });
     const before = engines.size;

@@ -220,4 +220,13 @@ describe('video', () => {
     const late = Math.max(...samples.slice(-10));
     expect((late - early) / 2 ** 20).toBeLessThan(24);
   }, 180_000);
+
+  it('a part of a variable-rate clip: the frame total told in progress is the frames written (tree.avi, 5 s: 12)', async () => {
+    const run = stylizeVideo(TREE, join(dir, 'part.mp4'), { style: 'wave', duration: 5, maxSize: 64, stabilize: false });
+    const totals = new Set<number | undefined>();
+    for await (const e of run.events) totals.add(e.frames);
+    const r = await run.result;
+    expect(r.frames).toBe(12);
+    expect([...totals]).toEqual([12]);
+  });
 });

@@ -56,6 +56,7 @@ export const COLOR_SCHEMA = defineSchema('ColorOptions', "keeping the photo's co
     choices: PRESERVE_COLORS,
     default: 'none',
     arg: 'mode',
+    bare: 'luminance',
     doc: "Keep the photo's colours: luminance (only brightness is stylized, the photo's chroma kept) or histogram (the style image first recoloured to the photo's colour mean and covariance)",
   },
 });

@@ -33,6 +33,8 @@ interface FieldBase<T> {
   readonly flag?: string | false;
   /** The flag's value placeholder, e.g. `n`, `list`. */
   readonly arg?: string;
+  /** What the flag means given without a value (`--preserve-colors` alone); unset: a value is required. */
+  readonly bare?: T;
 }
 
 export interface IntField extends FieldBase<number> {

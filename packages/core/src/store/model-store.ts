@@ -1,4 +1,4 @@
-import { ImpastoError, firstLine } from '../errors';
+import { ImpastoError, firstLine, isImpastoError } from '../errors';
 import { utf8Decode, utf8Encode } from '../platform';
 import type { GraphCache } from '../runtime/graph-cache';
 import { type CacheStore, type FileTree, checkCacheKey } from './cache-store';
@@ -111,6 +111,12 @@ export class ModelStore {
       fetch: this.parts.fetch,
       signal: context.signal,
       onProgress: report && ((loaded, total) => report({ model: model.id, file, url, loaded, total })),
+    }).catch((e: unknown) => {
+      // Where the network is closed, a local copy of the weights is the way on: say how to name one.
+      if (isImpastoError(e) && e.code === 'DOWNLOAD_FAILED') {
+        throw new ImpastoError('DOWNLOAD_FAILED', `${e.message}; point Impasto at a copy of the weights instead (env.weights; IMPASTO_WEIGHTS in Node), laid out <model id>/<file>`, { cause: e });
+      }
+      throw e;
     });
     await cache?.put(key, bytes).catch(() => undefined);
     return found(bytes, 'download');

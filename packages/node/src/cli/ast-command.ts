@@ -13,7 +13,7 @@ import { addSchemaFlags } from './schema-flags';
 interface AstCliOptions {
   style: string[];
   styleWeights?: string;
-  output: string;
+  output?: string;
   quiet?: boolean;
 }
 
@@ -22,10 +22,10 @@ export function registerAst(program: Command): void {
   const cmd = program
     .command('ast')
     .description('arbitrary style transfer in one pass (MicroAST, Wang et al. 2023): any painting as the style')
-    .argument('<inputs...>', 'image files or directories of images')
+    .argument('<inputs...>', 'image files or directories of images; - for standard input')
     .requiredOption('-s, --style <images...>', 'style painting(s); several are blended (see --style-weights)')
     .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)')
-    .requiredOption('-o, --output <path>', 'output file (one input; - for standard output) or directory');
+    .option('-o, --output <path>', 'output file (one input; - for standard output) or directory (default: beside each input as <name>.<painting>.png; standard output for -)');
   const session = addSchemaFlags(cmd, AST_LOAD_SCHEMA, { choices: { ep: ['auto', ...nodeBackend.providers] } });
   const stylize = addSchemaFlags(cmd, AST_STYLIZE_SCHEMA);
   cmd.option('-q, --quiet', 'print nothing but errors').action(async (inputs: string[], opts: AstCliOptions & Record<string, unknown>) => {

@@ -10,7 +10,7 @@ import { addSchemaFlags } from './schema-flags';
 
 interface FstCliOptions {
   style: string;
-  output: string;
+  output?: string;
   quiet?: boolean;
 }
 
@@ -19,9 +19,9 @@ export function registerFst(program: Command): void {
   const cmd = program
     .command('fst')
     .description('stylize images with a pretrained fast-style network (Johnson et al. 2016)')
-    .argument('<inputs...>', 'image files or directories of images')
+    .argument('<inputs...>', 'image files or directories of images; - for standard input')
     .requiredOption('-s, --style <id>', 'style id (see `impasto styles`) or a checkpoint folder')
-    .requiredOption('-o, --output <path>', 'output file (one input; - for standard output) or directory');
+    .option('-o, --output <path>', 'output file (one input; - for standard output) or directory (default: beside each input as <name>.<style>.png; standard output for -)');
   const session = addSchemaFlags(cmd, FAST_STYLE_LOAD_SCHEMA, { choices: { ep: ['auto', ...nodeBackend.providers] } });
   const stylize = addSchemaFlags(cmd, STYLIZE_SCHEMA);
   cmd.option('-q, --quiet', 'print nothing but errors').action(async (inputs: string[], opts: FstCliOptions & Record<string, unknown>) => {

@@ -49,12 +49,15 @@ export function addSchemaFlags(cmd: Command, schema: Schema, plan: FlagPlan = {}
     const f = schema.fields[key];
     if (!f) throw new RangeError(`${schema.name} has no field ${key}`);
     const flag = plan.rename?.[key] ?? (typeof f.flag === 'string' ? f.flag : kebab(key));
-    const spec = `${plan.short?.[key] ? `${plan.short[key]}, ` : ''}--${flag}${f.kind === 'bool' ? '' : ` <${f.arg ?? (f.kind === 'choice' ? 'name' : 'value')}>`}`;
+    const placeholder = f.arg ?? (f.kind === 'choice' ? 'name' : 'value');
+    const value = f.kind === 'bool' ? '' : f.bare !== undefined ? ` [${placeholder}]` : ` <${placeholder}>`;
+    const spec = `${plan.short?.[key] ? `${plan.short[key]}, ` : ''}--${flag}${value}`;
     const given = plan.defaults?.[key];
     const fixed = given ?? (typeof f.default === 'function' ? undefined : f.default);
     const shown = fixed === undefined ? defaultText(f) : '';
     const option = new Option(spec, `${f.doc}${shown ? ` (default: ${shown})` : ''}`);
     if (f.kind === 'choice') option.choices([...(plan.choices?.[key] ?? f.choices)]);
+    if (f.bare !== undefined) option.preset(f.bare);
     const parse = parser(key, f);
     if (parse) option.argParser(parse);
     if (fixed !== undefined) option.default(fixed);

@@ -70,3 +70,22 @@ export async function countVideoPackets(tools: FfmpegTools, file: string): Promi
   if (r.code !== 0 || !Number.isInteger(n)) return lastErrorLine(r.stderr || r.stdout);
   return n;
 }
+
+/**
+ * The video frames of `input` that start inside [`start`, `start + duration`), counted from the
+ * packets' timestamps (no decoding): the frame total of a part of a clip, true for a variable rate
+ * too (a count from the rate alone said 75 for 5 s of a clip that holds 12 frames there).
+ */
+export async function countFramesIn(tools: FfmpegTools, input: string, start: number, duration: number | undefined, signal?: AbortSignalLike): Promise<number | undefined> {
+  const r = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,dts_time', '-of', 'csv=p=0', input], signal);
+  if (r.code !== 0) return undefined;
+  const end = duration === undefined ? Infinity : start + duration;
+  let n = 0;
+  for (const line of r.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    const [pts, dts] = line.split(',').map((x) => (x.trim() ? Number(x) : NaN));
+    const t = Number.isFinite(pts) ? pts! : dts!;
+    if (Number.isFinite(t) && t >= start - 1e-6 && t < end - 1e-6) n++;
+  }
+  return n;
+}

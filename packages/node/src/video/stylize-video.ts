@@ -29,7 +29,7 @@ import { containerOf } from './containers';
 import { findFfmpeg } from './ffmpeg';
 import { ffmpegSink } from './ffmpeg-sink';
 import { ffmpegFrames } from './ffmpeg-source';
-import { type ProbedVideo, probeVideo } from './probe';
+import { type ProbedVideo, countFramesIn, probeVideo } from './probe';
 
 /** `stylizeVideo`'s options: the video's (`VideoOptions`), the style, and where ffmpeg is. */
 export interface StylizeVideoOptions extends VideoOptions {
@@ -78,9 +78,7 @@ export function stylizeVideo(input: string, output: string, options: StylizeVide
     const probed = await probeVideo(tools, input, signal);
     const [width, height] = videoFrameSize(probed.width, probed.height, o.maxSize);
     checkFramePixels(input, probed, width, height);
-    const left = probed.duration !== undefined ? Math.max(0, probed.duration - o.start) : undefined;
-    const span = o.duration !== undefined && left !== undefined ? Math.min(o.duration, left) : (o.duration ?? left);
-    const frames = o.start === 0 && o.duration === undefined ? probed.packets : span !== undefined ? Math.round(span * probed.fps) : undefined;
+    const frames = o.start === 0 && o.duration === undefined ? probed.packets : await countFramesIn(tools, input, o.start, o.duration, signal);
     const info = { width, height, fps: probed.fps, frames, hasAudio: probed.audioCodec !== undefined };
 
     return withVideoEngine(style, (name) => FastStyle.load(name as StyleName, load, { signal }), async (stylize, provider) => {
