@@ -10,8 +10,9 @@ const shared = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@impasto/core$': '<rootDir>/packages/core/src/index.ts',
-    '^@impasto/core/(fst|nst|onnx|autodiff|ast|flow|client)$': '<rootDir>/packages/core/src/entries/$1.ts',
+    '^@impasto/core/(fst|nst|onnx|autodiff|ast|flow|client|platform)$': '<rootDir>/packages/core/src/entries/$1.ts',
     '^@impasto/node$': '<rootDir>/packages/node/src/index.ts',
+    '^@impasto/node/platform$': '<rootDir>/packages/node/src/platform-entry.ts',
     '^@impasto/test-support/(.*)$': '<rootDir>/scripts/$1',
   },
 };

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { VIDEO_SCHEMA } from '@impasto/core';
+import { VIDEO_SCHEMA } from '@impasto/core/platform';
 import { fastStyleFlops } from '@impasto/core/fst';
 import { IMAGES, REPO, weightsDir } from './paths';
 

@@ -1,6 +1,6 @@
 /** How far two images (or any two number arrays) are apart: the tests' one measure of agreement. */
 
-import { psnr as corePsnr } from '@impasto/core';
+import { psnr as corePsnr } from '@impasto/core/platform';
 
 type Values = ArrayLike<number> | { readonly data: ArrayLike<number> };
 

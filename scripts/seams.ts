@@ -1,4 +1,4 @@
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 
 /**
  * How visible tile boundaries are: the mean jump between neighbouring pixels (RGB, 0-255) across

@@ -12,7 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ExecutionProvider, FastStyle, ModelStore, type RawImage, imageToTensor, nodeBackend } from '../packages/node/src';
+import { type ExecutionProvider, FastStyle, ModelStore, type RawImage } from '../packages/node/src';
+import { nodeBackend } from '../packages/node/src/platform-entry';
+import { imageToTensor } from '@impasto/core/platform';
 import type { TensorData } from '@impasto/core/onnx';
 import { FST_SIZE, type ObjectiveResult, objectiveCheck, pattern } from './webgpu/objective-check';
 import { weightsDir } from './paths';

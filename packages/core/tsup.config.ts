@@ -11,6 +11,7 @@ export default defineConfig({
     ast: 'src/entries/ast.ts',
     flow: 'src/entries/flow.ts',
     client: 'src/entries/client.ts',
+    platform: 'src/entries/platform.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   // worker: the Web Worker entry (src/worker.ts), loaded with new Worker(new URL(...), { type: 'module' }).
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
+  entry: { index: 'src/index.ts', platform: 'src/platform-entry.ts', worker: 'src/worker.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts', worker: 'src/worker.ts' } },
+  dts: { entry: { index: 'src/index.ts', platform: 'src/platform-entry.ts', worker: 'src/worker.ts' } },
   sourcemap: true,
   clean: true,
   target: 'es2022',

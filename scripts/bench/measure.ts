@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 /** Median of `reps` timed calls after `warmup` untimed ones, in milliseconds. */
 export async function medianMs(fn: () => Promise<unknown>, reps: number, warmup = 1): Promise<{ median: number; runs: number[] }> {
   for (let i = 0; i < warmup; i++) await fn();

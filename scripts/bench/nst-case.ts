@@ -7,7 +7,9 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { OBJECTIVE_IO } from '@impasto/core/nst';
-import { type Backend, ModelStore, NeuralStyle, type RawImage, nodeBackend } from '@impasto/node';
+import { ModelStore, NeuralStyle, type RawImage } from '@impasto/node';
+import { nodeBackend } from '@impasto/node/platform';
+import { type Backend } from '@impasto/core/platform';
 import { IMAGES, weightsDir } from '../paths';
 import { loadTfjsVggLoss } from '../reference/vgg-loss-tfjs';
 import { peakRssMiB } from './measure';

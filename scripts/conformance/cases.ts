@@ -4,7 +4,7 @@
  * with @impasto/web (the page in packages/web/test/conformance-page bundles this file). Each case
  * returns plain data; the test compares the platforms' answers and checks each on its own.
  */
-import type { NeuralStyleLoadOptions, NeuralStyleRunOptions, NstEvent, NstResult, RawImage, Run, StylizeOptions } from '@impasto/core';
+import type { NeuralStyleLoadOptions, NeuralStyleRunOptions, NstEvent, NstResult, RawImage, Run, StylizeOptions } from '@impasto/core/platform';
 
 /** The slice of a platform package the cases use: the same names on both. */
 export interface ImpastoUnderTest {

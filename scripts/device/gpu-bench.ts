@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Session } from '@impasto/core';
+import type { Session } from '@impasto/core/platform';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, optimizeFastStyleGraph, fastStyleFlops, readFstCheckpoint } from '@impasto/core/fst';
 import {
   LOSS_NET_DEFAULTS,

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 import { ModelStore, loadNeuralStyle } from './raw-platform';
 
 const [weights, inDir, outDir] = process.argv.slice(2) as [string, string, string];

@@ -4,7 +4,7 @@
  * resize or encode). The engine is core's `NeuralStyle`, on onnxruntime-node's backend.
  */
 import { availableParallelism } from 'node:os';
-import { ImpastoError, MemoryBudget, type NeuralStyleLoadOptions, type Platform, type RawImage, ThreadBudget } from '@impasto/core';
+import { ImpastoError, MemoryBudget, type NeuralStyleLoadOptions, type Platform, type RawImage, ThreadBudget } from '@impasto/core/platform';
 import { NeuralStyle, type NeuralStyleContext, openNeuralStyle } from '@impasto/core/nst';
 import { nodeBackend } from '../../packages/node/src/platform/backend';
 import { ModelStore } from '../../packages/node/src/platform/cache-store';

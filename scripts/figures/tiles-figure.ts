@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { type RawImage, regionToTensor, tensorToImage } from '@impasto/core';
+import { type RawImage, regionToTensor, tensorToImage } from '@impasto/core/platform';
 import { ArbitraryStyle, FastStyle, ModelStore, decodeImage, encodeImage } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
 

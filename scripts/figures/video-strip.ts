@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { FastStyle, ModelStore, type RawImage, encodeImage, stylizeVideo } from '@impasto/node';
-import { VIDEO_SCHEMA } from '@impasto/core';
+import { VIDEO_SCHEMA } from '@impasto/core/platform';
 import { IMAGES, weightsDir } from '../paths';
 
 // OpenCV's sample tree.avi (Apache-2.0/BSD-3-Clause, a tree through a window, no people; see

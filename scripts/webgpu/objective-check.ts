@@ -4,7 +4,7 @@
  * so both sides feed the objective the same numbers. Used by scripts/webgpu-check.ts (Node) and
  * the browser conformance page (packages/web/test/browser-webgpu.test.ts).
  */
-import { type Backend, type ExecutionProvider, type ModelStore, type RawImage, imageToTensor } from '@impasto/core';
+import { type Backend, type ExecutionProvider, type ModelStore, type RawImage, imageToTensor } from '@impasto/core/platform';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, OBJECTIVE_IO, buildObjectiveGraph, buildTargetGraph, contentTerm, loadLossNet, styleTerm, tvTerm } from '@impasto/core/nst';
 import { type Graph, type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
 

@@ -1,4 +1,4 @@
-import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, type StylizeContext, resolveOptions } from '@impasto/core';
+import { AST_STYLIZE_SCHEMA, ArbitraryStyle as CoreArbitraryStyle, type ArbitraryStylizeOptions, type ResolvedArbitraryStylizeOptions, type StyleArgument, type StylizeContext, resolveOptions } from '@impasto/core/platform';
 import { type StylizeFileResult, checkFilePath, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';

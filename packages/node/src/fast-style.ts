@@ -1,4 +1,4 @@
-import { FastStyle as CoreFastStyle, type StylizeContext, type StylizeOptions } from '@impasto/core';
+import { FastStyle as CoreFastStyle, type StylizeContext, type StylizeOptions } from '@impasto/core/platform';
 import { type StylizeFileResult, checkFilePath, writeStylized } from './files';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats, fstatSync, realpathSync, statSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ImpastoError, type OutputFormat, type RawImage, invalidParam } from '@impasto/core';
+import { ImpastoError, type OutputFormat, type RawImage, invalidParam } from '@impasto/core/platform';
 import { nodeCodec } from './platform/image-codec';
 
 const EXT_FORMAT: Record<string, OutputFormat> = {

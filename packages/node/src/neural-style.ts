@@ -1,4 +1,4 @@
-import { NeuralStyle as CoreNeuralStyle, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core';
+import { NeuralStyle as CoreNeuralStyle, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core/platform';
 import type { NodeImageInput } from './platform/image-codec';
 import { nodePlatform } from './platform';
 

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ImpastoError, type ImpastoErrorCode } from '@impasto/core';
+import { ImpastoError, type ImpastoErrorCode } from '@impasto/core/platform';
 
 /**
  * The bytes of `path`, which must be a regular file (symlinks followed) of at most `maxBytes`: a

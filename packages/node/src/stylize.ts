@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { EnginePool, type OneCallOptions, type RawImage, type StylizeContext, oneCallStylize } from '@impasto/core';
+import { EnginePool, type OneCallOptions, type RawImage, type StylizeContext, oneCallStylize } from '@impasto/core/platform';
 import { ArbitraryStyle } from './arbitrary-style';
 import { FastStyle } from './fast-style';
 import { nodePlatform } from './platform';

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 import { ArbitraryStyle, ModelStore, decodeImage } from '../src';
 import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from './helpers';
 import { absDiff } from '@impasto/test-support/pixel-diff';

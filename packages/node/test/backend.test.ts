@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import { ImpastoError } from '@impasto/core';
+import { ImpastoError } from '@impasto/core/platform';
 import { Graph, encodeModel, float32 } from '@impasto/core/onnx';
 import { nodeBackend, providerUnavailable } from '../src/platform/backend';
 

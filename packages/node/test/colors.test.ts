@@ -3,7 +3,7 @@
  * photo's chroma (Cb, Cr within a few levels), histogram matching recolours the style image first.
  */
 import { join } from 'node:path';
-import { type RawImage, colorStats } from '@impasto/core';
+import { type RawImage, colorStats } from '@impasto/core/platform';
 import { ArbitraryStyle, FastStyle, ModelStore, decodeImage, neuralStyle } from '../src';
 import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from './helpers';
 

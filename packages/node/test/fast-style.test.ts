@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { imageToTensor, listStyles, type StyleName } from '@impasto/core';
+import { imageToTensor, listStyles, type StyleName } from '@impasto/core/platform';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, readFstCheckpoint } from '@impasto/core/fst';
 import { encodeModel } from '@impasto/core/onnx';
 import { loadTfjsFastStyle } from '@impasto/test-support/reference/fst-tfjs';
-import { FastStyle, ModelStore, decodeImage, nodeBackend } from '../src';
+import { FastStyle, ModelStore, decodeImage } from '../src';
+import { nodeBackend } from '../src/platform-entry';
 import { CONTENT, WEIGHTS, tempDir } from './helpers';
 
 const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });

@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ImpastoError } from '@impasto/core';
-import { decodeImage, encodeImage, formatFromPath, writeFileAtomic } from '../src';
+import { ImpastoError } from '@impasto/core/platform';
+import { decodeImage, encodeImage } from '../src';
+import { formatFromPath, writeFileAtomic } from '../src/platform-entry';
 import { CONTENT, tempDir } from './helpers';
 
 async function code(p: Promise<unknown>): Promise<string> {

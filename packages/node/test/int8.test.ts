@@ -9,7 +9,8 @@ import * as ort from 'onnxruntime-node';
 import { FST_INPUT, FST_OUTPUT, INT8_LAYERS, buildFastStyleGraph, quantizeFastStyle, readFstCheckpoint } from '@impasto/core/fst';
 import { decodeModel, encodeModel } from '@impasto/core/onnx';
 import { psnr } from '@impasto/test-support/pixel-diff';
-import { FastStyle, ModelStore, decodeImage, nodeBackend } from '../src';
+import { FastStyle, ModelStore, decodeImage } from '../src';
+import { nodeBackend } from '../src/platform-entry';
 import { CONTENT, WEIGHTS, runCli, tempDir } from './helpers';
 
 const PHOTOS = ['jcjohnson_tubingen.jpg', 'skimage_chelsea.png', 'lengstrom_stata.jpg'];

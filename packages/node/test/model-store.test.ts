@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ImpastoError, getModel } from '@impasto/core';
+import { ImpastoError, getModel } from '@impasto/core/platform';
 import { ModelStore } from '../src/platform/cache-store';
 import { WEIGHTS, tempDir } from './helpers';
 

@@ -2,7 +2,7 @@
 // loaded network and 50 NST runs on one engine (checkpoints flowing through the events); RSS after
 // warm-up and at the end, growth bounded per phase.
 import { join } from 'node:path';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 import { FastStyle, ModelStore, NeuralStyle, decodeImage } from '../src';
 import { CONTENT, SHARED, WEIGHTS, tempDir } from './helpers';
 

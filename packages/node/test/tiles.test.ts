@@ -4,7 +4,7 @@
  * memory budget by themselves.
  */
 import { join } from 'node:path';
-import { type RawImage, regionToTensor, tensorToImage } from '@impasto/core';
+import { type RawImage, regionToTensor, tensorToImage } from '@impasto/core/platform';
 import { planTiles } from '@impasto/core/fst';
 import { absDiff } from '@impasto/test-support/pixel-diff';
 import { seamRatio } from '@impasto/test-support/seams';

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FastStyle, type RawImage, WarpErrorMeter, farnebackFlow, meanAbsDifference, psnr, stylizeVideo } from '@impasto/node';
+import { FastStyle, type RawImage, stylizeVideo } from '@impasto/node';
+import { farnebackFlow } from '@impasto/node/platform';
+import { WarpErrorMeter, meanAbsDifference, psnr } from '@impasto/core/platform';
 import { findFfmpeg } from '../src/video/ffmpeg';
 import { ffmpegFrames } from '../src/video/ffmpeg-source';
 import { SHARED, WEIGHTS, runCli, tempDir } from './helpers';

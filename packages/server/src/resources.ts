@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { MemoryBudget, defaultMemoryBudget } from '@impasto/node';
+import { defaultMemoryBudget } from '@impasto/node/platform';
+import { MemoryBudget } from '@impasto/core/platform';
 
 /** What an engine process takes before any job: Node, ONNX Runtime and a warm engine or two. */
 export const ENGINE_PROCESS_BYTES = 384 * 2 ** 20;

@@ -1,4 +1,4 @@
-import { isImpastoError } from '@impasto/core';
+import { isImpastoError } from '@impasto/core/platform';
 import type { JobError } from '@impasto/core/client';
 
 /** An error the HTTP API answers with: a status and the body `{ error: { code, message } }`. */

@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ArbitraryStyle, FastStyle, ModelStore, type RawImage, STYLIZE_SCHEMA, resolveOptions } from '@impasto/node';
+import { ArbitraryStyle, FastStyle, ModelStore, type RawImage } from '@impasto/node';
+import { STYLIZE_SCHEMA, resolveOptions } from '@impasto/core/platform';
 import { ImpastoClient } from '@impasto/core/client';
 import { type RunningServer, createServer } from '../src/server';
 import { CONTENT, ENGINE, STYLES, WEIGHTS, eventually, finished, getJson, postJob, requireBuild, rssMiB, tempDir } from './helpers';

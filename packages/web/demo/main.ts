@@ -1,4 +1,4 @@
-import type { StyleName } from '@impasto/core';
+import { type StyleName, getModel } from '@impasto/core/platform';
 import {
   ArbitraryStyle,
   FastStyle,
@@ -9,7 +9,6 @@ import {
   NeuralStyle,
   configureWasm,
   decodeImage,
-  getModel,
   listStyles,
   neuralStyle,
   stylizeVideo,

@@ -1,4 +1,4 @@
-import { ArbitraryStyle as CoreArbitraryStyle } from '@impasto/core';
+import { ArbitraryStyle as CoreArbitraryStyle } from '@impasto/core/platform';
 import { webPlatform } from './platform';
 import type { ImageInput } from './platform/image-codec';
 

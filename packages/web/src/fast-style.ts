@@ -1,4 +1,4 @@
-import { FastStyle as CoreFastStyle } from '@impasto/core';
+import { FastStyle as CoreFastStyle } from '@impasto/core/platform';
 import { webPlatform } from './platform';
 import type { ImageInput } from './platform/image-codec';
 

@@ -1,4 +1,4 @@
-import { NeuralStyle as CoreNeuralStyle, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core';
+import { NeuralStyle as CoreNeuralStyle, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core/platform';
 import { webPlatform } from './platform';
 import type { ImageInput } from './platform/image-codec';
 

@@ -1,4 +1,4 @@
-import { EnginePool, type OneCallOptions, type RawImage, type StylizeContext, oneCallStylize } from '@impasto/core';
+import { EnginePool, type OneCallOptions, type RawImage, type StylizeContext, oneCallStylize } from '@impasto/core/platform';
 import { ArbitraryStyle } from './arbitrary-style';
 import { FastStyle } from './fast-style';
 import { webPlatform } from './platform';

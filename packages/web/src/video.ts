@@ -1,4 +1,4 @@
-import type { StyleName } from '@impasto/core';
+import type { StyleName } from '@impasto/core/platform';
 /**
  * Stylizing a video in the browser: a File or Blob in, an MP4 or WebM Blob out, through core's
  * `runVideo` (the same pipeline and temporal stabilizer as @impasto/node) with WebCodecs doing the
@@ -24,7 +24,7 @@ import {
   runVideo,
   startRun,
   withVideoEngine,
-} from '@impasto/core';
+} from '@impasto/core/platform';
 import { FastStyle } from './fast-style';
 import { type AudioHandling, BlobVideo, BlobVideoSink, type EncodedVideoCodec, type VideoContainer } from './platform/video-codec';
 

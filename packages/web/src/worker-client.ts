@@ -20,7 +20,7 @@ import {
   loadImage,
   resolveOptions,
   startRun,
-} from '@impasto/core';
+} from '@impasto/core/platform';
 import { type ImageInput, webCodec } from './platform/image-codec';
 import { type WebVideoOptions, type WebVideoResult, resolveWebVideoOptions } from './video';
 import type { WorkerRequest, WorkerResponse, WorkerSetup, WorkerStage } from './worker-protocol';

@@ -9,7 +9,7 @@ import type {
   StylizeOptions,
   VideoProgress,
   WeightedStyle,
-} from '@impasto/core';
+} from '@impasto/core/platform';
 import type { WebStoreOptions } from './platform/cache-store';
 import type { WebVideoOptions, WebVideoResult } from './video';
 

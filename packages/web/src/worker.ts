@@ -1,11 +1,11 @@
-import type { StyleName } from '@impasto/core';
+import type { StyleName } from '@impasto/core/platform';
 /**
  * A module Web Worker that runs fast style transfer and NST off the main thread. Start it with
  * `new Worker(new URL('@impasto/web/worker', import.meta.url), { type: 'module' })` (or your
  * bundler's equivalent) and talk to it with `FastStyleWorker` (worker-client.ts), or post
  * `WorkerRequest`s yourself.
  */
-import { EnginePool, ImpastoError, type RawImage, type WeightedStyle, checkRawImage, describeValue, neuralStyleKey, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core';
+import { EnginePool, ImpastoError, type RawImage, type WeightedStyle, checkRawImage, describeValue, neuralStyleKey, getModel, getStyle, isImpastoError, splitNstOptions } from '@impasto/core/platform';
 import { FastStyle } from './fast-style';
 import { NeuralStyle } from './neural-style';
 import { configureWasm } from './platform/backend';

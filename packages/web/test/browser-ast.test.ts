@@ -21,7 +21,7 @@ import sharp from 'sharp';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { ArbitraryStyle, ModelStore, decodeImage } from '../../node/src';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 import { rgbDiff } from '@impasto/test-support/pixel-diff';
 import { demoDir } from '@impasto/test-support/demo-build';
 

@@ -12,7 +12,7 @@ import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium'
 import { startDemoServer, type DemoServer } from '@impasto/test-support/serve-demo';
 import { demoDir } from '@impasto/test-support/demo-build';
 import { FastStyle, ModelStore, decodeImage } from '../../node/src';
-import type { RawImage } from '@impasto/core';
+import type { RawImage } from '@impasto/core/platform';
 import { rgbDiff } from '@impasto/test-support/pixel-diff';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -138,7 +138,7 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     expect(r.state === 'done' ? '' : r.status).toBe('');
     // Headless with --disable-gpu has no WebGPU adapter, so auto falls back to wasm.
     expect(['wasm', 'webgpu']).toContain(r.provider);
-    const { getModel } = await import('@impasto/core');
+    const { getModel } = await import('@impasto/core/platform');
     // One bucket: every weight file, and the built graph with its seal.
     expect(r.caches['impasto-v2']).toBe(Object.keys(getModel('fst/wave').files).length + 2);
   }, 60_000);

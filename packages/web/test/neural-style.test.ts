@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ImpastoError, type ModelStore, getModel, isOutOfMemory, outOfMemoryHint, type WeightSource } from '@impasto/core';
+import { ImpastoError, type ModelStore, getModel, isOutOfMemory, outOfMemoryHint, type WeightSource } from '@impasto/core/platform';
 import { LOSS_NET_DEFAULTS, loadLossNet, type LossNetName } from '@impasto/core/nst';
 
 type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { getModel, type ModelStore, type WeightSource } from '@impasto/core';
+import { getModel, type ModelStore, type WeightSource } from '@impasto/core/platform';
 
 type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
 const web = require('../src/platform/cache-store') as {

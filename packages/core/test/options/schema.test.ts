@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NST_RUN_SCHEMA, NST_SCHEMA, OPTION_SCHEMAS, STYLIZE_SCHEMA, SESSION_SCHEMA, resolveOptions } from '@impasto/core';
+import { NST_RUN_SCHEMA, NST_SCHEMA, OPTION_SCHEMAS, STYLIZE_SCHEMA, SESSION_SCHEMA, resolveOptions } from '@impasto/core/platform';
 import { renderGeneratedOptions } from '../../src/options/catalog';
 
 describe('option schemas', () => {

@@ -1,4 +1,4 @@
-import { startRun } from '@impasto/core';
+import { startRun } from '@impasto/core/platform';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, type ArbitraryStyleLoadOptions, type ArbitraryStylizeOptions } from '@impasto/core';
+import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, type ArbitraryStyleLoadOptions, type ArbitraryStylizeOptions } from '@impasto/core/platform';
 import { basename, extname } from 'node:path';
 import { ArbitraryStyle } from '../arbitrary-style';
 import { nodeBackend } from '../platform/backend';

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { ImpastoError, type OutputFormat } from '@impasto/core';
+import { ImpastoError, type OutputFormat } from '@impasto/core/platform';
 import { STDOUT, type StylizeFileResult, checkRunFiles, outputFormat } from '../files';
 import { errorLine } from './errors';
 import { STDIN, defaultOutput, expandInputs, planOutputs, readStdin } from './inputs';

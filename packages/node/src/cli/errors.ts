@@ -1,4 +1,4 @@
-import { type OptionNamer, OPTION_SCHEMAS, isImpastoError, kebab } from '@impasto/core';
+import { type OptionNamer, OPTION_SCHEMAS, isImpastoError, kebab } from '@impasto/core/platform';
 
 /** Every library option's flag, from the schemas the flags are made from (`intraOpNumThreads` → `threads`). */
 const FLAGS: ReadonlyMap<string, string> = new Map(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle, type StyleName } from '@impasto/core';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle, type StyleName } from '@impasto/core/platform';
 import { FastStyle } from '../fast-style';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';

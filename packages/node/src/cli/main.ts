@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ImpastoError } from '@impasto/core';
+import { ImpastoError } from '@impasto/core/platform';
 import { fail } from './errors';
 import { env } from '../platform/env';
 import { registerAst } from './ast-command';

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { ImpastoError, NST_PRESETS, NST_SCHEMA, type NeuralStyleOptions, type NstMode, type NstPreset, type NstScale, type ResolvedNeuralStyleOptions, coarseToFineSizes, resolveOptions } from '@impasto/core';
+import { ImpastoError, NST_PRESETS, NST_SCHEMA, type NeuralStyleOptions, type NstMode, type NstPreset, type NstScale, type ResolvedNeuralStyleOptions, coarseToFineSizes, resolveOptions } from '@impasto/core/platform';
 import { STDOUT, checkOutputPath, checkRunFiles, outputFormat, writeFileAtomic } from '../files';
 import { neuralStyle } from '../neural-style';
 import { nodeBackend } from '../platform/backend';

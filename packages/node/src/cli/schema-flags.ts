@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { type Field, type Schema, checkField, defaultText, kebab } from '@impasto/core';
+import { type Field, type Schema, checkField, defaultText, kebab } from '@impasto/core/platform';
 
 /** How one command shows a schema's fields. */
 export interface FlagPlan {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listStyles } from '@impasto/core';
+import { listStyles } from '@impasto/core/platform';
 
 /** `impasto styles`: the pretrained fast-style networks with their paintings and licence notes. */
 export function registerStyles(program: Command): void {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, ImpastoError, VIDEO_SCHEMA, type VideoEngine, type VideoOptions } from '@impasto/core';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, ImpastoError, VIDEO_SCHEMA, type VideoEngine, type VideoOptions } from '@impasto/core/platform';
 import { ArbitraryStyle } from '../arbitrary-style';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core';
+import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core/platform';
 import { env } from './env';
 
 // Trying a provider whose native pieces are absent makes ONNX Runtime and Dawn print errors on

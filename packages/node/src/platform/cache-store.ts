@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readRegularFile } from '../read-file';
 import { env } from './env';
-import { type CacheStore, type FileTree, ImpastoError, invalidParam, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core';
+import { type CacheStore, type FileTree, ImpastoError, invalidParam, ModelStore as CoreModelStore, type ModelEntry, type DownloadProgress, checkCacheKey, type FetchLike } from '@impasto/core/platform';
 
 /** Weight files and cached graphs larger than this are refused unless a caller expects more. */
 const MAX_MODEL_FILE_BYTES = 1 << 30;

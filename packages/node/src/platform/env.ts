@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ImpastoEnv } from '@impasto/core';
-import { ImpastoError } from '@impasto/core';
+import type { ImpastoEnv } from '@impasto/core/platform';
+import { ImpastoError } from '@impasto/core/platform';
 
 /** `IMPASTO_MEMORY_BUDGET` in bytes, or undefined when unset; anything but a whole number of MiB (16 or more) is refused. */
 export function memoryBudgetFromEnv(value: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import { readRegularFile } from '../read-file';
 import sharp, { type OutputInfo } from 'sharp';
-import { DEFAULT_MAX_PIXELS, type ImageCodec, ImpastoError, type RawImage } from '@impasto/core';
+import { DEFAULT_MAX_PIXELS, type ImageCodec, ImpastoError, type RawImage } from '@impasto/core/platform';
 
 /** Image files larger than this are refused before reading (a photo is far smaller). */
 const MAX_IMAGE_FILE_BYTES = 1 << 30;

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { MemoryBudget, type Platform, ThreadBudget, treeSource } from '@impasto/core';
+import { MemoryBudget, type Platform, ThreadBudget, treeSource } from '@impasto/core/platform';
 import { nodeBackend } from './backend';
 import { type NodeImageInput, nodeCodec } from './image-codec';
 import { ModelStore, folderTree } from './cache-store';

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { ImpastoError } from '@impasto/core';
+import { ImpastoError } from '@impasto/core/platform';
 
 /** An output container by file extension, and what it holds. */
 export interface VideoContainer {

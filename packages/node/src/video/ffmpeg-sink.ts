@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { ImpastoError, type Frame, type FrameSink } from '@impasto/core';
+import { ImpastoError, type Frame, type FrameSink } from '@impasto/core/platform';
 import { type FfmpegTools, ffmpegSeconds, lastErrorLine, startTool } from './ffmpeg';
 import { countVideoPackets } from './probe';
 import { removeOnExit } from './remove-on-exit';

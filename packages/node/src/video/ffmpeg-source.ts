@@ -1,4 +1,4 @@
-import { ImpastoError, type Frame, type FrameSource, type VideoInfo } from '@impasto/core';
+import { ImpastoError, type Frame, type FrameSource, type VideoInfo } from '@impasto/core/platform';
 import type { FfmpegTools } from './ffmpeg';
 import { ffmpegSeconds, lastErrorLine, startTool } from './ffmpeg';
 import { RecordReader } from './record-reader';

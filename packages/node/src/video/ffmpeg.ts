@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
-import { ImpastoError, onAbort, raceAbort, type AbortSignalLike } from '@impasto/core';
+import { ImpastoError, onAbort, raceAbort, type AbortSignalLike } from '@impasto/core/platform';
 import { env } from '../platform/env';
 
 /** Where ffmpeg and ffprobe are: `ffmpegPath`, else `IMPASTO_FFMPEG`, else `ffmpeg` on the PATH; ffprobe beside it. */

@@ -1,4 +1,4 @@
-import { type AbortSignalLike, ImpastoError } from '@impasto/core';
+import { type AbortSignalLike, ImpastoError } from '@impasto/core/platform';
 import { type FfmpegTools, lastErrorLine, runTool } from './ffmpeg';
 
 /** What ffprobe says of a clip's first video stream (and whether there is audio). */

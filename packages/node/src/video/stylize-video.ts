@@ -21,7 +21,7 @@ import {
   videoFrameSize,
   withVideoEngine,
   type StyleName,
-} from '@impasto/core';
+} from '@impasto/core/platform';
 import { farnebackFlow } from '@impasto/core/flow';
 import { FastStyle } from '../fast-style';
 import { checkOutputPath } from '../files';

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type NstEvent, coarseToFineSizes } from '@impasto/core';
+import { type NstEvent, coarseToFineSizes } from '@impasto/core/platform';
 import { ModelStore, neuralStyle } from '../../src';
 import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from '../helpers';
 

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { type FeatureNet, type NstEvent, type NstResult, type RawImage, type Run, imageToTensor } from '@impasto/core';
+import { type FeatureNet, type NstEvent, type NstResult, type RawImage, type Run, imageToTensor } from '@impasto/core/platform';
 import { buildTargetGraph, loadLossNet, styleTerm } from '@impasto/core/nst';
 import { encodeModel } from '@impasto/core/onnx';
-import { ModelStore, NeuralStyle, decodeImage, neuralStyle, nodeBackend } from '../../src';
+import { ModelStore, NeuralStyle, decodeImage, neuralStyle } from '../../src';
+import { nodeBackend } from '../../src/platform-entry';
 import { CONTENT, SHARED, WEIGHTS, tempDir } from '../helpers';
 
 const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });

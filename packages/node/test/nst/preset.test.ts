@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { NST_PRESETS, NST_SCHEMA, resolveOptions } from '@impasto/core';
+import { NST_PRESETS, NST_SCHEMA, resolveOptions } from '@impasto/core/platform';
 import { CONTENT, SHARED, runCli, tempDir } from '../helpers';
 
 describe('--preset seed', () => {

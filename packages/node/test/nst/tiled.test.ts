@@ -4,7 +4,7 @@
  * by its own Gram minus the whole image's).
  */
 import { join } from 'node:path';
-import { type RawImage } from '@impasto/core';
+import { type RawImage } from '@impasto/core/platform';
 import { ModelStore, decodeImage, neuralStyle } from '../../src';
 import { CONTENT, SHARED, WEIGHTS, runCli, tempDir } from '../helpers';
 

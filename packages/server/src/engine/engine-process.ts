@@ -1,7 +1,8 @@
 // An engine process: one job at a time, with engines kept warm between jobs. Inference blocks the
 // event loop of the process that runs it (onnxruntime-node's run is synchronous), so it runs here,
 // never in the process that serves HTTP or renews BullMQ's locks.
-import { EnginePool, ImpastoError } from '@impasto/node';
+import { ImpastoError } from '@impasto/node';
+import { EnginePool } from '@impasto/core/platform';
 import { Redis } from 'ioredis';
 import { type BlobStore, FolderBlobStore, RedisBlobStore } from '../blobs/blob-store';
 import { jobErrorOf } from '../service-error';

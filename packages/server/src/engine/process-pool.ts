@@ -1,7 +1,7 @@
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root';
-import { type MemoryBudget, type MemoryLease } from '@impasto/node';
+import { type MemoryBudget, type MemoryLease } from '@impasto/core/platform';
 import type { JobError, JobProgress } from '@impasto/core/client';
 import type { JobSpec, OutputMeta } from '../jobs/spec';
 import type { EngineConfig, FromEngine, ToEngine } from './protocol';

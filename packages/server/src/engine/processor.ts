@@ -2,23 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ArbitraryStyle,
-  type EnginePool,
-  FastStyle,
-  ImpastoError,
-  NeuralStyle,
-  type OutputFormat,
-  type RawImage,
-  arbitraryStyleKey,
-  encodeImage,
-  fastStyleKey,
-  neuralStyleKey,
-  nodePlatform,
-  splitNstOptions,
-  stylizeVideo,
-  type StyleName,
-} from '@impasto/node';
+import { ArbitraryStyle, FastStyle, ImpastoError, NeuralStyle, type OutputFormat, type RawImage, encodeImage, stylizeVideo, type StyleName } from '@impasto/node';
+import { nodePlatform } from '@impasto/node/platform';
+import { type EnginePool, arbitraryStyleKey, fastStyleKey, neuralStyleKey, splitNstOptions } from '@impasto/core/platform';
 import type { JobProgress } from '@impasto/core/client';
 import type { BlobStore } from '../blobs/blob-store';
 import { type JobSpec, type OutputMeta, checkpointKey, outputKey } from '../jobs/spec';

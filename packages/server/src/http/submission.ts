@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ImpastoError, estimateMemory, fitInside, getStyle, imageInfo, isImpastoError } from '@impasto/node';
+import { ImpastoError, getStyle, imageInfo, isImpastoError } from '@impasto/node';
+import { estimateMemory, fitInside } from '@impasto/core/platform';
 import { JOB_KINDS, type JobKind, resolveJobOptions } from '@impasto/core/client';
 import { type BlobStore, tooLarge } from '../blobs/blob-store';
 import type { JobSpec } from '../jobs/spec';

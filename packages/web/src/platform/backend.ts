@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-web';
 import { env } from './env';
-import { ImpastoError, type RuntimeAdapter, createBackend, firstLineOf } from '@impasto/core';
+import { ImpastoError, type RuntimeAdapter, createBackend, firstLineOf } from '@impasto/core/platform';
 import { prepareOrtFiles, startingOrt } from './ort-files';
 import { chooseWasmThreads, noteWasmThreads } from './threads';
 

@@ -1,4 +1,4 @@
-import { type CacheStore, type DownloadProgress, type FetchLike, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, checkCacheKey, firstLineOf } from '@impasto/core';
+import { type CacheStore, type DownloadProgress, type FetchLike, type FileTree, ImpastoError, ModelStore as CoreModelStore, type ModelEntry, checkCacheKey, firstLineOf } from '@impasto/core/platform';
 import { env } from './env';
 
 /** The Cache Storage bucket Impasto keeps verified weights and built graphs in. */

@@ -1,4 +1,4 @@
-import type { ImpastoEnv } from '@impasto/core';
+import type { ImpastoEnv } from '@impasto/core/platform';
 
 /**
  * Impasto's settings on this page (or in this worker): set fields before the first call, e.g.

@@ -1,4 +1,4 @@
-import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitInside } from '@impasto/core';
+import { type ImageCodec, ImpastoError, type OutputFormat, type RawImage, fitInside } from '@impasto/core/platform';
 
 /** Anything the browser can draw or decode into pixels (and `RawImage`s, which core takes as they are). */
 export type ImageInput = ImageData | ImageBitmap | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | Blob;

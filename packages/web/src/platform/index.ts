@@ -1,4 +1,4 @@
-import { MemoryBudget, type Platform, ThreadBudget } from '@impasto/core';
+import { MemoryBudget, type Platform, ThreadBudget } from '@impasto/core/platform';
 import { webBackend } from './backend';
 import { ModelStore } from './cache-store';
 import { env } from './env';

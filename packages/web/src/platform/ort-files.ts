@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web';
-import { ImpastoError } from '@impasto/core';
+import { ImpastoError } from '@impasto/core/platform';
 
 /**
  * onnxruntime-web's runtime (its Emscripten module and .wasm), named so that bundlers see the files:

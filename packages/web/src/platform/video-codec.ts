@@ -6,7 +6,7 @@
  * The pipeline itself (stylize, stabilize, progress, abort) is core's `runVideo`; this module only
  * turns a Blob into frames and frames back into a Blob.
  */
-import { ImpastoError, type Frame, type FrameSink, type FrameSource, type RawImage, type VideoInfo, firstLineOf, videoFrameSize } from '@impasto/core';
+import { ImpastoError, type Frame, type FrameSink, type FrameSource, type RawImage, type VideoInfo, firstLineOf, videoFrameSize } from '@impasto/core/platform';
 import {
   AudioSampleSink,
   AudioSampleSource,

@@ -2,7 +2,9 @@
 // packages/web/test/conformance.test.ts: `runCase(name, fixtures)` answers with plain data.
 import { CASES, type CaseName, type PlainImage } from '@impasto/test-support/conformance/cases';
 import { objectiveCheck } from '@impasto/test-support/webgpu/objective-check';
-import { ArbitraryStyle, type ExecutionProvider, FastStyle, FastStyleWorker, ModelStore, NeuralStyle, configureWasm, defaultWasmThreads, imageToTensor, type RawImage, wasmThreads, webBackend } from '@impasto/web';
+import { ArbitraryStyle, type ExecutionProvider, FastStyle, FastStyleWorker, ModelStore, NeuralStyle, configureWasm, type RawImage, wasmThreads } from '@impasto/web';
+import { defaultWasmThreads, webBackend } from '@impasto/web/platform';
+import { imageToTensor } from '@impasto/core/platform';
 
 const wasmPaths = new URL('/ort/', location.href).href;
 const weightsBaseUrl = new URL('/weights/', location.href).href;

@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@impasto\/core$/, replacement: here('../../../core/src/index.ts') },
       { find: /^@impasto\/core\/(.*)$/, replacement: here('../../../core/src/entries/$1.ts') },
       { find: /^@impasto\/web$/, replacement: here('../../src/index.ts') },
+      { find: /^@impasto\/web\/platform$/, replacement: here('../../src/platform-entry.ts') },
       { find: /^@impasto\/test-support\/(.*)$/, replacement: here('../../../../scripts/$1.ts') },
     ],
     conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'import', 'default'],
