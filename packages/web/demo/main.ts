@@ -20,7 +20,7 @@ import {
   type WorkerProgress,
 } from '../src/index';
 
-// Query parameters: ?weights=<url prefix>&ort=<url prefix of onnxruntime-web's dist>&cache=0&worker=1
+// Query parameters: ?weights=<url prefix>&ort=<url prefix of onnxruntime-web's dist>&cache=0&worker=0
 const params = new URLSearchParams(location.search);
 const weightsBaseUrl = params.get('weights') ?? new URL('weights/', location.href).href;
 const wasmPaths = params.get('ort') ?? new URL('ort/', location.href).href;
@@ -41,7 +41,8 @@ const abortBtn = $<HTMLButtonElement>('abort');
 const status = $<HTMLParagraphElement>('status');
 const progress = $<HTMLProgressElement>('progress');
 
-useWorker.checked = params.get('worker') === '1';
+// Off the main thread unless asked (?worker=0): a run there freezes the tab for seconds.
+useWorker.checked = params.get('worker') !== '0';
 for (const s of listStyles()) styleSel.add(new Option(`${s.id} — ${s.title}`, s.id, s.id === 'wave', s.id === 'wave'));
 $('licence').textContent = `Style networks: ${listStyles()[0]!.licence}. Threads need a cross-origin isolated page: ${self.crossOriginIsolated ? 'yes' : 'no'}.`;
 
