@@ -27,8 +27,13 @@ const wasmPaths = params.get('ort') ?? new URL('ort/', location.href).href;
 const cache = params.get('cache') !== '0';
 configureWasm({ wasmPaths });
 const store = new ModelStore({ weightsBaseUrl, cache });
-/** What the worker is told: the same store and wasm settings, as plain data. */
-const setup = { store: { weightsBaseUrl, cache }, wasm: { wasmPaths } };
+/**
+ * What the worker is told: the same store and wasm settings, as plain data. Its wasm threads leave
+ * one core to the page (every core but one, up to 4): with all of them busy, the page's own tasks
+ * wait for a core and the tab stutters while the photo is stylized.
+ */
+const workerThreads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+const setup = { store: { weightsBaseUrl, cache }, wasm: { wasmPaths, numThreads: workerThreads } };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const styleSel = $<HTMLSelectElement>('style');
