@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 
+// dist/opencv.js is written by scripts/opencv-bundle.mjs after this (see package.json's build).
 export default defineConfig({
   // worker: the Web Worker entry (src/worker.ts), loaded with new Worker(new URL(...), { type: 'module' }).
   entry: { index: 'src/index.ts', platform: 'src/platform-entry.ts', worker: 'src/worker.ts' },

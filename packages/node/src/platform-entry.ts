@@ -7,4 +7,5 @@ export { nodeCodec } from './platform/image-codec';
 export { fileCacheStore, folderTree } from './platform/cache-store';
 export { checkOutputPath, checkRunFiles, formatFromPath, outputFormat, writeFileAtomic, writeStylized } from './files';
 export { findFfmpeg, type FfmpegTools } from './video/ffmpeg';
-export { farnebackFlow, type FarnebackOptions } from '@impasto/core/flow';
+export { farnebackFlow } from './video/optical-flow';
+export type { FarnebackOptions } from '@impasto/core/flow';

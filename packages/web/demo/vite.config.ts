@@ -1,20 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { type Plugin, defineConfig } from 'vite';
+// @ts-expect-error a plain .mjs script without types
+import { OPENCV_BUNDLE, bundleOpenCv } from '../scripts/opencv-bundle.mjs';
 
-// OpenCV.js (core loads it lazily, in its own chunk, only to stabilize a video) is an Emscripten UMD
-// file whose Node branch calls require('fs'), require('path') and require('crypto'). That branch
-// never runs in a browser, so those resolve to an empty module here instead of Vite's "externalized
-// for browser compatibility" stub, which works the same but warns once per name and bundle.
-const EMPTY = '\0impasto-empty-node-builtin';
-const opencvNodeBuiltins = (): Plugin => ({
-  name: 'impasto-opencv-node-builtins',
+// The sources load OpenCV.js from dist/opencv.js next to the built package (src/platform/opencv.ts):
+// here that file is made when missing, and the sources' URL points at it.
+const builtOpenCv = (): Plugin => ({
+  name: 'impasto-built-opencv',
   enforce: 'pre',
-  resolveId(id, importer) {
-    if (importer?.includes('@techstark/opencv-js') && ['fs', 'path', 'crypto'].includes(id)) return EMPTY;
-    return undefined;
+  async buildStart() {
+    await bundleOpenCv(OPENCV_BUNDLE, false);
   },
-  load(id) {
-    return id === EMPTY ? 'export default {};' : undefined;
+  transform(code, id) {
+    if (!id.endsWith('/src/platform/opencv.ts')) return undefined;
+    return code.replaceAll("new URL('./opencv.js', import.meta.url)", "new URL('../../dist/opencv.js', import.meta.url)");
   },
 });
 
@@ -24,7 +23,7 @@ const opencvNodeBuiltins = (): Plugin => ({
 // its wasm worker threads from a real URL.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [opencvNodeBuiltins()],
+  plugins: [builtOpenCv()],
   base: './',
   resolve: {
     alias: [
@@ -40,6 +39,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
   },
   // The worker (fast style, NST and video) is bundled on its own, with the same plugin.
-  worker: { format: 'es', plugins: () => [opencvNodeBuiltins()] },
+  worker: { format: 'es', plugins: () => [builtOpenCv()] },
   logLevel: 'warn',
 });

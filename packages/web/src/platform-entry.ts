@@ -6,3 +6,5 @@ export { defaultWasmThreads } from './platform/threads';
 export { webCodec } from './platform/image-codec';
 export { cacheStorageStore, httpTree, CACHE_NAME } from './platform/cache-store';
 export { runBlobVideo, resolveWebVideoOptions, WEB_VIDEO_SCHEMA, type ResolvedWebVideoOptions } from './video';
+export { farnebackFlow } from './platform/optical-flow';
+export type { FarnebackOptions } from '@impasto/core/flow';

@@ -26,6 +26,7 @@ import {
   withVideoEngine,
 } from '@impasto/core/platform';
 import { FastStyle } from './fast-style';
+import { farnebackFlow } from './platform/optical-flow';
 import { type AudioHandling, BlobVideo, BlobVideoSink, type EncodedVideoCodec, type VideoContainer } from './platform/video-codec';
 
 /** Video options in the browser: core's `VideoOptions` and the container to write. */
@@ -115,8 +116,8 @@ export interface StylizeVideoResult extends WebVideoResult {
  * count too), are turned upright, stabilized unless `stabilize: false`, and the audio is copied.
  * `events` brings one `VideoProgress` per frame (with a `preview` every `context.previewEvery`
  * frames); abort with `context.signal`. For a page that stays responsive, use
- * `FastStyleWorker.stylizeVideo`, which stabilizes by itself; here stabilizing needs
- * `context.estimator` (`farnebackFlow()` from `@impasto/core/flow`, which loads OpenCV.js). Errors: `INVALID_ARGUMENT` (options, thrown at the call),
+ * `FastStyleWorker.stylizeVideo`. Stabilizing fetches OpenCV.js (10 MB) on the first frame, for
+ * Farneback's optical flow [`context.estimator`: `farnebackFlow()`]. Errors: `INVALID_ARGUMENT` (options, thrown at the call),
  * `BAD_VIDEO`, `RUNTIME` (no encoder), `ABORTED`, and the style's own.
  * @example
  * const run = stylizeVideo(file, { style: 'wave', maxSize: 512 }, { previewEvery: 10 });
@@ -129,6 +130,6 @@ export function stylizeVideo(input: Blob, options: StylizeVideoOptions, context:
   const o = resolveWebVideoOptions(rest);
   return startRun(async (emit) => {
     const open = (name: string) => FastStyle.load(name as StyleName, load, context.store ? { store: context.store } : {});
-    return withVideoEngine(style, open, async (stylize, provider) => ({ ...(await relayRun(runBlobVideo(input, stylize, o, context), emit)), provider }));
+    return withVideoEngine(style, open, async (stylize, provider) => ({ ...(await relayRun(runBlobVideo(input, stylize, o, { ...context, estimator: context.estimator ?? farnebackFlow() }), emit)), provider }));
   });
 }

@@ -12,7 +12,7 @@ import { configureWasm } from './platform/backend';
 import { webPlatform } from './platform';
 import { ModelStore } from './platform/cache-store';
 import { wasmThreads } from './platform/threads';
-import { farnebackFlow } from '@impasto/core/flow';
+import { farnebackFlow } from './platform/optical-flow';
 import { resolveWebVideoOptions, runBlobVideo } from './video';
 import type { WorkerRequest, WorkerResponse, WorkerSetup } from './worker-protocol';
 

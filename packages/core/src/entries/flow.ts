@@ -1,4 +1,4 @@
-// @impasto/core/flow: dense optical flow for video stabilization. Its own entry because it loads
-// OpenCV.js (10 MB, with Node-only branches that some bundlers refuse): an app imports it only
-// where it stabilizes video, and every other bundle never sees it.
+// @impasto/core/flow: dense optical flow for video stabilization, on an OpenCV.js the platform
+// loads (node and web each pass their loader: see video/opencv.ts).
 export { farnebackFlow, type FarnebackOptions } from '../video/farneback';
+export type { OpenCvLoader, OpenCvModule } from '../video/opencv';

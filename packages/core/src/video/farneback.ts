@@ -2,24 +2,26 @@ import { ImpastoError, firstLine } from '../errors';
 import type { RawImage } from '../image/raw-image';
 import { fitInside } from '../image/raw-image';
 import type { FlowEstimator, FlowField, FlowFrame } from './flow';
-import type { OpenCv } from './opencv';
+import { type OpenCv, type OpenCvLoader, readyOpenCv } from './opencv';
 
-let loading: Promise<{ readonly cv: OpenCv }> | undefined;
+/** Loads and readies OpenCV.js once per loader (a 10 MB module: nothing loads it unless a video is stabilized). */
+const loaded = new WeakMap<OpenCvLoader, Promise<{ readonly cv: OpenCv }>>();
 
-/**
- * OpenCV.js, loaded once on first use (a 10 MB module: nothing loads it unless a video is
- * stabilized). Boxed all the way to its use: the module object is a thenable (see opencv.ts).
- */
-function openCv(): Promise<{ readonly cv: OpenCv }> {
-  loading ??= (async () => {
-    try {
-      return await (await import('./opencv')).readyOpenCv();
-    } catch (e) {
-      loading = undefined;
-      throw new ImpastoError('RUNTIME', `could not load OpenCV.js (@techstark/opencv-js) for optical flow: ${firstLine(e)}`, { cause: e });
-    }
-  })();
-  return loading;
+function openCv(load: OpenCvLoader): Promise<{ readonly cv: OpenCv }> {
+  let p = loaded.get(load);
+  if (!p) {
+    // Boxed all the way to its use: the module object is a thenable (see opencv.ts).
+    p = (async () => {
+      try {
+        return await readyOpenCv(await load());
+      } catch (e) {
+        loaded.delete(load);
+        throw new ImpastoError('RUNTIME', `could not load OpenCV.js (@techstark/opencv-js) for optical flow: ${firstLine(e)}`, { cause: e });
+      }
+    })();
+    loaded.set(load, p);
+  }
+  return p;
 }
 
 /** Farneback's parameters (OpenCV's names). */
@@ -35,13 +37,15 @@ export interface FarnebackOptions {
 /**
  * Dense optical flow by Farneback's polynomial expansion (OpenCV.js, `@techstark/opencv-js`):
  * maintained, the same code in Node and the browser, about 25 ms for 256x192 on one core.
+ * `load` is the platform's way to get OpenCV.js; `farnebackFlow` from `@impasto/node/platform` or
+ * `@impasto/web/platform` passes it.
  */
-export function farnebackFlow(options: FarnebackOptions = {}): FlowEstimator {
+export function farnebackFlow(load: OpenCvLoader, options: FarnebackOptions = {}): FlowEstimator {
   const { pyrScale = 0.5, levels = 3, winsize = 15, iterations = 3, polyN = 5, polySigma = 1.2 } = options;
   return {
     name: 'farneback',
     async prepare(image: RawImage, maxSide: number): Promise<FlowFrame> {
-      const { cv } = await openCv();
+      const { cv } = await openCv(load);
       const [width, height] = fitInside(image.width, image.height, maxSide);
       const src = cv.matFromArray(image.height, image.width, image.channels === 4 ? cv.CV_8UC4 : cv.CV_8UC3, image.data);
       const grey = new cv.Mat();
@@ -58,7 +62,7 @@ export function farnebackFlow(options: FarnebackOptions = {}): FlowEstimator {
       }
     },
     async flow(from: FlowFrame, to: FlowFrame): Promise<FlowField> {
-      const { cv } = await openCv();
+      const { cv } = await openCv(load);
       const a = cv.matFromArray(from.height, from.width, cv.CV_8UC1, from.data);
       const b = cv.matFromArray(to.height, to.width, cv.CV_8UC1, to.data);
       const flow = new cv.Mat();

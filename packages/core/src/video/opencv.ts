@@ -1,6 +1,7 @@
-// Imported only through `import()` from farneback.ts, so the 10 MB OpenCV.js is loaded (and, in
-// a bundle, fetched) only when a video is stabilized.
-import cvModule from '@techstark/opencv-js';
+// OpenCV.js is the platform's to load (a loader passed to farnebackFlow): Node imports the npm
+// package, the browser fetches a build of it without Emscripten's Node branch, and core stays free
+// of a 10 MB import that bundlers would split (which Vite 7's iife workers refuse) or fail on
+// (webpack 5 cannot resolve its require('fs')).
 
 /** The part of OpenCV.js Impasto uses. */
 export interface Mat {
@@ -25,11 +26,22 @@ export interface OpenCv {
 }
 
 /**
+ * OpenCV.js's ES module namespace (`import('@techstark/opencv-js')` or a browser build of it): a
+ * namespace, not the module object, because the latter is a thenable (see readyOpenCv).
+ */
+export interface OpenCvModule {
+  readonly default: unknown;
+}
+
+/** Loads OpenCV.js; called once, on the first frame that needs optical flow. */
+export type OpenCvLoader = () => Promise<OpenCvModule>;
+
+/**
  * OpenCV.js once its WebAssembly is ready, in a box: Emscripten's module object is a thenable
  * that resolves to itself, so awaiting or returning it from an async function never settles.
  */
-export function readyOpenCv(): Promise<{ readonly cv: OpenCv }> {
-  const cv = cvModule as unknown as OpenCv;
+export function readyOpenCv(module: OpenCvModule): Promise<{ readonly cv: OpenCv }> {
+  const cv = module.default as OpenCv;
   if (cv.Mat) return Promise.resolve({ cv });
   return new Promise((ready) => (cv.onRuntimeInitialized = () => ready({ cv })));
 }

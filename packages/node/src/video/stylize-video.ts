@@ -22,7 +22,7 @@ import {
   withVideoEngine,
   type StyleName,
 } from '@impasto/core/platform';
-import { farnebackFlow } from '@impasto/core/flow';
+import { farnebackFlow } from './optical-flow';
 import { FastStyle } from '../fast-style';
 import { checkOutputPath } from '../files';
 import { containerOf } from './containers';

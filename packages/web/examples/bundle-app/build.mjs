@@ -30,8 +30,8 @@ await build({
     warn: (m) => warnings.push(m), warnOnce: (m) => warnings.push(m), error: (m) => warnings.push(m),
   },
   plugins: [{ name: 'record-modules', moduleParsed(info) { modules.add(info.id); } }],
-  // Module workers that split chunks (the worker's lazy OpenCV.js) need ES output; Vite's default is iife.
-  worker: { format: 'es', plugins: () => [{ name: 'record-worker-modules', moduleParsed(info) { modules.add(info.id); } }] },
+  // Vite's default worker format (iife in Vite 7): the worker is one file, OpenCV.js an asset it fetches.
+  worker: { plugins: () => [{ name: 'record-worker-modules', moduleParsed(info) { modules.add(info.id); } }] },
   build: {
     outDir,
     emptyOutDir: true,

@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 // A plain app that stylizes videos in @impasto/web's worker, imported by package name as any
 // bundled app would. Built by bundle.test.ts to check the chunks: OpenCV.js (10 MB, for the
-// stabilizer) must come in a chunk of its own, loaded only when a video is stabilized.
+// stabilizer) must be a file of its own, fetched only when a video is stabilized.
 import { FastStyleWorker, ModelStore, toImageData } from '@impasto/web';
 // Vite's way to bundle a module worker from a package (`new URL('@impasto/web/worker', import.meta.url)` elsewhere).
 import ImpastoWorker from '@impasto/web/worker?worker';
