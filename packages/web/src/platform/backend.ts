@@ -9,7 +9,8 @@ export interface WasmOptions {
   /**
    * Where ONNX Runtime's `ort-wasm-simd-threaded.jsep.mjs` and `.wasm` are served: a URL prefix
    * ending in '/', or explicit file URLs. Unset, the files your bundler emitted (Vite, webpack 5)
-   * are used when they are served, else ONNX Runtime looks next to its own script.
+   * are used when they are served (the wasm-only `ort-wasm-simd-threaded.mjs` and `.wasm`, half the
+   * size, when the first session asks for wasm), else ONNX Runtime looks next to its own script.
    */
   wasmPaths?: ort.Env.WasmPrefixOrFilePaths;
   /**
@@ -89,7 +90,7 @@ const adapter: RuntimeAdapter = {
     // The page's settings, unless configureWasm set them already.
     if (env.wasmPaths !== undefined && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = env.wasmPaths;
     if (env.threads && !ort.env.wasm.numThreads) ort.env.wasm.numThreads = env.threads;
-    await prepareOrtFiles();
+    await prepareOrtFiles(provider);
     chooseWasmThreads();
     const session = await startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));
     noteWasmThreads();

@@ -3,46 +3,91 @@ import { ImpastoError } from '@impasto/core/platform';
 
 /**
  * onnxruntime-web's runtime (its Emscripten module and .wasm), named so that bundlers see the files:
- * Vite (build and dev server; tested) and webpack 5 (documented) resolve `new URL('<package>/<file>', import.meta.url)`
- * through the package's exports and emit the file beside the app.
+ * Vite 7 and 8 (build and dev server) and webpack 5 resolve `new URL('<package>/<file>', import.meta.url)`
+ * through the package's exports and emit the file beside the app; with esbuild the app copies them
+ * next to its bundle (all tested in the consumer test).
  *
  * Why not ORT's default: its default build starts its wasm threads from its own `import.meta.url`,
  * which once bundled is the app's chunk, so every thread runs the app (`document is not defined`)
  * and ORT waits for them forever. Loaded from its own file, the runtime starts threads from that file.
  */
-function bundledFiles(): { mjs: string; wasm: string } {
-  return {
-    mjs: new URL('onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs', import.meta.url).href,
-    wasm: new URL('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm', import.meta.url).href,
-  };
+/**
+ * ONNX Runtime's two wasm builds: `jsep` runs webgpu and wasm (29.5 MB of .wasm), `plain` only wasm
+ * (14.8 MB). One runtime per page or worker, so the first session picks it.
+ */
+export type OrtBuild = 'jsep' | 'plain';
+
+function bundledFiles(build: OrtBuild): { mjs: string; wasm: string } | undefined {
+  // Literal URLs, one pair per build: a bundler only emits what it can read.
+  const files = build === 'jsep'
+    ? {
+        mjs: new URL('onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs', import.meta.url).href,
+        wasm: new URL('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm', import.meta.url).href,
+      }
+    : {
+        mjs: new URL('onnxruntime-web/ort-wasm-simd-threaded.mjs', import.meta.url).href,
+        wasm: new URL('onnxruntime-web/ort-wasm-simd-threaded.wasm', import.meta.url).href,
+      };
+  const asWritten = /\/onnxruntime-web\/ort-wasm-[\w.-]+$/.test(new URL(files.mjs).pathname);
+  if (!asWritten) return files;
+  // Left as written: no bundler read it. Served from node_modules (a dev server's pre-bundled
+  // dependencies), ORT's own default works; else (esbuild) the files are looked for next to the
+  // bundle, where the README's recipe copies them. Nothing is probed that cannot exist: a 404
+  // shows in the console.
+  const here = import.meta.url;
+  if (new URL(here).pathname.includes('/node_modules/')) return undefined;
+  const beside = (url: string) => new URL(url.slice(url.lastIndexOf('/') + 1), here).href;
+  return { mjs: beside(files.mjs), wasm: beside(files.wasm) };
 }
 
 /** Whether `url` serves a JavaScript module (not a 404, nor a dev server's index.html fallback). */
 async function servesScript(url: string): Promise<boolean> {
   try {
-    // GET, not HEAD: dev servers answer HEAD from their index.html fallback.
+    // GET, not HEAD: dev servers answer HEAD from their index.html fallback. Read to the end (the
+    // glue is 50 KB and ORT imports it next, from the cache): a cancelled body shows in the
+    // console as a failed request.
     const r = await fetch(url);
-    void r.body?.cancel();
+    await r.arrayBuffer();
     return r.ok && /javascript/i.test(r.headers.get('content-type') ?? '');
   } catch {
     return false;
   }
 }
 
-let prepared: Promise<void> | undefined;
+let prepared: { build: OrtBuild; ready: Promise<void> } | undefined;
 
 /**
  * Points ORT at the bundler-emitted runtime files when they are served, once per page or worker and
- * before the first session. Paths set with `configureWasm` win; where the files are not served
- * (no bundler, or one that does not emit them), ORT keeps its default, which works unbundled.
+ * before the first session: the wasm-only build when that session asks for wasm, else the one with
+ * WebGPU. Paths set with `configureWasm` win; where the files are not served (no bundler, or one
+ * that does not emit them), ORT keeps its default, which works unbundled. Errors:
+ * `PROVIDER_UNAVAILABLE` for webgpu after the wasm-only build started.
  */
-export function prepareOrtFiles(): Promise<void> {
-  prepared ??= (async () => {
-    if (ort.env.wasm.wasmPaths !== undefined) return;
-    const files = bundledFiles();
-    if (await servesScript(files.mjs)) ort.env.wasm.wasmPaths = files;
-  })();
-  return prepared;
+export function prepareOrtFiles(provider: string): Promise<void> {
+  const build: OrtBuild = provider === 'wasm' ? 'plain' : 'jsep';
+  if (!prepared) {
+    const state: { build: OrtBuild; ready: Promise<void> } = { build, ready: Promise.resolve() };
+    prepared = state;
+    state.ready = (async () => {
+      if (ort.env.wasm.wasmPaths !== undefined) {
+        state.build = 'jsep'; // the caller's files: whichever build they are, never refuse webgpu for them
+        return;
+      }
+      const files = bundledFiles(build);
+      if (files && (await servesScript(files.mjs))) ort.env.wasm.wasmPaths = files;
+      else state.build = 'jsep'; // ORT's own default is its build with WebGPU
+    })();
+    return state.ready;
+  }
+  const first = prepared;
+  return first.ready.then(() => {
+    if (build === 'jsep' && first.build === 'plain') {
+      throw new ImpastoError(
+        'PROVIDER_UNAVAILABLE',
+        "webgpu is not in the ONNX Runtime build this page started (the wasm-only one, which its first session asked for); load a webgpu or 'auto' engine first",
+      );
+    }
+  });
 }
 
 let started = false;
