@@ -1,7 +1,7 @@
 /**
  * A consumer's project, as a new user makes one: the three packages packed with `npm pack`,
  * installed from the tarballs into a fresh folder outside the workspace together with the current
- * Vite and TypeScript, plus the fixture app and examples in scripts/consumer/fixture/.
+ * Vite and TypeScript (and the other bundlers), plus the fixture app and examples in scripts/consumer/fixture/.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,8 +10,21 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 const FIXTURE = join(__dirname, 'fixture');
 
-/** What the consumer installs beside our packages: today's `npm i -D vite typescript @types/node`. */
-export const CONSUMER_TOOLS = { vite: '^8.4.0', typescript: '^7.0.2', '@types/node': '^20.19.43' };
+/**
+ * What the consumer installs beside our packages: today's `npm i -D vite typescript @types/node`,
+ * and the other bundlers the app is built with (Vite 7 under an alias, webpack 5 with its CLI and
+ * dev server, esbuild).
+ */
+export const CONSUMER_TOOLS = {
+  vite: '^8.4.0',
+  typescript: '^7.0.2',
+  '@types/node': '^20.19.43',
+  vite7: 'npm:vite@^7.3.0',
+  webpack: '^5.100.0',
+  'webpack-cli': '^6.0.1',
+  'webpack-dev-server': '^5.2.2',
+  esbuild: '^0.28.0',
+};
 
 export interface Ran { code: number | null; out: string }
 
@@ -62,5 +75,6 @@ export function serve(cmd: string, args: string[], cwd: string, env: NodeJS.Proc
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code) => { clearTimeout(timer); rej(new Error(`${cmd} exited (${code}):\n${log}`)); });
+    child.on('error', (e) => { clearTimeout(timer); rej(e); });
   });
 }

@@ -2,9 +2,11 @@
  * The three packages as a new user gets them: packed with `npm pack`, installed from the tarballs
  * into a fresh project outside the workspace (with today's Vite 8 and TypeScript 7), then the
  * README's examples as ESM and CommonJS, a strict TypeScript 7 check of them (skipLibCheck off),
- * the CLI, and a Vite app in production and dev mode running fast style in Chromium with
- * `hardwareConcurrency` 8, on the main thread and in the worker, with only the COOP/COEP headers
- * set. Needs the packages built, network or an npm cache for the install, Chromium and the weights.
+ * the CLI, and one app built with Vite 8, Vite 7, webpack 5 (production and dev server) and esbuild
+ * (the web README's recipe), running fast style in Chromium with `hardwareConcurrency` 8 on the
+ * main thread and in the worker, and a stabilized video in the worker, with only the COOP/COEP
+ * headers set: no failed request or console error, the wasm-only runtime, OpenCV.js only for video.
+ * Needs the packages built, network or an npm cache for the install, Chromium, ffmpeg and the weights.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +14,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing } from '@impasto/test-support/chromium';
 import { makeConsumerProject, run, serve } from '@impasto/test-support/consumer/project';
+import { esbuildBuild, viteCommand, webpackBuild, webpackProject } from '@impasto/test-support/consumer/bundlers';
+import { startDemoServer } from '@impasto/test-support/serve-demo';
 import { type AppRun, openApp } from '@impasto/test-support/consumer/open-app';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEIGHTS = process.env.IMPASTO_WEIGHTS || resolve(ROOT, '..', 'shared', 'weights');
 const PHOTO = resolve(WEIGHTS, '..', 'images', 'content', 'ml5_harriet_128x128.jpg');
+const TREE = resolve(WEIGHTS, '..', 'images', 'video', 'tree.avi');
+const FFMPEG = process.env.IMPASTO_FFMPEG || 'ffmpeg';
 
 const why = chromiumMissing() ?? (!existsSync(join(WEIGHTS, 'fst', 'wave')) ? `no weights mirror at ${WEIGHTS}` : undefined);
 if (why) console.warn(`SKIPPED consumer project: ${why}`);
@@ -33,6 +39,9 @@ if (why) console.warn(`SKIPPED consumer project: ${why}`);
     makeConsumerProject(dir);
     mkdirSync(join(dir, 'app', 'public'), { recursive: true });
     copyFileSync(PHOTO, join(dir, 'app', 'public', 'photo.jpg'));
+    // A 1 s clip (10 frames, 128x96, H.264) for the video runs.
+    const clip = spawnSync(FFMPEG, ['-hide_banner', '-v', 'error', '-y', '-i', TREE, '-t', '1', '-vf', 'fps=10,scale=128:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'app', 'public', 'clip.mp4')], { encoding: 'utf8' });
+    if (clip.status !== 0) throw new Error(`ffmpeg could not make the clip: ${clip.error?.message ?? clip.stderr}`);
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,44 +78,102 @@ if (why) console.warn(`SKIPPED consumer project: ${why}`);
   }, 120_000);
 
   /** ORT's wasm threads that the page started, and the script each was started from. */
-  const threadScripts = (r: AppRun) => r.workers.filter((w) => !w.includes('worker'));
+  const threadScripts = (r: AppRun) => r.workers.filter((w) => !/worker|\/_c\d+\.js|\/\d+\.js$/.test(w));
   const expectThreaded = (r: AppRun, from: RegExp) => {
     expect(r.state === 'done' ? r.status : `${r.status}\n${r.logs.join('\n')}`).toMatch(/^done on wasm .*cross-origin isolated: true/);
     const threads = threadScripts(r);
     expect(threads.length).toBeGreaterThanOrEqual(3); // 4 threads: the caller's and 3 workers
     for (const t of threads) expect(t).toMatch(from);
   };
+  /** A clean load: no failed request, nothing on the console at error level. */
+  const expectClean = (r: AppRun) => {
+    expect(r.failed).toEqual([]);
+    expect(r.logs.filter((l) => /^\[(error|pageerror)\]/.test(l))).toEqual([]);
+  };
+  /** The .wasm files the page fetched (a wasm session: only ONNX Runtime's wasm-only build). */
+  const wasmFetched = (r: AppRun) => Object.keys(r.fetched).filter((f) => f.endsWith('.wasm'));
+  /** Scripts over 3 MiB as fetched: only OpenCV.js is one (the app's chunks and workers are under 2). */
+  const bigScripts = (r: AppRun) => Object.entries(r.fetched).filter(([f, n]) => /\.m?js$/.test(f) && n > 3 * 2 ** 20).map(([f]) => f);
+  const mb = (r: AppRun) => (Object.values(r.fetched).reduce((a, b) => a + b, 0) / 2 ** 20).toFixed(1);
 
-  describe('a Vite app, production build', () => {
-    let server: Awaited<ReturnType<typeof serve>>;
+  interface Target {
+    /** Starts the server of the built app (or the dev server); its URL. */
+    start(): Promise<{ url: string; stop: () => Promise<void> | void }>;
+    /** Where ORT's threads start from. */
+    threads: RegExp;
+    /** Whether it is a production build (then the video and the download are checked too). */
+    production: boolean;
+  }
+  const viteServe = async (major: 7 | 8, args: string[]) => {
+    const [cmd, pre] = viteCommand(dir, major);
+    const s = await serve(cmd, [...pre, ...args, '--host', '127.0.0.1', '--port', '0'], dir, env);
+    return { url: s.url, stop: () => void s.child.kill() };
+  };
+  const staticServe = async (demoDir: string) => {
+    const s = await startDemoServer({ port: 0, host: '127.0.0.1', demoDir, weightsDir: WEIGHTS });
+    return { url: s.url, stop: () => s.close() };
+  };
+  const viteBuild = (major: 7 | 8) => {
+    const [cmd, pre] = viteCommand(dir, major);
+    const b = run(cmd, [...pre, 'build', 'app', '--outDir', `dist${major}`], dir);
+    if (b.code !== 0) throw new Error(`vite ${major} build failed:\n${b.out}`);
+  };
+  const VITE_DEV_THREADS = /\/node_modules\/(\.vite\/deps\/@impasto_web\.js|onnxruntime-web\/dist\/ort-wasm-simd-threaded\.mjs)/;
+  const TARGETS: [string, Target][] = [
+    ['Vite 8, production', { production: true, threads: /\/assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/, start: () => (viteBuild(8), viteServe(8, ['preview', 'app', '--outDir', 'dist8'])) }],
+    ['Vite 8, dev server', { production: false, threads: VITE_DEV_THREADS, start: () => viteServe(8, ['app']) }],
+    // Vite 7 builds workers as iife by default, which cannot split: the worker must be one file.
+    ['Vite 7, production', { production: true, threads: /\/assets\/ort-wasm-simd-threaded-[\w-]+\.mjs$/, start: () => (viteBuild(7), viteServe(7, ['preview', 'app', '--outDir', 'dist7'])) }],
+    ['Vite 7, dev server', { production: false, threads: VITE_DEV_THREADS, start: () => viteServe(7, ['app']) }],
+    ['webpack 5, production', { production: true, threads: /\/[0-9a-f]{20}\.mjs$/, start: () => staticServe(webpackBuild(webpackProject(dir, WEIGHTS), dir)) }],
+    ['webpack 5, dev server', {
+      production: false,
+      threads: /\/[0-9a-f]{20}\.mjs$/,
+      start: async () => {
+        const wp = join(dir, 'webpack');
+        if (!existsSync(wp)) webpackProject(dir, WEIGHTS);
+        const s = await serve(bin('webpack'), ['serve', '--mode', 'development', '--host', '127.0.0.1', '--port', 'auto'], wp, env);
+        return { url: s.url, stop: () => void s.child.kill() };
+      },
+    }],
+    ['esbuild, the README recipe', { production: true, threads: /\/ort-wasm-simd-threaded\.mjs$/, start: () => staticServe(esbuildBuild(dir)) }],
+  ];
+
+  describe.each(TARGETS)('%s', (name, target) => {
+    let server: { url: string; stop: () => Promise<void> | void } | undefined;
     beforeAll(async () => {
-      const b = run(bin('vite'), ['build', 'app'], dir);
-      if (b.code !== 0) throw new Error(`vite build failed:\n${b.out}`);
-      server = await serve(bin('vite'), ['preview', 'app', '--host', '127.0.0.1', '--port', '0'], dir, env);
-    }, 120_000);
-    afterAll(() => server?.child.kill());
+      server = await target.start();
+    }, 180_000);
+    afterAll(async () => server?.stop());
 
-    it('emits ORT\'s runtime files as assets', () => {
-      const assets = readdirSync(join(dir, 'app', 'dist', 'assets'));
-      expect(assets.filter((f) => /^ort-wasm-simd-threaded\.jsep-.*\.(mjs|wasm)$/.test(f)).length).toBe(2);
-    });
-    it.each(['main', 'worker'])('runs fast style with wasm threads (%s)', async (mode) => {
-      // The threads start from ORT's emitted file, not from the app's chunk.
-      expectThreaded(await openApp(`${server.url}?mode=${mode}`), /\/assets\/ort-wasm-simd-threaded\.jsep-[\w-]+\.mjs$/);
+    it.each(['main', 'worker'])('runs fast style with wasm threads from ORT\'s own file (%s) and loads cleanly', async (mode) => {
+      const r = await openApp(`${server!.url}?mode=${mode}`);
+      expectThreaded(r, target.threads);
+      expectClean(r);
+      if (target.production) {
+        // The first session asked for wasm: the wasm-only runtime, not the one with WebGPU; no OpenCV.js.
+        const wasm = wasmFetched(r);
+        expect(wasm).toHaveLength(1);
+        expect(wasm[0]).not.toMatch(/jsep/);
+        expect(bigScripts(r)).toEqual([]);
+        const bytes = r.fetched[wasm[0]!]!;
+        expect(bytes).toBeLessThan(20 * 2 ** 20);
+        console.log(`${name}, ${mode}: the page fetched ${mb(r)} MiB as transferred, ${(bytes / 2 ** 20).toFixed(1)} MiB of it ONNX Runtime's .wasm`);
+      }
     }, 120_000);
+
+    (target.production ? it : it.skip)('stabilizes a video in the worker, where OpenCV.js loads', async () => {
+      const r = await openApp(`${server!.url}?mode=video`, 150_000);
+      expect(r.state === 'done' ? r.status : `${r.status}\n${r.logs.join('\n')}`).toMatch(/10 frames stabilized, video\/webm/);
+      expectClean(r);
+      expect(bigScripts(r)).toHaveLength(1);
+    }, 180_000);
   });
 
-  describe('a Vite app, dev server', () => {
-    let server: Awaited<ReturnType<typeof serve>>;
-    beforeAll(async () => {
-      server = await serve(bin('vite'), ['app', '--host', '127.0.0.1', '--port', '0'], dir, env);
-    }, 120_000);
-    afterAll(() => server?.child.kill());
-
-    it.each(['main', 'worker'])('runs fast style with wasm threads (%s)', async (mode) => {
-      // Pre-bundled, ORT starts threads from the dependency chunk (library code only) or its own file.
-      expectThreaded(await openApp(`${server.url}?mode=${mode}`), /\/node_modules\/(\.vite\/deps\/@impasto_web\.js|onnxruntime-web\/dist\/ort-wasm-simd-threaded\.jsep\.mjs)/);
-    }, 120_000);
+  it('Vite emits both ONNX Runtime builds and OpenCV.js as assets; pages fetch what they use', () => {
+    const assets = readdirSync(join(dir, 'app', 'dist8', 'assets'));
+    expect(assets.filter((f) => /^ort-wasm-simd-threaded(\.jsep)?-.*\.(mjs|wasm)$/.test(f))).toHaveLength(4);
+    expect(assets.filter((f) => /^opencv-.*\.js$/.test(f))).toHaveLength(1);
   });
 
   it('fails at once, saying what to set, where a bundler hides ORT\'s files (esbuild)', async () => {
