@@ -1,7 +1,7 @@
 /**
  * Screenshot of the browser demo for the README: builds packages/web/demo, serves it (scripts/serve-demo.ts),
- * uploads skimage's "chelsea" (CC0) in headless Chromium, stylizes it with wave on wasm and saves the
- * page to docs/figures/web-demo.jpg (JPEG, quality 80; --png for a PNG), keeping it under 200 KB.
+ * uploads skimage's "chelsea" (CC0) in headless Chromium, stylizes it with wave on wasm, previews
+ * every style for the gallery, puts the before/after line in the middle and saves the page to docs/figures/web-demo.jpg (JPEG, quality 80; --png for a PNG), keeping it under 200 KB.
  *
  *   npx tsx scripts/screenshot-demo.ts [--png] [--out docs/figures/web-demo.jpg]
  */
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (b.status !== 0) throw new Error(`demo build failed:\n${b.stdout}\n${b.stderr}`);
 
   const server = await startDemoServer({ port: 0, host: '127.0.0.1', weightsDir });
-  const browser = await launchChromium({ width: 960, height: 680 });
+  const browser = await launchChromium({ width: 960, height: 900 });
   const context = browser.context;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     await page.waitForFunction('["done","error"].includes(document.body.dataset.state ?? "")', null, { timeout: 120_000 });
     const state = await page.evaluate('document.body.dataset.state + ": " + document.getElementById("status").textContent');
     if (!String(state).startsWith('done')) throw new Error(`demo did not finish: ${state}`);
+    // The gallery filled with the photo in every style, and the before/after line in the middle.
+    await page.click('#preview-all');
+    await page.waitForFunction('document.getElementById("status").textContent.startsWith("Every style previewed")', null, { timeout: 240_000 });
+    await page.evaluate('(() => { const s = document.getElementById("compare"); s.value = "50"; s.dispatchEvent(new Event("input")); })()');
     mkdirSync(dirname(out), { recursive: true });
     await page.screenshot({ path: out, type: jpeg ? 'jpeg' : 'png', ...(jpeg ? { quality: 80 } : {}), fullPage: false });
     const size = statSync(out).size;

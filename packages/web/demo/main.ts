@@ -57,7 +57,7 @@ function setStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error' | 'a
   status.textContent = text;
 }
 
-function showProgress(p: WorkerProgress) {
+function showProgress(p: { stage: string; done: number; total: number; message?: string }) {
   progress.max = p.total;
   progress.value = p.done;
   $('progress-text').textContent = `${p.stage} ${p.done}/${p.total}${p.message ? ` (${p.message})` : ''}`;
@@ -146,6 +146,7 @@ async function run() {
       $('threads').textContent = String(wasmThreads() ?? '?');
     }
     draw($('result'), out);
+    thumbnail(style, $('result'));
     $('provider').textContent = provider;
     $('time').textContent = `${inferenceMs.toFixed(0)} ms`;
     $('where').textContent = useWorker.checked ? 'worker' : 'main thread';
@@ -169,11 +170,109 @@ async function run() {
 
 photo.addEventListener('change', () => {
   runBtn.disabled = !photo.files?.length;
+  previewAllBtn.disabled = !photo.files?.length;
   void run();
 });
 runBtn.addEventListener('click', () => void run());
 abortBtn.addEventListener('click', () => current?.abort());
 for (const el of [styleSel, epSel, useWorker]) el.addEventListener('change', () => void run());
+
+// Before / after: the stylized canvas lies on the photo's, cut at the slider.
+const compare = $<HTMLInputElement>('compare');
+compare.addEventListener('input', () => ($('result').style.clipPath = `inset(0 0 0 ${compare.value}%)`));
+
+// The style gallery: one card per style, its thumbnail the photo in that style once it has been made.
+const cards = new Map<string, { button: HTMLButtonElement; canvas: HTMLCanvasElement }>();
+for (const s of listStyles()) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.title = `${s.title} (${s.artist})`;
+  const canvas = document.createElement('canvas');
+  canvas.width = 100;
+  canvas.height = 75;
+  const name = document.createElement('span');
+  name.textContent = s.title;
+  button.append(canvas, name);
+  button.addEventListener('click', () => {
+    styleSel.value = s.id;
+    styleSel.dispatchEvent(new Event('change'));
+  });
+  $('gallery').append(button);
+  cards.set(s.id, { button, canvas });
+}
+function markSelected() {
+  for (const [id, c] of cards) c.button.setAttribute('aria-pressed', String(id === styleSel.value));
+}
+styleSel.addEventListener('change', markSelected);
+markSelected();
+
+/** Draws `from` into the style's card, cropped to the card's shape. */
+function thumbnail(style: string, from: HTMLCanvasElement) {
+  const c = cards.get(style)?.canvas;
+  if (!c || !from.width) return;
+  const scale = Math.max(c.width / from.width, c.height / from.height);
+  const w = c.width / scale;
+  const h = c.height / scale;
+  c.getContext('2d')!.drawImage(from, (from.width - w) / 2, (from.height - h) / 2, w, h, 0, 0, c.width, c.height);
+}
+
+/** Every style on a small copy of the photo, one after another in the worker; Cancel stops it. */
+const previewAllBtn = $<HTMLButtonElement>('preview-all');
+previewAllBtn.addEventListener('click', async () => {
+  const file = photo.files?.[0];
+  if (!file) return;
+  current?.abort();
+  const ctl = new AbortController();
+  current = ctl;
+  previewAllBtn.disabled = true;
+  abortBtn.disabled = false;
+  const scratch = document.createElement('canvas');
+  try {
+    const small = await decodeImage(file, { maxSize: 160 });
+    worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }), setup);
+    const styles = listStyles();
+    for (const [i, s] of styles.entries()) {
+      setStatus('running', `Previewing every style: ${s.title} (${i + 1} of ${styles.length})…`);
+      showProgress({ stage: 'preview', done: i, total: styles.length });
+      workerModel = '';
+      await worker.load(s.id, { ep: 'wasm' }, { signal: ctl.signal });
+      workerModel = `${s.id}/wasm`;
+      draw(scratch, await worker.stylize(small, {}, { signal: ctl.signal }));
+      thumbnail(s.id, scratch);
+    }
+    showProgress({ stage: 'preview', done: styles.length, total: styles.length });
+    setStatus('done', 'Every style previewed: pick one in the gallery.');
+  } catch (e) {
+    if (e instanceof ImpastoError && e.code === 'ABORTED') setStatus('aborted', 'Cancelled.');
+    else setStatus('error', e instanceof ImpastoError ? `${e.code}: ${e.message}` : String(e));
+  } finally {
+    if (current === ctl) {
+      abortBtn.disabled = true;
+      previewAllBtn.disabled = !photo.files?.length;
+    }
+  }
+});
+
+// Drag and drop: a file dropped anywhere goes to the open tab's first empty file input (else its first).
+document.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  document.body.classList.add('dragging');
+});
+document.addEventListener('dragleave', (e) => {
+  if (!e.relatedTarget) document.body.classList.remove('dragging');
+});
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  document.body.classList.remove('dragging');
+  const files = e.dataTransfer?.files;
+  const panel = document.querySelector<HTMLElement>('section[role="tabpanel"]:not([hidden])');
+  if (!files?.length || !panel) return;
+  const inputs = [...panel.querySelectorAll<HTMLInputElement>('input[type="file"]')];
+  const target = inputs.find((i) => !i.files?.length) ?? inputs[0];
+  if (!target) return;
+  target.files = files;
+  target.dispatchEvent(new Event('change'));
+});
 
 // ---- NST (optimisation-based neural style transfer), always in a worker so the page stays responsive ----
 
@@ -322,14 +421,19 @@ async function runNst() {
   }
 }
 
-nst.content.addEventListener('change', () => {
-  updateNstButtons();
-  void showInput(nst.content.files?.[0], 'nst-content-view', Number(nst.size.value) || 256);
-});
-nst.style.addEventListener('change', () => {
-  updateNstButtons();
-  void showInput(nst.style.files?.[0], 'nst-style-view', Number(nst.size.value) || 256);
-});
+// A file is decoded as soon as it is chosen, so one that is not an image says so then, not at Run.
+for (const [input, canvas, what] of [[nst.content, 'nst-content-view', 'content photo'], [nst.style, 'nst-style-view', 'style image']] as const) {
+  input.addEventListener('change', () => {
+    updateNstButtons();
+    showInput(input.files?.[0], canvas, Number(nst.size.value) || 256).then(
+      () => { if (nst.status.dataset.state === 'error') setNstStatus('idle', 'Ready.'); },
+      (e: unknown) => {
+        setNstStatus('error', `The ${what}: ${e instanceof ImpastoError ? `${e.code}: ${e.message}` : String(e)}`);
+        nst.run.disabled = true;
+      },
+    );
+  });
+}
 nst.run.addEventListener('click', () => void runNst());
 nst.cancel.addEventListener('click', () => nstCurrent?.abort());
 
@@ -347,7 +451,7 @@ const ast = {
 
 $('ast-licence').textContent = `Network: ${getModel('microast').licence}.`;
 
-function setAstStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error', text: string) {
+function setAstStatus(state: 'idle' | 'loading' | 'running' | 'done' | 'error' | 'aborted', text: string) {
   ast.status.dataset.state = state;
   document.body.dataset.astState = state;
   ast.status.textContent = text;
@@ -369,6 +473,8 @@ const astSize = () => Number(ast.size.value) || 512;
 const astStrength = () => Math.min(1, Math.max(0, Number(ast.strength.value)));
 let astBusy = false;
 let astRan = false;
+let astCurrent: AbortController | undefined;
+const astCancel = $<HTMLButtonElement>('ast-cancel');
 
 function updateAstButton() {
   ast.run.disabled = astBusy || !(ast.content.files?.length && ast.style.files?.length);
@@ -379,6 +485,9 @@ async function runAst() {
   const styleFile = ast.style.files?.[0];
   if (!contentFile || !styleFile || astBusy) return;
   astBusy = true;
+  const ctl = new AbortController();
+  astCurrent = ctl;
+  astCancel.disabled = false;
   updateAstButton();
   const size = astSize();
   const strength = astStrength();
@@ -404,7 +513,7 @@ async function runAst() {
       preserveColors: choice<'none' | 'luminance' | 'histogram'>('ast-colors'),
       styleScale: optionalNumber('ast-style-scale'),
       tile: optionalNumber('ast-tile'),
-    });
+    }, { signal: ctl.signal });
     draw($('ast-result'), out);
     $('ast-result-caption').textContent = `Result (strength ${strength.toFixed(2)})`;
     $('ast-provider').textContent = engine.provider;
@@ -413,20 +522,35 @@ async function runAst() {
     astRan = true;
     setAstStatus('done', `Done: ${out.width}x${out.height} in the style of ${styleFile.name} on ${engine.provider}.`);
   } catch (e) {
+    if (e instanceof ImpastoError && e.code === 'ABORTED') {
+      setAstStatus('aborted', 'Cancelled.');
+      return;
+    }
     const msg = e instanceof ImpastoError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
     setAstStatus('error', msg);
     console.error(e);
   } finally {
     astBusy = false;
+    astCurrent = undefined;
+    astCancel.disabled = true;
     updateAstButton();
   }
 }
+astCancel.addEventListener('click', () => astCurrent?.abort());
 
 for (const [input, canvas] of [[ast.content, 'ast-content-view'], [ast.style, 'ast-style-view']] as const) {
   input.addEventListener('change', () => {
     updateAstButton();
     const file = input.files?.[0];
-    if (file) void decodeImage(file, { maxSize: astSize() }).then((img) => draw($(canvas), img), () => {});
+    if (file) {
+      void decodeImage(file, { maxSize: astSize() }).then(
+        (img) => draw($(canvas), img),
+        (e: unknown) => {
+          setAstStatus('error', `${file.name}: ${e instanceof ImpastoError ? `${e.code}: ${e.message}` : String(e)}`);
+          ast.run.disabled = true;
+        },
+      );
+    }
   });
 }
 ast.strength.addEventListener('input', () => { $('ast-strength-value').textContent = astStrength().toFixed(2); });
@@ -550,6 +674,7 @@ async function runVideoTab() {
     const code = e instanceof ImpastoError ? e.code : 'INTERNAL';
     const message = e instanceof Error ? e.message : String(e);
     videoState.error = { code, message };
+    vid.progress.value = 0; // determinate again: an indeterminate bar would keep animating
     if (code === 'ABORTED') {
       setVideoStatus('aborted', `Cancelled after ${videoState.lastFrame} frames; nothing was kept.`);
     } else {

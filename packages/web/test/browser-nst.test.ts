@@ -68,6 +68,9 @@ async function setUp(page: Page, url: string, iterations: number, logs: string[]
   page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
   await page.goto(`${url}?tab=nst&cache=0`);
+  // The expert settings are folded away until asked for.
+  expect(await page.isVisible('#nst-net')).toBe(false);
+  await page.click('#nst-more summary');
   await page.selectOption('#nst-net', 'squeezenet');
   await page.selectOption('#nst-ep', 'wasm');
   await page.fill('#nst-size', '128');

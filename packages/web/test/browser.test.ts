@@ -5,7 +5,7 @@
  *
  *   apt-get install -y chromium && npx jest packages/web/test/browser.test.ts
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromiumMissing, launchChromium } from '@impasto/test-support/chromium';
@@ -268,6 +268,36 @@ suite(why ? `browser demo (skipped: ${why})` : 'browser demo in headless Chromiu
     console.log(`demo, 1024x768 in the worker: longest main-thread task during the run ${r.longest.toFixed(0)} ms (${r.tasks} over 50 ms)`);
     expect(r).toMatchObject({ state: 'done', where: 'worker' });
     expect(r.longest).toBeLessThan(100);
+    await page.close();
+  }, 120_000);
+
+  it('as a product page: a dropped photo runs, its style\'s gallery card gets a thumbnail, before/after cuts the result, a bad file errs when chosen', async () => {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate((b64: string) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new (self as any).DataTransfer();
+      dt.items.add(new (self as any).File([bytes], 'photo.jpg', { type: 'image/jpeg' }));
+      document.dispatchEvent(new (self as any).DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, readFileSync(PHOTO).toString('base64'));
+    await waitSettled(page);
+    const r = await page.evaluate(() => {
+      const card = document.querySelector('#gallery button[aria-pressed="true"]');
+      const c = card.querySelector('canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]) painted++;
+      const slider = document.getElementById('compare');
+      slider.value = '50';
+      slider.dispatchEvent(new (self as any).Event('input'));
+      return { state: document.body.dataset.state, card: card.title, painted: painted / (d.length / 4), cut: document.getElementById('result').style.clipPath, cards: document.querySelectorAll('#gallery button').length };
+    });
+    expect(r).toEqual({ state: 'done', card: expect.stringMatching(/^The Great Wave/), painted: 1, cut: 'inset(0px 0px 0px 50%)', cards: 9 });
+
+    await page.goto(`${server.url}?tab=nst`);
+    await page.setInputFiles('#nst-content', { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not an image at all') });
+    await page.waitForFunction(() => document.body.dataset.nstState === 'error', null, { timeout: 10_000 });
+    expect(await page.textContent('#nst-status')).toMatch(/^The content photo: [A-Z_]+: /);
     await page.close();
   }, 120_000);
 });
