@@ -1,9 +1,10 @@
 /**
  * How much the temporal stabilizer steadies a clip, and at what cost: stylizeVideo per frame and
- * stabilized at several temporal weights (and flow sizes), written losslessly (.mkv, crf 0), then
- * measured by warp_error.py (DIS flow, independent of the stabilizer's Farneback).
+ * stabilized at several temporal weights (and flow sizes), written losslessly (.mkv, crf 0) or as a
+ * user gets them (`--crf default`: .mp4 at the product's default CRF), then measured by
+ * warp_error.py (DIS flow, independent of the stabilizer's Farneback).
  * Usage: tsx scripts/video/study.ts CLIP OUTDIR [--styles wave,udnie] [--weights 0.3,0.5,0.6,0.7]
- *        [--flow-sizes 256] [--max-size N] [--duration S] [--start S]
+ *        [--flow-sizes 256] [--max-size N] [--duration S] [--start S] [--crf N|default]
  * The style network runs once per style: the stabilized runs get the per-frame run's frames back
  * from memory (a style function replaying them), so they cost only the flow and differ from the
  * per-frame output by the stabilizer alone. Prints each warp_error.py table; JSON beside the clips.
@@ -30,6 +31,8 @@ const weights = (opt('weights') ?? '0.3,0.5,0.6,0.7').split(',').map(Number);
 const flowSizes = (opt('flow-sizes') ?? '256').split(',').map(Number);
 const num = (s?: string) => (s === undefined ? undefined : Number(s));
 const range = { maxSize: num(opt('max-size')), duration: num(opt('duration')), start: num(opt('start')) };
+const crfArg = opt('crf') ?? '0';
+const encoding = crfArg === 'default' ? { ext: 'mp4', crf: {} } : { ext: 'mkv', crf: { crf: Number(crfArg) } };
 
 async function main() {
   mkdirSync(outDir!, { recursive: true });
@@ -40,9 +43,9 @@ async function main() {
     const frames: RawImage[] = [];
     const files: string[] = [];
     const run = async (label: string, o: { stabilize: boolean; temporalWeight?: number; flowSize?: number }, stylize: (f: RawImage) => Promise<RawImage>) => {
-      const file = resolve(outDir!, `${name}-${style}-${label}.mkv`);
-      const r = await stylizeVideo(clip!, file, { style: stylize, crf: 0, ...range, ...o }).result;
-      console.log(`${label}: ${r.frames} frames ${r.width}x${r.height}, ${(r.elapsedMs / r.frames).toFixed(0)} ms/frame (stylize ${(r.stylizeMs / r.frames).toFixed(0)}, stabilize ${(r.stabilizeMs / r.frames).toFixed(0)})`);
+      const file = resolve(outDir!, `${name}-${style}-${label}.${encoding.ext}`);
+      const r = await stylizeVideo(clip!, file, { style: stylize, ...encoding.crf, ...range, ...o }).result;
+      console.log(`${label}: ${r.frames} frames ${r.width}x${r.height}, ${(r.elapsedMs / r.frames).toFixed(0)} ms/frame (stylize ${(r.stylizeMs / r.frames).toFixed(0)}, stabilize ${(r.stabilizeMs / r.frames).toFixed(0)}), blended ${(100 * r.blended).toFixed(1)} %`);
       files.push(file);
     };
     await run('perframe', { stabilize: false }, async (f) => {

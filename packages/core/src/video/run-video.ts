@@ -29,6 +29,8 @@ export interface VideoResult {
   readonly width: number;
   readonly height: number;
   readonly stabilized: boolean;
+  /** The share of pixels (0..1, over the frames after the first) blended with the previous output; 0 unstabilized. */
+  readonly blended: number;
   readonly elapsedMs: number;
   /** Milliseconds in the style network, in optical flow and blending, and the rest (decoding, encoding, waiting on them). */
   readonly stylizeMs: number;
@@ -52,7 +54,7 @@ export interface RunVideoContext {
   readonly signal?: AbortSignalLike;
   /** Put a frame on every `previewEvery`-th event (default: none). */
   readonly previewEvery?: number;
-  /** The optical flow stabilization needs (`farnebackFlow()` from `@impasto/core/flow`); the platforms' `stylizeVideo` pass it. */
+  /** The optical flow stabilization needs (`farnebackFlow()` from `@impasto/node/platform` or `@impasto/web/platform`); the platforms' `stylizeVideo` pass it. */
   readonly estimator?: FlowEstimator;
 }
 
@@ -66,7 +68,7 @@ export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameSty
   return startRun(async (emit) => {
     const { info } = source;
     if (options.stabilize !== false && !context.estimator) {
-      throw new ImpastoError('INVALID_ARGUMENT', 'stabilizing a video needs an optical flow: pass { estimator: farnebackFlow() } from @impasto/core/flow, or stabilize: false');
+      throw new ImpastoError('INVALID_ARGUMENT', 'stabilizing a video needs an optical flow: pass { estimator: farnebackFlow() } from @impasto/node/platform or @impasto/web/platform, or stabilize: false');
     }
     const stabilizer = options.stabilize === false ? undefined : new TemporalStabilizer({ ...options, estimator: context.estimator! });
     const t0 = now();
@@ -113,7 +115,7 @@ export function runVideo(source: FrameSource, sink: FrameSink, stylize: FrameSty
     }
     const elapsedMs = now() - t0;
     const stabilizeMs = stabilizer?.elapsedMs ?? 0;
-    return { frames, width: info.width, height: info.height, stabilized: !!stabilizer, elapsedMs, stylizeMs, stabilizeMs, codecMs: Math.max(0, elapsedMs - stylizeMs - stabilizeMs) };
+    return { frames, width: info.width, height: info.height, stabilized: !!stabilizer, blended: stabilizer?.blended ?? 0, elapsedMs, stylizeMs, stabilizeMs, codecMs: Math.max(0, elapsedMs - stylizeMs - stabilizeMs) };
   });
 }
 

@@ -11,7 +11,7 @@ export interface StabilizerOptions {
   readonly temporalWeight?: number;
   /** Longest side the flow is computed at (default 256). */
   readonly flowSize?: number;
-  /** The optical flow: `farnebackFlow()` from `@impasto/core/flow`, or another. */
+  /** The optical flow: `farnebackFlow()` from `@impasto/node/platform` or `@impasto/web/platform`, or another. */
   readonly estimator: FlowEstimator;
 }
 
@@ -30,6 +30,8 @@ export class TemporalStabilizer {
   private previous?: { frame: FlowFrame; output: RawImage };
   /** Milliseconds spent on flow and blending so far. */
   elapsedMs = 0;
+  private maskSum = 0;
+  private maskFrames = 0;
 
   constructor(options: StabilizerOptions) {
     this.weight = options.temporalWeight ?? VIDEO_SCHEMA.fields.temporalWeight.default;
@@ -46,12 +48,22 @@ export class TemporalStabilizer {
     if (prev && prev.frame.width === frame.width && prev.frame.height === frame.height && sameSize(prev.output, stylized)) {
       const back = await this.estimator.flow(frame, prev.frame);
       const forward = await this.estimator.flow(prev.frame, frame);
-      const warped = warpBack(prev.output, back, blendReliability(back, forward, frame, prev.frame), 'bicubic');
+      const reliable = blendReliability(back, forward, frame, prev.frame);
+      const warped = warpBack(prev.output, back, reliable, 'bicubic');
       output = blend(stylized, warped.rgb, warped.weight, this.weight);
+      let sum = 0;
+      for (const m of reliable) sum += m;
+      this.maskSum += sum / reliable.length;
+      this.maskFrames++;
     }
     this.previous = { frame, output };
     this.elapsedMs += now() - t0;
     return output;
+  }
+
+  /** The share of pixels blended so far (0..1, mean over the frames that had a previous one). */
+  get blended(): number {
+    return this.maskFrames ? this.maskSum / this.maskFrames : 0;
   }
 
   /** Forgets the previous frame (a cut: the next frame starts afresh). */
