@@ -5,12 +5,13 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { FastStyle, ModelStore, type RawImage, encodeImage, stylizeVideo } from '@impasto/node';
 import { VIDEO_SCHEMA } from '@impasto/core/platform';
 import { IMAGES, weightsDir } from '../paths';
+import { cameraPathClip } from './camera-path-clip';
 
-// OpenCV's sample tree.avi (Apache-2.0/BSD-3-Clause, a tree through a window, no people; see
-// shared/images/LICENSES.md). Never vtest.avi: it shows identifiable people.
-const CLIP = 'video/tree.avi';
-/** The first of the four frames: 42-45 move the most before the hand that enters at frame 53. */
-const FIRST = 42;
+// A camera move over scikit-image's "coffee" (CC0, Rachel Michetti; shared/images/LICENSES.md),
+// rendered here: a clip the repository may ship, unlike the shared sample clips.
+const PHOTO = 'content/skimage_coffee.png';
+/** The first of the four frames: mid-move, where the camera is fastest. */
+const FIRST = 16;
 const COUNT = 4;
 const GAP = 6;
 const CAPTION = 24;
@@ -27,7 +28,7 @@ function caption(text: string, width: number): Buffer {
 const copy = (img: RawImage): RawImage => ({ ...img, data: img.data.slice() });
 
 /**
- * Four consecutive frames of tree.avi in three rows: the input, fast style wave frame by frame,
+ * Four consecutive frames of a camera move over a CC0 photo in three rows: the input, fast style wave frame by frame,
  * and the same stabilized with stylizeVideo's defaults (docs/figures/video-strip.jpg). One
  * stylizeVideo run gives all three: the style function keeps each input and its per-frame
  * result, the progress events' previews are the stabilized frames written.
@@ -49,10 +50,11 @@ export async function videoStripFigure(out: string): Promise<void> {
       k++;
       return result;
     };
-    const run = stylizeVideo(join(IMAGES, CLIP), join(dir, 'strip.mkv'), { style, crf: 0 }, { previewEvery: 1 });
+    const clip = await cameraPathClip(join(IMAGES, PHOTO), join(dir, 'camera-path.mkv'));
+    const run = stylizeVideo(clip, join(dir, 'strip.mkv'), { style, crf: 0 }, { previewEvery: 1 });
     for await (const e of run.events) if (wanted(e.frame - 1) && e.preview) rows[2]!.push(copy(e.preview));
     const r = await run.result;
-    console.log(`  ${CLIP}: ${r.frames} frames, ${(r.elapsedMs / r.frames).toFixed(0)} ms/frame (stabilize ${(r.stabilizeMs / r.frames).toFixed(0)})`);
+    console.log(`  camera path over ${PHOTO}: ${r.frames} frames, ${(r.elapsedMs / r.frames).toFixed(0)} ms/frame (stabilize ${(r.stabilizeMs / r.frames).toFixed(0)})`);
   } finally {
     await fst.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -60,7 +62,7 @@ export async function videoStripFigure(out: string): Promise<void> {
   if (rows.some((row) => row.length !== COUNT)) throw new Error(`video strip: expected ${COUNT} frames from ${FIRST} in each row`);
   const { width: w, height: h } = rows[0]![0]!;
   const width = COUNT * w + (COUNT - 1) * GAP;
-  const labels = [`Input: tree.avi, frames ${FIRST}–${FIRST + COUNT - 1}`, 'Fast style “wave”, each frame on its own', `The same, stabilized (stylizeVideo defaults: optical flow, temporalWeight ${VIDEO_SCHEMA.fields.temporalWeight.default})`];
+  const labels = [`Input: a camera move over a CC0 photo (scikit-image "coffee"), frames ${FIRST}–${FIRST + COUNT - 1}`, 'Fast style “wave”, each frame on its own', `The same, stabilized (stylizeVideo defaults: optical flow, temporalWeight ${VIDEO_SCHEMA.fields.temporalWeight.default})`];
   const layers: OverlayOptions[] = [];
   for (let r = 0; r < rows.length; r++) {
     const top = r * (CAPTION + h + GAP);
@@ -70,7 +72,7 @@ export async function videoStripFigure(out: string): Promise<void> {
   const file = join(out, 'video-strip.jpg');
   await sharp({ create: { width, height: rows.length * (CAPTION + h) + (rows.length - 1) * GAP, channels: 3, background: '#fff' } })
     .composite(layers)
-    .jpeg({ quality: 82, mozjpeg: true })
+    .jpeg({ quality: 74, mozjpeg: true })
     .toFile(file);
   console.log(file);
 }
