@@ -100,14 +100,23 @@ function fstOptions() {
   return { preserveColors: choice<'none' | 'luminance'>('fst-colors'), tile: optionalNumber('fst-tile') };
 }
 
-async function run() {
-  const file = photo.files?.[0];
-  if (!file) return;
+/** Cancels the tab's current run (a stylization or the gallery's previews) and starts tracking a new one. */
+function takeOver(): AbortController {
   current?.abort();
   const ctl = new AbortController();
   current = ctl;
-  runBtn.disabled = true;
   abortBtn.disabled = false;
+  return ctl;
+}
+
+/** The tab's worker, started on first use. */
+const fstWorker = () => (worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }), setup));
+
+async function run() {
+  const file = photo.files?.[0];
+  if (!file) return;
+  const ctl = takeOver();
+  runBtn.disabled = true;
   const style = styleSel.value;
   const ep = epSel.value as ExecutionProvider;
   try {
@@ -119,18 +128,18 @@ async function run() {
     let provider: string;
     let inferenceMs: number;
     if (useWorker.checked) {
-      worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }), setup);
+      const w = fstWorker();
       if (workerModel !== `${style}/${ep}`) {
         workerModel = '';
-        await worker.load(style, { ep }, { signal: ctl.signal, onProgress: showProgress });
+        await w.load(style, { ep }, { signal: ctl.signal, onProgress: showProgress });
         workerModel = `${style}/${ep}`;
       }
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
-      setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${worker.provider} in a worker…`);
-      out = await worker.stylize(input, fstOptions(), { signal: ctl.signal, onProgress: showProgress });
-      provider = worker.provider!;
-      inferenceMs = worker.lastInferenceMs!;
-      $('threads').textContent = String(worker.threads ?? '?');
+      setStatus('running', `Stylizing ${input.width}x${input.height} with ${style} on ${w.provider} in a worker…`);
+      out = await w.stylize(input, fstOptions(), { signal: ctl.signal, onProgress: showProgress });
+      provider = w.provider!;
+      inferenceMs = w.lastInferenceMs!;
+      $('threads').textContent = String(w.threads ?? '?');
     } else {
       const fst = await loadHere(style, ep);
       $('load-time').textContent = `${(performance.now() - t0).toFixed(0)} ms`;
@@ -221,23 +230,20 @@ const previewAllBtn = $<HTMLButtonElement>('preview-all');
 previewAllBtn.addEventListener('click', async () => {
   const file = photo.files?.[0];
   if (!file) return;
-  current?.abort();
-  const ctl = new AbortController();
-  current = ctl;
+  const ctl = takeOver();
   previewAllBtn.disabled = true;
-  abortBtn.disabled = false;
   const scratch = document.createElement('canvas');
   try {
     const small = await decodeImage(file, { maxSize: 160 });
-    worker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto' }), setup);
+    const w = fstWorker();
     const styles = listStyles();
     for (const [i, s] of styles.entries()) {
       setStatus('running', `Previewing every style: ${s.title} (${i + 1} of ${styles.length})…`);
       showProgress({ stage: 'preview', done: i, total: styles.length });
       workerModel = '';
-      await worker.load(s.id, { ep: 'wasm' }, { signal: ctl.signal });
+      await w.load(s.id, { ep: 'wasm' }, { signal: ctl.signal });
       workerModel = `${s.id}/wasm`;
-      draw(scratch, await worker.stylize(small, {}, { signal: ctl.signal }));
+      draw(scratch, await w.stylize(small, {}, { signal: ctl.signal }));
       thumbnail(s.id, scratch);
     }
     showProgress({ stage: 'preview', done: styles.length, total: styles.length });
