@@ -3,7 +3,7 @@ import { now } from '../platform';
 import type { FlowEstimator, FlowFrame } from './flow';
 import { blendReliability } from './reliability';
 import { VIDEO_SCHEMA } from './options';
-import { warpBack } from './warp';
+import { type WarpSource, warpBack } from './warp';
 
 /** How `TemporalStabilizer` blends (`VideoOptions`' fields of the same names). */
 export interface StabilizerOptions {
@@ -27,7 +27,12 @@ export class TemporalStabilizer {
   private readonly weight: number;
   private readonly flowSize: number;
   private readonly estimator: FlowEstimator;
-  private previous?: { frame: FlowFrame; output: RawImage };
+  /**
+   * The previous frame's grey flow frame and its output, kept in float32 RGB: rounded to 8 bits and
+   * clipped to 0..255 every frame, the recursion loses a little light at every bright edge and
+   * drifts darker.
+   */
+  private previous?: { frame: FlowFrame; output: WarpSource };
   /** Milliseconds spent on flow and blending so far. */
   elapsedMs = 0;
   private maskSum = 0;
@@ -44,21 +49,22 @@ export class TemporalStabilizer {
     const t0 = now();
     const frame = await this.estimator.prepare(input, this.flowSize);
     const prev = this.previous;
-    let output = stylized;
+    let state: Float32Array | undefined;
     if (prev && prev.frame.width === frame.width && prev.frame.height === frame.height && sameSize(prev.output, stylized)) {
       const back = await this.estimator.flow(frame, prev.frame);
       const forward = await this.estimator.flow(prev.frame, frame);
       const reliable = blendReliability(back, forward, frame, prev.frame);
       const warped = warpBack(prev.output, back, reliable, 'bicubic');
-      output = blend(stylized, warped.rgb, warped.weight, this.weight);
+      state = blend(stylized, warped.rgb, warped.weight, this.weight);
       let sum = 0;
       for (const m of reliable) sum += m;
       this.maskSum += sum / reliable.length;
       this.maskFrames++;
     }
-    this.previous = { frame, output };
+    state ??= rgbOf(stylized);
+    this.previous = { frame, output: { width: stylized.width, height: stylized.height, channels: 3, data: state } };
     this.elapsedMs += now() - t0;
-    return output;
+    return toImage(stylized, state);
   }
 
   /** The share of pixels blended so far (0..1, mean over the frames that had a previous one). */
@@ -72,21 +78,37 @@ export class TemporalStabilizer {
   }
 }
 
-function sameSize(a: RawImage, b: RawImage): boolean {
+function sameSize(a: { width: number; height: number }, b: { width: number; height: number }): boolean {
   return a.width === b.width && a.height === b.height;
 }
 
-/** O + m·w·(W - O) per RGB channel, alpha kept from `current`. */
-function blend(current: RawImage, warped: Float32Array, mask: Float32Array, w: number): RawImage {
+/** O + m·w·(W - O) per RGB channel, in float. */
+function blend(current: RawImage, warped: Float32Array, mask: Float32Array, w: number): Float32Array {
   const { data, channels: c } = current;
-  const out = new Uint8Array(data.length);
+  const out = new Float32Array(mask.length * 3);
   for (let p = 0; p < mask.length; p++) {
     const a = mask[p]! * w;
     for (let k = 0; k < 3; k++) {
       const o = data[p * c + k]!;
-      out[p * c + k] = Math.min(255, Math.max(0, o + a * (warped[p * 3 + k]! - o) + 0.5));
+      out[p * 3 + k] = o + a * (warped[p * 3 + k]! - o);
     }
-    if (c === 4) out[p * 4 + 3] = data[p * 4 + 3]!;
   }
-  return { ...current, data: out };
+  return out;
+}
+
+function rgbOf(img: RawImage): Float32Array {
+  const out = new Float32Array(img.width * img.height * 3);
+  for (let p = 0; p < out.length / 3; p++) for (let k = 0; k < 3; k++) out[p * 3 + k] = img.data[p * img.channels + k]!;
+  return out;
+}
+
+/** `rgb` rounded to 8 bits in `like`'s layout, alpha kept from it. */
+function toImage(like: RawImage, rgb: Float32Array): RawImage {
+  const { channels: c } = like;
+  const out = new Uint8Array(like.data.length);
+  for (let p = 0; p < rgb.length / 3; p++) {
+    for (let k = 0; k < 3; k++) out[p * c + k] = Math.min(255, Math.max(0, rgb[p * 3 + k]! + 0.5));
+    if (c === 4) out[p * 4 + 3] = like.data[p * 4 + 3]!;
+  }
+  return { ...like, data: out };
 }

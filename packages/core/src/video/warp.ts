@@ -16,11 +16,19 @@ export interface Warped {
  */
 export type Interpolation = 'bilinear' | 'bicubic';
 
+/** Pixels to warp: a `RawImage`, or float RGB(A) the stabilizer keeps between frames. */
+export interface WarpSource {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly data: ArrayLike<number>;
+}
+
 /**
  * `previous` pulled into frame t along `back` (flow t -> t-1 at any size: it is scaled to the
  * image), with `reliable` (one value per pixel of `back`) up-sampled alongside.
  */
-export function warpBack(previous: RawImage, back: FlowField, reliable: Float32Array, interpolation: Interpolation = 'bilinear'): Warped {
+export function warpBack(previous: WarpSource, back: FlowField, reliable: Float32Array, interpolation: Interpolation = 'bilinear'): Warped {
   const { width: W, height: H, channels: c, data } = previous;
   const { width: fw, height: fh } = back;
   const sx = fw / W;
