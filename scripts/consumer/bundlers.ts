@@ -7,15 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { run } from './project';
+import { shCommands } from '../readme-sh';
+import { must, run } from './project';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FIXTURE = join(__dirname, 'fixture');
-
-function must(r: { code: number | null; out: string }, what: string): string {
-  if (r.code !== 0) throw new Error(`${what} failed (${r.code}):\n${r.out.slice(-4000)}`);
-  return r.out;
-}
 
 /** The app's static files (photo, clip) into `dir`. */
 function copyPublic(dir: string, publicDir: string): void {
@@ -55,14 +51,14 @@ export function webpackBuild(dir: string, project: string): string {
   return out;
 }
 
-/** The commands of the ```sh block that follows `heading` in `readme`. */
+/** The commands of the first ```sh block after `heading` in `readme`. */
 export function readmeRecipe(readme: string, heading: string): string[] {
   const md = readFileSync(readme, 'utf8');
   const at = md.indexOf(heading);
   if (at < 0) throw new Error(`${readme} has no "${heading}"`);
-  const block = /```sh\n([\s\S]*?)```/.exec(md.slice(at));
-  if (!block) throw new Error(`no sh block after "${heading}" in ${readme}`);
-  return block[1]!.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const recipe = shCommands(md.slice(at)).filter((c) => c.block === 1).map((c) => c.command);
+  if (!recipe.length) throw new Error(`no sh block after "${heading}" in ${readme}`);
+  return recipe;
 }
 
 /**

@@ -33,7 +33,8 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   return { code: r.status, out: `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}` };
 }
 
-function must(r: Ran, what: string): string {
+/** `r`'s output, or an error with its tail when it failed. */
+export function must(r: Ran, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed (${r.code}):\n${r.out.slice(-4000)}`);
   return r.out;
 }

@@ -5,25 +5,15 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { shCommands } from '@impasto/test-support/readme-sh';
 import { SHARED, tempDir } from './helpers';
 
 const ROOT = resolve(__dirname, '../../..');
 const NOT_RUN = new Set(['npm ci', 'npm test']);
 
-/** The commands of every ```sh block, continuation lines joined, comments dropped. */
+/** The commands of every ```sh block but the two CI runs itself. */
 function readmeCommands(): { block: number; command: string }[] {
-  const md = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const out: { block: number; command: string }[] = [];
-  let block = 0;
-  for (const m of md.matchAll(/```sh\n([\s\S]*?)```/g)) {
-    block++;
-    const joined = m[1]!.replace(/\\\n\s*/g, ' ');
-    for (const line of joined.split('\n')) {
-      const command = line.replace(/\s+#.*$/, '').trim();
-      if (command && !NOT_RUN.has(command)) out.push({ block, command });
-    }
-  }
-  return out;
+  return shCommands(readFileSync(join(ROOT, 'README.md'), 'utf8')).filter((c) => !NOT_RUN.has(c.command));
 }
 
 describe('the README', () => {
