@@ -25,7 +25,7 @@ export async function placementGraph(name: PlacementGraph): Promise<Graph> {
       const net = name === 'nst squeezenet objective' ? 'squeezenet' : 'vgg19';
       const d = LOSS_NET_DEFAULTS[net];
       const loss = await loadLossNet(net, store.source(LOSS_NET_MODEL[net]), [d.content, ...d.style]);
-      return buildObjectiveGraph(loss, [contentTerm([loss.resolve(d.content)]), styleTerm(d.style.map((l) => loss.resolve(l))), tvTerm()]);
+      return buildObjectiveGraph(loss, [contentTerm([d.content]), styleTerm(d.style), tvTerm()]);
     }
     case 'microast stylize': {
       const ast = store.source('microast');

@@ -34,17 +34,19 @@ const TERM_WEIGHTS: Record<string, number> = { content: 1, style: 1e3, tv: 0.1 }
 export async function objectiveSetup(backend: Backend, store: ModelStore, targetsEp: ExecutionProvider): Promise<{ graph: Graph; feeds: Record<string, TensorData> }> {
   const d = LOSS_NET_DEFAULTS.squeezenet;
   const net = await loadLossNet('squeezenet', store.source(LOSS_NET_MODEL.squeezenet), [d.content, ...d.style]);
-  const terms = [contentTerm([net.resolve(d.content)]), styleTerm(d.style.map((l) => net.resolve(l))), tvTerm()];
+  const terms = [contentTerm([d.content]), styleTerm(d.style), tvTerm()];
+  // The style term's one region: the whole image.
+  const mask = { [OBJECTIVE_IO.input('style', 'mask')]: float32([1, 1, NST_SIZE, NST_SIZE], new Float32Array(NST_SIZE * NST_SIZE).fill(1)) };
   const targets = await backend.createSession(encodeModel(buildTargetGraph(net, terms)), { ep: targetsEp });
-  const fromContent = await targets.run({ [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 1)) });
-  const fromStyle = await targets.run({ [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 9)) });
+  const fromContent = await targets.run({ ...mask, [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 1)) });
+  const fromStyle = await targets.run({ ...mask, [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 9)) });
   await targets.dispose();
-  const feeds: Record<string, TensorData> = { [OBJECTIVE_IO.x]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 5)) };
+  const feeds: Record<string, TensorData> = { ...mask, [OBJECTIVE_IO.x]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 5)) };
   for (const t of terms) {
     feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [TERM_WEIGHTS[t.name]!]);
-    t.targets.forEach((_, i) => {
+    (t.targets?.dims ?? []).forEach((_, i) => {
       const name = OBJECTIVE_IO.target(t.name, i);
-      feeds[name] = (t.image === 'style' ? fromStyle : fromContent)[name]!;
+      feeds[name] = (t.targets?.image === 'style' ? fromStyle : fromContent)[name]!;
     });
   }
   return { graph: buildObjectiveGraph(net, terms), feeds };

@@ -1,6 +1,7 @@
 // @impasto/core/nst: the neural-style engine and its building blocks: loss terms, objective
 // graphs, loss networks, optimisers.
 export * from '../nst/neural-style';
+export * from '../nst/run-images';
 export * from '../nst/terms';
 export * from '../nst/objective';
 export * from '../nst/adam-step';
@@ -18,3 +19,7 @@ export * from '../optim/adam';
 export * from '../optim/lbfgs';
 export * from '../optim/rng';
 export * from '../optim/loop';
+export * from '../nst/masked-gram';
+export * from '../nst/masks';
+export * from '../nst/matting';
+export { mattingLaplacianTimes } from '../nst/terms/photorealism';

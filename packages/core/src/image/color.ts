@@ -48,21 +48,27 @@ export function keepLuminance(stylized: RawImage, content: RawImage): RawImage {
 
 type Mat3 = [number, number, number, number, number, number, number, number, number];
 
-/** Per-channel mean and 3×3 covariance of an image's RGB. */
-export function colorStats(img: RawImage): { mean: [number, number, number]; cov: Mat3 } {
+/** Per-channel mean and 3×3 covariance of an image's RGB (of the pixels where `mask` is 1, with one). */
+export function colorStats(img: RawImage, mask?: Float32Array): { mean: [number, number, number]; cov: Mat3; count: number } {
   const n = img.width * img.height;
   const d = img.data;
   const k = img.channels;
   const m = [0, 0, 0];
-  for (let i = 0; i < n * k; i += k) for (let a = 0; a < 3; a++) m[a]! += d[i + a]!;
-  for (let a = 0; a < 3; a++) m[a]! /= n;
+  let count = 0;
+  for (let p = 0, i = 0; p < n; p++, i += k) {
+    if (mask && !mask[p]) continue;
+    count++;
+    for (let a = 0; a < 3; a++) m[a]! += d[i + a]!;
+  }
+  for (let a = 0; a < 3; a++) m[a]! /= Math.max(count, 1);
   const cov = new Array<number>(9).fill(0) as Mat3;
-  for (let i = 0; i < n * k; i += k) {
+  for (let p = 0, i = 0; p < n; p++, i += k) {
+    if (mask && !mask[p]) continue;
     const x = [d[i]! - m[0]!, d[i + 1]! - m[1]!, d[i + 2]! - m[2]!];
     for (let a = 0; a < 3; a++) for (let b = a; b < 3; b++) cov[a * 3 + b]! += x[a]! * x[b]!;
   }
-  for (let a = 0; a < 3; a++) for (let b = a; b < 3; b++) cov[b * 3 + a] = cov[a * 3 + b] = cov[a * 3 + b]! / n;
-  return { mean: m as [number, number, number], cov };
+  for (let a = 0; a < 3; a++) for (let b = a; b < 3; b++) cov[b * 3 + a] = cov[a * 3 + b] = cov[a * 3 + b]! / Math.max(count, 1);
+  return { mean: m as [number, number, number], cov, count };
 }
 
 /** Eigen-decomposition of a symmetric 3×3 matrix by Jacobi rotations: values and column vectors. */
@@ -105,28 +111,50 @@ function matrixFunction(m: Mat3, f: (x: number) => number): Mat3 {
   return out;
 }
 
+/** The affine map x' = Σt^½ Σs^-½ (x − μs) + μt taking one colour distribution's statistics to another's. */
+function colorMap(s: ReturnType<typeof colorStats>, t: ReturnType<typeof colorStats>): (x0: number, x1: number, x2: number, r: number) => number {
+  // A flat source has a singular covariance: a small ridge keeps the inverse root finite.
+  const ridge = 1e-4 * (s.cov[0] + s.cov[4] + s.cov[8]) + 1e-6;
+  const reg = s.cov.map((x, i) => (i % 4 === 0 ? x + ridge : x)) as Mat3;
+  const invRootS = matrixFunction(reg, (x) => 1 / Math.sqrt(Math.max(x, 1e-12)));
+  const rootT = matrixFunction(t.cov, (x) => Math.sqrt(Math.max(x, 0)));
+  const a = new Array<number>(9).fill(0) as Mat3;
+  for (let r = 0; r < 3; r++) for (let col = 0; col < 3; col++) for (let k = 0; k < 3; k++) a[r * 3 + col]! += rootT[r * 3 + k]! * invRootS[k * 3 + col]!;
+  return (x0, x1, x2, r) => a[r * 3]! * (x0 - s.mean[0]) + a[r * 3 + 1]! * (x1 - s.mean[1]) + a[r * 3 + 2]! * (x2 - s.mean[2]) + t.mean[r]!;
+}
+
 /**
  * `style` recoloured so its RGB mean and covariance are `content`'s: x' = Σc^½ Σs^-½ (x − μs) + μc
  * (the symmetric square roots, Gatys et al. 2016's "image analogies" variant). Alpha is kept;
  * results are rounded and clamped to 0–255. The sizes may differ.
  */
 export function matchColors(style: RawImage, content: RawImage): RawImage {
-  const s = colorStats(style);
-  const c = colorStats(content);
-  // A flat style image has a singular covariance: a small ridge keeps the inverse root finite.
-  const ridge = 1e-4 * (s.cov[0] + s.cov[4] + s.cov[8]) + 1e-6;
-  const reg = s.cov.map((x, i) => (i % 4 === 0 ? x + ridge : x)) as Mat3;
-  const invRootS = matrixFunction(reg, (x) => 1 / Math.sqrt(Math.max(x, 1e-12)));
-  const rootC = matrixFunction(c.cov, (x) => Math.sqrt(Math.max(x, 0)));
-  const a = new Array<number>(9).fill(0) as Mat3;
-  for (let r = 0; r < 3; r++) for (let col = 0; col < 3; col++) for (let k = 0; k < 3; k++) a[r * 3 + col]! += rootC[r * 3 + k]! * invRootS[k * 3 + col]!;
-  const { width, height, channels } = style;
-  const d = style.data;
-  const out = new Uint8Array(d.length);
-  for (let i = 0; i < d.length; i += channels) {
-    const x0 = d[i]! - s.mean[0], x1 = d[i + 1]! - s.mean[1], x2 = d[i + 2]! - s.mean[2];
-    for (let r = 0; r < 3; r++) out[i + r] = clampByte(a[r * 3]! * x0 + a[r * 3 + 1]! * x1 + a[r * 3 + 2]! * x2 + c.mean[r]!);
-    if (channels === 4) out[i + 3] = d[i + 3]!;
+  return matchColorsByRegion(style, content);
+}
+
+/**
+ * `image` recoloured region by region so each region's RGB mean and covariance are the same
+ * region's of `reference` (as `matchColors`, which is one region): a colour-only photo transfer.
+ * Masks are one 0/1 plane per region ([regions, height, width]) for each image; pixels in no
+ * region keep their colour. Alpha is kept; the sizes may differ.
+ */
+export function matchColorsByRegion(image: RawImage, reference: RawImage, masks?: { regions: number; image: Float32Array; reference: Float32Array }): RawImage {
+  const { width, height, channels } = image;
+  const n = width * height;
+  const d = image.data;
+  const out = Uint8Array.from(d);
+  const regions = masks?.regions ?? 1;
+  for (let r = 0; r < regions; r++) {
+    const mi = masks?.image.subarray(r * n, (r + 1) * n);
+    const mr = masks?.reference.subarray(r * reference.width * reference.height, (r + 1) * reference.width * reference.height);
+    const from = colorStats(image, mi);
+    const to = colorStats(reference, mr);
+    if (!from.count || !to.count) continue;
+    const map = colorMap(from, to);
+    for (let p = 0, i = 0; p < n; p++, i += channels) {
+      if (mi && !mi[p]) continue;
+      for (let c = 0; c < 3; c++) out[i + c] = clampByte(map(d[i]!, d[i + 1]!, d[i + 2]!, c));
+    }
   }
   return { data: out, width, height, channels };
 }

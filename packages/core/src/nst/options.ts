@@ -81,6 +81,16 @@ export const NST_RUN_SCHEMA = defineSchema(
       arg: 'x',
       doc: 'Weight of the total-variation smoothness term',
     },
+    photorealism: {
+      kind: 'number',
+      min: 0,
+      default: 0,
+      arg: 'lambda',
+      doc: "Weight of the photorealism term (Luan et al. 2017's λ, 1e4 in their recipe): Σ_c V_cᵀ L V_c, L the content photo's matting Laplacian, which keeps the result a locally affine colour transform of the photo",
+    },
+    smooth: { kind: 'bool', default: false, doc: "Smooth the result with a guided filter led by the photo (edge-aware; Luan et al.'s post-step), after colour preservation" },
+    smoothRadius: { kind: 'int', min: 1, max: 64, default: 2, flag: false, doc: "The guided filter's window radius in pixels" },
+    smoothEpsilon: { kind: 'number', min: 0, exclusiveMin: true, default: 1e-3, flag: false, doc: "The guided filter's regularisation (on 0..1 pixels): larger smooths more" },
     optimizer: { kind: 'choice', choices: ['adam', 'lbfgs'], default: 'adam', arg: 'name', doc: 'Optimiser: Adam, or L-BFGS (converges in fewer iterations)' },
     lr: {
       kind: 'number',
@@ -129,6 +139,8 @@ export const NST_RUN_SCHEMA = defineSchema(
       if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
       if (r.preserveColors !== 'none' && c.mode !== 'transfer') throw invalidParam('preserveColors', "'none' for a reconstruction (there is no photo and painting pair)", r.preserveColors);
       if (r.startSize !== undefined && c.mode === 'style') throw invalidParam('startSize', 'unset for style reconstruction (there is no photo to grow)', r.startSize);
+      if ((r.photorealism as number) > 0 && c.mode !== 'transfer') throw invalidParam('photorealism', '0 for a reconstruction (the term needs a photo)', r.photorealism);
+      if (r.smooth && c.mode !== 'transfer') throw invalidParam('smooth', 'false for a reconstruction (the filter is led by the photo)', r.smooth);
       if (r.styleScale !== undefined && c.mode !== 'transfer') throw invalidParam('styleScale', 'unset for a reconstruction (there is no photo to scale the painting to)', r.styleScale);
     },
   },

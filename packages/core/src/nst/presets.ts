@@ -7,6 +7,11 @@ import type { NeuralStyleOptions } from '../options/generated';
  * VGG19, content at node 23 (relu4_2), style at nodes 2, 7, 12, 21, 30 (relu1_1 … relu5_1), white-noise
  * start (Gaussian × 0.256), Adam, no total variation, style weight 20 on the *sum* of the five layer
  * losses. Impasto averages its style layers, so that weight is 20 × 5 = 100 here (the same objective).
+ *
+ * `photo`: Luan et al. 2017's Deep Photo Style Transfer recipe, for a photo as the style: VGG19,
+ * content relu4_2 weight 5, style relu1_1 … relu5_1 weight 100 each (Impasto averages its layers:
+ * 500), TV 1e-3, photorealism λ 1e4, start from the photo, L-BFGS. Region masks
+ * (`contentMask`, `styleMask`) send each region's style where it belongs.
  */
 export const NST_PRESETS = {
   seed: {
@@ -18,6 +23,17 @@ export const NST_PRESETS = {
     tvWeight: 0,
     init: 'noise',
     optimizer: 'adam',
+  },
+  photo: {
+    net: 'vgg19',
+    contentLayers: ['relu4_2'],
+    styleLayers: ['relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1'],
+    contentWeight: 5,
+    styleWeight: 100 * 5,
+    tvWeight: 1e-3,
+    photorealism: 1e4,
+    init: 'content',
+    optimizer: 'lbfgs',
   },
 } as const satisfies Record<string, NeuralStyleOptions>;
 

@@ -42,7 +42,7 @@ export function tiledObjective(
   width: number,
   height: number,
   o: { tile: number; minSide: number; seed: number },
-  evaluate: (region: TileRegion, x: Float32Array, index: number) => Promise<TileEvaluation>,
+  evaluate: (region: TileRegion, x: Float32Array, index: number, share: number) => Promise<TileEvaluation>,
   terms: (t: Record<string, number>) => void,
   /** Called with every tile of an evaluation before any is evaluated (e.g. to pool their Gram matrices). */
   beforeTiles?: (tiles: readonly { region: TileRegion; x: Float32Array; share: number }[]) => Promise<void>,
@@ -64,7 +64,7 @@ export function tiledObjective(
     );
     await beforeTiles?.(tiles);
     for (const [i, { region, x: part, share }] of tiles.entries()) {
-      const r = await evaluate(region, part, i);
+      const r = await evaluate(region, part, i, share);
       loss += share * r.loss;
       for (const [k, v] of Object.entries(r.terms)) sums[k] = (sums[k] ?? 0) + share * v;
       paste(grad, width, height, region, r.grad, share);

@@ -161,6 +161,14 @@ export interface NeuralStyleRunOptions {
   styleWeight?: number;
   /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
   tvWeight?: number;
+  /** Weight of the photorealism term (Luan et al. 2017's λ, 1e4 in their recipe): Σ_c V_cᵀ L V_c, L the content photo's matting Laplacian, which keeps the result a locally affine colour transform of the photo (≥ 0) [0] */
+  photorealism?: number;
+  /** Smooth the result with a guided filter led by the photo (edge-aware; Luan et al.'s post-step), after colour preservation [false] */
+  smooth?: boolean;
+  /** The guided filter's window radius in pixels (1–64) [2] */
+  smoothRadius?: number;
+  /** The guided filter's regularisation (on 0..1 pixels): larger smooths more (> 0) [0.001] */
+  smoothEpsilon?: number;
   /** Optimiser: Adam, or L-BFGS (converges in fewer iterations) [adam] */
   optimizer?: 'adam' | 'lbfgs';
   /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
@@ -193,6 +201,10 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
+  readonly photorealism: number;
+  readonly smooth: boolean;
+  readonly smoothRadius: number;
+  readonly smoothEpsilon: number;
   readonly optimizer: 'adam' | 'lbfgs';
   readonly lr: number;
   readonly historySize: number;
@@ -242,6 +254,14 @@ export interface NeuralStyleOptions {
   styleWeight?: number;
   /** Weight of the total-variation smoothness term (≥ 0) [0.1 for transfer, else 0] */
   tvWeight?: number;
+  /** Weight of the photorealism term (Luan et al. 2017's λ, 1e4 in their recipe): Σ_c V_cᵀ L V_c, L the content photo's matting Laplacian, which keeps the result a locally affine colour transform of the photo (≥ 0) [0] */
+  photorealism?: number;
+  /** Smooth the result with a guided filter led by the photo (edge-aware; Luan et al.'s post-step), after colour preservation [false] */
+  smooth?: boolean;
+  /** The guided filter's window radius in pixels (1–64) [2] */
+  smoothRadius?: number;
+  /** The guided filter's regularisation (on 0..1 pixels): larger smooths more (> 0) [0.001] */
+  smoothEpsilon?: number;
   /** Optimiser: Adam, or L-BFGS (converges in fewer iterations) [adam] */
   optimizer?: 'adam' | 'lbfgs';
   /** Learning rate: Adam's step, or L-BFGS's first step (> 0) [4 for adam (on the 0–255 scale), 1 for lbfgs] */
@@ -282,6 +302,10 @@ export interface ResolvedNeuralStyleOptions {
   readonly contentWeight: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
+  readonly photorealism: number;
+  readonly smooth: boolean;
+  readonly smoothRadius: number;
+  readonly smoothEpsilon: number;
   readonly optimizer: 'adam' | 'lbfgs';
   readonly lr: number;
   readonly historySize: number;

@@ -35,7 +35,7 @@ export const matMul: GradRule = {
       // A Gram product A·Aᵀ (what `gram` builds): dA = (dY + dYᵀ)·A in one product, exactly,
       // instead of dY·A plus (Aᵀ·dY)ᵀ back through the Transpose (a second large product, a
       // transpose and a sum). The Transpose gets no gradient of its own then.
-      return [b.op('MatMul', [b.op('Add', [dY, swapLast(b, dY, 2)], {}, 'gram_dy'), a], {}, 'gram_da'), undefined];
+      return [b.op('MatMul', [b.op('Add', [dY, swapLast(b, dY, ra)], {}, 'gram_dy'), a], {}, 'gram_da'), undefined];
     }
     if (ra === 1 && rc === 1) {
       return [needs[0] ? b.op('Mul', [dY, c]) : undefined, needs[1] ? b.op('Mul', [dY, a]) : undefined];
@@ -57,11 +57,15 @@ export const matMul: GradRule = {
   },
 };
 
-/** True when `c` is Transpose(a) of a matrix, read by node `user` alone (so its gradient is `user`'s to give). */
+/**
+ * True when `c` is Transpose(a) of a matrix or a batch of them (rank 3, perm [0, 2, 1]: masked
+ * Grams, one per region), read by node `user` alone (so its gradient is `user`'s to give).
+ */
 function isOwnTranspose(b: GradBuilder, c: string, a: string, user: string): boolean {
   const t = b.g.nodes.find((n) => n.outputs.includes(c));
-  if (t?.opType !== 'Transpose' || t.inputs[0] !== a || b.info.rank(a) !== 2) return false;
+  const rank = b.info.rank(a);
+  if (t?.opType !== 'Transpose' || t.inputs[0] !== a || (rank !== 2 && rank !== 3)) return false;
   const perm = t.attributes.perm as readonly number[] | undefined;
-  if (perm && (perm[0] !== 1 || perm[1] !== 0)) return false;
+  if (rank === 3 ? perm?.join() !== '0,2,1' : perm && (perm[0] !== 1 || perm[1] !== 0)) return false;
   return b.g.nodes.every((n) => n.name === user || !n.inputs.includes(c)) && !b.g.outputs.some((o) => o.name === c);
 }
