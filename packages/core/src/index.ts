@@ -24,6 +24,7 @@ export { FastStyle, type StylizeContext, type StylizeResult } from './fst/fast-s
 export type { TileProgress } from './tiles/tiled-run';
 export { NeuralStyle, type NeuralStyleContext, type NstEvent, type NstProgress, type NstCheckpoint, type NstResult, type NstInputs, type WeightedStyle, type NstScale } from './nst/neural-style';
 export { NST_PRESETS, type NstPreset } from './nst/presets';
+export type { RecolorResult } from './nst/recolor';
 export { LOSS_NETS, type LossNetName } from './nets/loss-nets';
 export { ArbitraryStyle, type StyleArgument, type StyleInput } from './ast/arbitrary-style';
 export { type StyleCode, blendStyleCodes, isStyleCode } from './ast/style-code';

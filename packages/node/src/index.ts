@@ -7,7 +7,7 @@ export * from '@impasto/core';
 export { env } from './platform/env';
 export { stylize, engines } from './stylize';
 export { FastStyle, type StylizeFileResult } from './fast-style';
-export { NeuralStyle, neuralStyle } from './neural-style';
+export { NeuralStyle, neuralStyle, recolor } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';
 export { ModelStore, type ModelStoreOptions } from './platform/cache-store';
 export { imageInfo, type NodeImageInput } from './platform/image-codec';

@@ -7,7 +7,7 @@ export * from '@impasto/core';
 export { env } from './platform/env';
 export { stylize, engines } from './stylize';
 export { FastStyle } from './fast-style';
-export { NeuralStyle, neuralStyle } from './neural-style';
+export { NeuralStyle, neuralStyle, recolor } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';
 export { configureWasm, hasWebGpuAdapter, type WasmOptions } from './platform/backend';
 export { wasmThreads } from './platform/threads';

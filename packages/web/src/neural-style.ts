@@ -1,4 +1,4 @@
-import { NeuralStyle as CoreNeuralStyle, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core/platform';
+import { NeuralStyle as CoreNeuralStyle, type RecolorOptions, type RecolorResult, recolorImage, type NeuralStyleContext, type NeuralStyleOptions, type NstEvent, type NstInputs, type NstResult, type Run } from '@impasto/core/platform';
 import { webPlatform } from './platform';
 import type { ImageInput } from './platform/image-codec';
 
@@ -18,4 +18,15 @@ export class NeuralStyle extends CoreNeuralStyle<ImageInput, Blob> {
 /** A one-off run, `{ events, result }` (`NeuralStyle.transfer`). */
 export function neuralStyle(inputs: NstInputs<ImageInput>, options?: NeuralStyleOptions, context?: NeuralStyleContext): Run<NstEvent, NstResult> {
   return NeuralStyle.transfer(inputs, options, context);
+}
+
+/**
+ * A colour-only photo transfer, in well under a second: `content` recoloured so its RGB mean and
+ * covariance are `style`'s (a photo), region by region with `contentMask` and `styleMask`. The
+ * preview of a photo style transfer (`{ ...NST_PRESETS.photo }`), which starts from it.
+ * @example
+ * const { image } = await recolor({ content: 'day.jpg', style: 'night.jpg' });
+ */
+export function recolor(inputs: Pick<NstInputs<ImageInput>, 'content' | 'style' | 'contentMask' | 'styleMask'>, options?: RecolorOptions): Promise<RecolorResult> {
+  return recolorImage(webPlatform.codec, inputs, options);
 }

@@ -15,10 +15,11 @@ export { defaultText } from '../options/render-types';
 export { OPTION_SCHEMAS } from '../options/catalog';
 export { SESSION_SCHEMA, PROVIDERS, type Provider, type ExecutionProvider } from '../runtime/session-options';
 export { COLOR_SCHEMA, DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA, STYLE_SCALE_SCHEMA, TILE_SCHEMA, OUTPUT_FORMATS, DEFAULT_MAX_PIXELS, type OutputFormat } from '../image/options';
-export { keepLuminance, matchColors, colorStats, PRESERVE_COLORS, type PreserveColors } from '../image/color';
+export { keepLuminance, matchColors, matchColorsByRegion, colorStats, PRESERVE_COLORS, type PreserveColors } from '../image/color';
+export { guidedFilter } from '../image/guided-filter';
 export { psnr } from '../image/psnr';
 export { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
-export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, NST_MODES, type NstMode } from '../nst/options';
+export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, RECOLOR_SCHEMA, NST_MODES, type NstMode } from '../nst/options';
 export { NST_PRESETS, type NstPreset } from '../nst/presets';
 
 // Platform contracts: Backend, ImageCodec, CacheStore (and the Platform that bundles them).
@@ -64,6 +65,7 @@ export {
   type NstScale,
   coarseToFineSizes,
 } from '../nst/neural-style';
+export { recolorImage, type RecolorResult } from '../nst/recolor';
 export { LOSS_NETS, type LossNetName } from '../nets/loss-nets';
 export type { FeatureNet } from '../nets/feature-net';
 

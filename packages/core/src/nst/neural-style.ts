@@ -1,7 +1,7 @@
 import { ImpastoError, invalidParam } from '../errors';
 import { checkMemory, estimateMemory, planRun } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
-import { keepLuminance } from '../image/color';
+import { keepLuminance, matchColorsByRegion } from '../image/color';
 import { guidedFilter } from '../image/guided-filter';
 import { loadImage } from '../image/pipeline';
 import { type RawImage, imageToTensor, regionToTensor, tensorToImage } from '../image/raw-image';
@@ -217,7 +217,7 @@ export class NeuralStyle<In, Encoded> {
       const own = Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.objective))) as Record<string, TensorData>;
       const contentTerms = tile === undefined ? [] : terms.filter((t) => t.targets && !t.targets.pooled && t.targets.image === 'content');
       const feeds = { ...(await targetFeeds(ctx, { content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)))), ...own };
-      const x = this.initialImage(o, shape, content);
+      const x = this.initialImage(o, shape, images);
       const startupMs = now() - t0;
       let reported: Record<string, number> = {};
       const evaluate = async (img: Float32Array, w: number, h: number, tileFeeds: Record<string, TensorData>) => {
@@ -282,8 +282,12 @@ export class NeuralStyle<In, Encoded> {
     }
   }
 
-  private initialImage(o: ResolvedNeuralStyleRunOptions, shape: RawImage, content: RawImage | undefined): Float32Array {
+  private initialImage(o: ResolvedNeuralStyleRunOptions, shape: RawImage, { content, styles, masks }: RunImages): Float32Array {
     if (o.init === 'content') return imageToTensor(content!).data.slice();
+    if (o.init === 'colors') {
+      const m = masks && { regions: masks.regions, image: masks.content.planes, reference: masks.style.planes };
+      return imageToTensor(matchColorsByRegion(content!, styles[0]!.image, m)).data.slice();
+    }
     if (typeof o.init === 'object') {
       if (o.init.width !== shape.width || o.init.height !== shape.height) {
         throw new ImpastoError('INVALID_ARGUMENT', `init image is ${o.init.width}x${o.init.height}; the output is ${shape.width}x${shape.height}`);

@@ -42,7 +42,7 @@ export const NST_LOAD_SCHEMA = defineSchema(
   { extend: [SESSION_SCHEMA] },
 );
 
-const INIT_KINDS = ['noise', 'content'] as const;
+const INIT_KINDS = ['noise', 'content', 'colors'] as const;
 
 /** What each run chooses: sizes, weights, optimiser, iterations, start image. */
 export const NST_RUN_SCHEMA = defineSchema(
@@ -123,19 +123,20 @@ export const NST_RUN_SCHEMA = defineSchema(
     checkpointEvery: { kind: 'int', min: 0, max: 1e6, default: 50, flag: 'checkpoint', arg: 'n', doc: 'Emit the current image every N iterations; 0 for none' },
     init: {
       kind: 'custom',
-      tsType: "'noise' | 'content' | RawImage",
-      expected: "'noise', 'content' or a RawImage of the result's size",
+      tsType: "'noise' | 'content' | 'colors' | RawImage",
+      expected: "'noise', 'content', 'colors' or a RawImage of the result's size",
       check: (v) => (INIT_KINDS as readonly unknown[]).includes(v) || isRawImage(v),
       fromString: (s) => s,
       default: (_r: unknown, c: ResolveContext) => (c.mode === 'transfer' ? 'content' : 'noise'),
       defaultDoc: 'content for transfer, else noise',
       arg: 'kind',
-      doc: 'Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only)',
+      doc: "Start image: Gaussian noise around mid-grey, the content photo, the photo recoloured to the style image's colour mean and covariance (region by region with masks: a photo transfer's start), or given pixels (library only)",
     },
     seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, default: 0, arg: 'n', doc: 'Seed for the noise' },
   },
   {
     check: (r, c) => {
+      if (r.init === 'colors' && c.mode !== 'transfer') throw invalidParam('init', "'noise' or an image for a reconstruction (there is no photo and painting pair to match colours between)", r.init);
       if (r.init === 'content' && c.mode === 'style') throw invalidParam('init', "'noise' or an image for style reconstruction", r.init);
       if (r.preserveColors !== 'none' && c.mode !== 'transfer') throw invalidParam('preserveColors', "'none' for a reconstruction (there is no photo and painting pair)", r.preserveColors);
       if (r.startSize !== undefined && c.mode === 'style') throw invalidParam('startSize', 'unset for style reconstruction (there is no photo to grow)', r.startSize);
@@ -151,3 +152,9 @@ export const NST_SCHEMA = defineSchema('NeuralStyleOptions', 'neural style trans
 
 /** The keys of `NST_LOAD_SCHEMA`, to split a one-off's options. */
 export const NST_LOAD_KEYS: readonly string[] = Object.keys(NST_LOAD_SCHEMA.fields);
+
+/** A colour-only photo transfer (`recolor`, `impasto recolor`): the photo's size and the decode limit. */
+export const RECOLOR_SCHEMA = defineSchema('RecolorOptions', 'a colour transfer', {
+  size: { kind: 'int', min: 1, max: 65535, arg: 'n', defaultDoc: "the photo's own", doc: 'Longest side of the result: the photo is shrunk to it (never enlarged)' },
+  maxPixels: DECODE_SCHEMA.fields.maxPixels,
+});

@@ -92,7 +92,7 @@ export function nearestResize(img: RawImage, width: number, height: number): Raw
 }
 
 /** A mask decoded whole and brought to its image's size; its shape must be the image's (to 1 %). */
-async function maskFor<In>(codec: ImageCodec<In, unknown>, mask: In | RawImage, image: RawImage, which: string, maxPixels: number): Promise<RawImage> {
+export async function loadMask<In>(codec: ImageCodec<In, unknown>, mask: In | RawImage, image: RawImage, which: string, maxPixels: number): Promise<RawImage> {
   let m: RawImage;
   try {
     m = await loadImage(codec, mask, { maxPixels });
@@ -129,7 +129,7 @@ export async function loadRunImages<In>(codec: ImageCodec<In, unknown>, inputs: 
   if (mode !== 'transfer') throw new ImpastoError('INVALID_ARGUMENT', 'region masks pair a photo with a painting: they are for transfer, not reconstruction');
   if (styles.length !== 1) throw new ImpastoError('INVALID_ARGUMENT', `region masks take one style image, received ${styles.length}`);
   const style = styles[0]!.image;
-  const cm = await maskFor(codec, inputs.contentMask, content!, 'content', o.maxPixels);
-  const sm = await maskFor(codec, inputs.styleMask!, style, 'style', o.maxPixels);
+  const cm = await loadMask(codec, inputs.contentMask, content!, 'content', o.maxPixels);
+  const sm = await loadMask(codec, inputs.styleMask!, style, 'style', o.maxPixels);
   return { content, styles, masks: regionMasks(cm, sm, content!, style) };
 }

@@ -1,7 +1,7 @@
 import { AST_LOAD_SCHEMA, AST_STYLIZE_SCHEMA, STYLE_CODE_SCHEMA } from '../ast/options';
 import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
 import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
-import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA } from '../nst/options';
+import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, RECOLOR_SCHEMA } from '../nst/options';
 import { SESSION_SCHEMA } from '../runtime/session-options';
 import { VIDEO_SCHEMA } from '../video/options';
 import { renderOptionTypes } from './render-types';
@@ -18,6 +18,7 @@ export const OPTION_SCHEMAS: readonly Schema[] = [
   NST_LOAD_SCHEMA,
   NST_RUN_SCHEMA,
   NST_SCHEMA,
+  RECOLOR_SCHEMA,
   AST_LOAD_SCHEMA,
   STYLE_CODE_SCHEMA,
   AST_STYLIZE_SCHEMA,

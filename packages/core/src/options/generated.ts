@@ -183,8 +183,8 @@ export interface NeuralStyleRunOptions {
   topIterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
-  /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
-  init?: 'noise' | 'content' | RawImage;
+  /** Start image: Gaussian noise around mid-grey, the content photo, the photo recoloured to the style image's colour mean and covariance (region by region with masks: a photo transfer's start), or given pixels (library only) [content for transfer, else noise] */
+  init?: 'noise' | 'content' | 'colors' | RawImage;
   /** Seed for the noise (0–4294967295) [0] */
   seed?: number;
 }
@@ -212,7 +212,7 @@ export interface ResolvedNeuralStyleRunOptions {
   readonly startSize?: number;
   readonly topIterations: number;
   readonly checkpointEvery: number;
-  readonly init: 'noise' | 'content' | RawImage;
+  readonly init: 'noise' | 'content' | 'colors' | RawImage;
   readonly seed: number;
 }
 
@@ -276,8 +276,8 @@ export interface NeuralStyleOptions {
   topIterations?: number;
   /** Emit the current image every N iterations; 0 for none (0–1000000) [50] */
   checkpointEvery?: number;
-  /** Start image: Gaussian noise around mid-grey, the content photo, or given pixels (library only) [content for transfer, else noise] */
-  init?: 'noise' | 'content' | RawImage;
+  /** Start image: Gaussian noise around mid-grey, the content photo, the photo recoloured to the style image's colour mean and covariance (region by region with masks: a photo transfer's start), or given pixels (library only) [content for transfer, else noise] */
+  init?: 'noise' | 'content' | 'colors' | RawImage;
   /** Seed for the noise (0–4294967295) [0] */
   seed?: number;
 }
@@ -313,8 +313,22 @@ export interface ResolvedNeuralStyleOptions {
   readonly startSize?: number;
   readonly topIterations: number;
   readonly checkpointEvery: number;
-  readonly init: 'noise' | 'content' | RawImage;
+  readonly init: 'noise' | 'content' | 'colors' | RawImage;
   readonly seed: number;
+}
+
+/** Options of a colour transfer. Plain data: every field is optional and validated when given. */
+export interface RecolorOptions {
+  /** Longest side of the result: the photo is shrunk to it (never enlarged) (1–65535) [the photo's own] */
+  size?: number;
+  /** Refuse images with more pixels than this, before decoding them (decompression-bomb guard) (1–2147483647) [67108864] */
+  maxPixels?: number;
+}
+
+/** A colour transfer with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedRecolorOptions {
+  readonly size?: number;
+  readonly maxPixels: number;
 }
 
 /** Options of loading the arbitrary-style network. Plain data: every field is optional and validated when given. */

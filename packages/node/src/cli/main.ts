@@ -5,6 +5,7 @@ import { env } from '../platform/env';
 import { registerAst } from './ast-command';
 import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
+import { registerRecolor } from './recolor-command';
 import { registerStyles } from './styles-command';
 import { registerVideo } from './video-command';
 
@@ -33,6 +34,7 @@ Environment:
   registerStyles(program);
   registerFst(program);
   registerNst(program);
+  registerRecolor(program);
   registerAst(program);
   registerVideo(program);
   // Listed here, run by @impasto/server (see `main`): the service's dependencies stay out of the library's.

@@ -16,6 +16,8 @@ interface NstCliOptions {
   content?: string;
   style?: string[];
   styleWeights?: string;
+  contentMask?: string;
+  styleMask?: string;
   output: string;
   quiet?: boolean;
 }
@@ -24,7 +26,7 @@ const COMMON = ['net', 'pooling', 'size', 'optimizer', 'lr', 'iterations', 'chec
 
 /** Each command's flags from the one NST schema: which fields, under which names, with which defaults. */
 const PLANS: Record<NstMode, FlagPlan> = {
-  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'init', 'styleSize', 'styleScale', 'preserveColors', 'startSize', 'topIterations', 'tile', ...COMMON] },
+  transfer: { only: ['contentLayers', 'styleLayers', 'contentWeight', 'styleWeight', 'tvWeight', 'photorealism', 'smooth', 'init', 'styleSize', 'styleScale', 'preserveColors', 'startSize', 'topIterations', 'tile', ...COMMON] },
   content: { only: ['contentLayers', 'startSize', 'topIterations', 'tile', ...COMMON], rename: { contentLayers: 'layer' }, defaults: { iterations: 100 } },
   style: { only: ['styleLayers', ...COMMON], rename: { styleLayers: 'layers' }, defaults: { iterations: 100 } },
 };
@@ -45,7 +47,14 @@ export function registerNst(program: Command): void {
       .requiredOption('-c, --content <image>', 'content photo')
       .requiredOption('-s, --style <images...>', 'style painting(s); several are summed with weights (see --style-weights)')
       .option('--style-weights <list>', 'comma-separated weights of the style paintings (default: equal)')
-      .addOption(new Option('--preset <name>', "a named configuration, under your own flags: seed = figure 6 of the neural-style chapter of OCaml Scientific Computing (VGG19, content 23, style 2,7,12,21,30 summed with weight 20, noise start, no TV)").choices(Object.keys(NST_PRESETS))),
+      .option('--content-mask <image>', "region labels of the photo in flat colours (sky blue, buildings red, …); each region takes its style from the style mask's region of the same colour")
+      .option('--style-mask <image>', 'region labels of the style image, in the colours of --content-mask')
+      .addOption(
+        new Option(
+          '--preset <name>',
+          'a named configuration, under your own flags: seed = figure 6 of the neural-style chapter of OCaml Scientific Computing (VGG19, content 23, style 2,7,12,21,30 summed with weight 20, noise start, no TV); photo = Luan et al.\'s Deep Photo Style Transfer for a photo as the style (content 5, style 100 a layer, TV 1e-3, photorealism 1e4, photo start, L-BFGS)',
+        ).choices(Object.keys(NST_PRESETS)),
+      ),
     'transfer',
   );
   const reconstruct = program.command('reconstruct').description("reconstruct an image from one layer's content or a set of layers' style, from noise (as in Gatys et al.'s figures)");
@@ -79,14 +88,16 @@ async function run(mode: NstMode, opts: NstCliOptions, options: NeuralStyleOptio
     const format = outputFormat(opts.output);
     const paintings = opts.style ?? [];
     const weights = styleWeights(opts.styleWeights, paintings.length);
-    const inputs = [opts.content, ...paintings].filter((x): x is string => !!x);
+    const inputs = [opts.content, ...paintings, opts.contentMask, opts.styleMask].filter((x): x is string => !!x);
+    if (!opts.contentMask !== !opts.styleMask) throw new ImpastoError('INVALID_ARGUMENT', `region masks come in pairs: give ${opts.contentMask ? '--style-mask' : '--content-mask'} too`);
     // The run's own defaults, from the schema, decide which checkpoints it will write.
     const checkpoints = plannedCheckpoints(opts.output, resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, { ...options, mode }, { platform: 'node', mode }));
     // Every file the run will write, against the inputs and each other, before any work.
     checkRunFiles(inputs, [opts.output, ...checkpoints]);
     await checkOutputPath(opts.output, inputs);
     const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
-    const { events, result } = neuralStyle({ content: opts.content, style: paintings.length > 1 ? paintings.map((p, i) => ({ style: p, weight: weights[i]! })) : paintings[0] }, { ...options, mode }, { store, signal: abort.signal });
+    const images = { content: opts.content, style: paintings.length > 1 ? paintings.map((p, i) => ({ style: p, weight: weights[i]! })) : paintings[0], contentMask: opts.contentMask, styleMask: opts.styleMask };
+    const { events, result } = neuralStyle(images, { ...options, mode }, { store, signal: abort.signal });
     const tty = !opts.quiet && process.stderr.isTTY;
     const bar = tty ? progressBar('{mode}{scale} [{bar}] {value}/{total} | loss {loss} | {ms} ms/it | ETA {eta_formatted}') : undefined;
     let lastLog = 0;

@@ -67,7 +67,9 @@ export function addSchemaFlags(cmd: Command, schema: Schema, plan: FlagPlan = {}
   return {
     pick(opts) {
       const out: Record<string, unknown> = {};
-      for (const [key, name] of attr) if (opts[name] !== undefined) out[key] = opts[name];
+      // Only what the user typed (and the plan's own defaults): the schema's defaults are the
+      // library's to fill in, under anything spread beneath (a preset).
+      for (const [key, name] of attr) if (opts[name] !== undefined && (cmd.getOptionValueSource(name) !== 'default' || plan.defaults?.[key] !== undefined)) out[key] = opts[name];
       return out;
     },
   };

@@ -1,6 +1,18 @@
 import { join } from 'node:path';
 import { NST_PRESETS, NST_SCHEMA, resolveOptions } from '@impasto/core/platform';
+import { Command } from 'commander';
+import { addSchemaFlags } from '../../src/cli/schema-flags';
 import { CONTENT, SHARED, runCli, tempDir } from '../helpers';
+
+describe('presets under flags', () => {
+  it('take only the flags the user typed, not the schema defaults that --help shows', () => {
+    const cmd = new Command().exitOverride();
+    const flags = addSchemaFlags(cmd, NST_SCHEMA, { only: ['styleWeight', 'photorealism', 'iterations'] });
+    cmd.parse(['--iterations', '5'], { from: 'user' });
+    expect(cmd.opts().styleWeight).toBe(1000); // commander fills the default in …
+    expect({ ...NST_PRESETS.photo, ...flags.pick(cmd.opts()) }).toMatchObject({ styleWeight: 500, photorealism: 1e4, iterations: 5 }); // … the preset keeps its own
+  });
+});
 
 describe('--preset seed', () => {
   it("is the seed's figure 6 in Impasto's units", () => {

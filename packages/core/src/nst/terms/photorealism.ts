@@ -16,6 +16,16 @@ const BIG = 0x7fffffffffffffffn;
  * and window k adds q_j − (I_j − μ_k)ᵀ a_k to (Lp)_j.
  */
 export function mattingLaplacianTimes(g: Graph, p: string, guide: string, mean: string, inverse: string): string {
+  return mattingLaplacian(g, p, guide, mean, inverse).lp;
+}
+
+/**
+ * `mattingLaplacianTimes`, and pᵀLp computed stably: per window, min over a of
+ * Σ_j (q_j − (I_j − μ_k)ᵀa)² + ε|a|² is attained at that a_k and equals p_kᵀ L_k p_k, so the value
+ * is Σ r² + ε·Σ |a|² (a sum of squares: never negative, whatever float32 rounds), where Σ p·Lp
+ * cancels to noise when the result is nearly an affine transform of the photo.
+ */
+export function mattingLaplacian(g: Graph, p: string, guide: string, mean: string, inverse: string, epsilon = MATTING_EPSILON): { lp: string; quadratic: string } {
   return g.scoped('laplacian', () => {
     const axes = g.constant('axes', int64([2], [2, 3]));
     const at = (v: string, dy: number, dx: number) =>
@@ -28,12 +38,15 @@ export function mattingLaplacianTimes(g: Graph, p: string, guide: string, mean: 
     const s = g.op('Sum', ds.map((d, o) => g.op('Mul', [d, qs[o]!], {}, { name: 'dq' })), {}, { name: 's' }); // [K, 3, h, w]
     // a_i = Σ_j inverse[i, j] · s_j
     const a = g.op('ReduceSum', [g.op('Mul', [inverse, g.op('Unsqueeze', [s, g.constant('ax', int64([1], [1]))], {}, { name: 's5' })], {}, { name: 'inv_s' }), g.constant('axes', int64([1], [2]))], { keepdims: 0 }, { name: 'a' });
-    const parts = offsets.map(([dy, dx], o) => {
+    const rs = offsets.map((_, o) => {
       const da = g.op('ReduceSum', [g.op('Mul', [ds[o]!, a], {}, { name: 'da' }), g.constant('axes', int64([1], [1]))], { keepdims: 1 }, { name: 'da_sum' });
-      const r = g.op('Sub', [qs[o]!, da], {}, { name: 'r' });
-      return g.op('Pad', [r, g.constant('pads', int64([8], [0, 0, dy, dx, 0, 0, 2 - dy, 2 - dx]))], { mode: 'constant' }, { name: 'placed' });
+      return g.op('Sub', [qs[o]!, da], {}, { name: 'r' });
     });
-    return g.op('Sum', parts, {}, { name: 'lp' });
+    const placed = offsets.map(([dy, dx], o) => g.op('Pad', [rs[o]!, g.constant('pads', int64([8], [0, 0, dy, dx, 0, 0, 2 - dy, 2 - dx]))], { mode: 'constant' }, { name: 'placed' }));
+    const squares = g.op('Sum', rs.map((r) => g.op('Mul', [r, r], {}, { name: 'r2' })), {}, { name: 'r2_sum' });
+    const ridge = g.op('Mul', [g.op('ReduceSum', [g.op('Mul', [a, a], {}, { name: 'a2' })], { keepdims: 0 }, { name: 'a2_sum' }), g.constant('epsilon', float32([], [epsilon]))], {}, { name: 'ridge' });
+    const quadratic = g.op('Add', [g.op('ReduceSum', [squares], { keepdims: 0 }, { name: 'r2_total' }), ridge], {}, { name: 'quadratic' });
+    return { lp: g.op('Sum', placed, {}, { name: 'lp' }), quadratic };
   });
 }
 
@@ -50,7 +63,7 @@ export function photorealismTerm(epsilon = MATTING_EPSILON): ObjectiveTerm {
     weightOption: 'photorealism',
     reduction: 'sum',
     layers: [],
-    key: ['photorealism', 'centred'],
+    key: ['photorealism', 'centred', epsilon],
     inputs: [
       { name: 'guide', dims: [1, 3, 'height', 'width'] },
       { name: 'mean', dims: [1, 3, null, null] },
@@ -69,8 +82,7 @@ export function photorealismTerm(epsilon = MATTING_EPSILON): ObjectiveTerm {
       g.scoped('photorealism', () => {
         const v = g.op('Mul', [io.x, g.constant('to_unit', float32([], [1 / 255]))], {}, { name: 'v' });
         const planes = g.op('Transpose', [v], { perm: [1, 0, 2, 3] }, { name: 'planes' }); // [3, 1, H, W]
-        const lv = mattingLaplacianTimes(g, planes, io.inputs.guide!, io.inputs.mean!, io.inputs.inverse!);
-        const value = g.op('ReduceSum', [g.op('Mul', [planes, lv], {}, { name: 'vlv' })], { keepdims: 0 }, { name: 'value' });
+        const { lp: lv, quadratic: value } = mattingLaplacian(g, planes, io.inputs.guide!, io.inputs.mean!, io.inputs.inverse!, epsilon);
         const grad = g.op('Mul', [g.op('Transpose', [lv], { perm: [1, 0, 2, 3] }, { name: 'lv_nchw' }), g.constant('two_over_255', float32([], [2 / 255]))], {}, { name: 'grad' });
         return { value, grad };
       }),
