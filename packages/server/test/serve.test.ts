@@ -99,6 +99,26 @@ describe('impasto serve (embedded)', () => {
     expect((await fetch(`${base}/app.js`)).status).toBe(200);
   }, 120_000);
 
+  it('a photo transfer: region masks upload with the job (the client sends them), photorealism and smoothing pass through', async () => {
+    const label = async (w: number, h: number, split: (x: number, y: number) => boolean) => {
+      const data = new Uint8Array(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(split(x, y) ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
+      return new Uint8Array(await sharp(data, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer());
+    };
+    const photo = await sharp(SMALL).metadata();
+    const painting = await sharp(PAINTING).metadata();
+    const client = new ImpastoClient({ baseUrl: base });
+    const masks = { content: await label(photo.width!, photo.height!, (_x, y) => y < 64), style: await label(painting.width!, painting.height!, (x) => x < 200) };
+    const options = { net: 'squeezenet', size: 64, iterations: 4, checkpointEvery: 0, photorealism: 1e4, smooth: true, init: 'colors' } as const;
+    const job = await client.submit({ kind: 'nst', image: readFileSync(SMALL), style: readFileSync(PAINTING), masks, options }, { wait: 60 });
+    expect(job.status === 'succeeded' ? '' : JSON.stringify(job)).toBe('');
+    // One mask alone, or masks on another kind, is refused at submission.
+    const one = await postJob(base, { kind: 'nst', style: { file: PAINTING }, image: { file: SMALL }, contentMask: { bytes: masks.content, name: 'm.png' } });
+    expect([one.status, one.body.error?.message]).toEqual([400, 'region masks come in pairs: send styleMask too']);
+    const fst = await postJob(base, { kind: 'fst', style: 'wave', image: { file: SMALL }, contentMask: { bytes: masks.content, name: 'm.png' }, styleMask: { bytes: masks.style, name: 'n.png' } });
+    expect([fst.status, fst.body.error?.message]).toEqual([400, 'region masks are for nst jobs, not fst']);
+  }, 120_000);
+
   it('refuses bad input at submission with the library\'s code and message, and keeps nothing of it', async () => {
     const expectedMessage = (() => {
       try {

@@ -45,7 +45,7 @@ export type JobFile = Uint8Array | ArrayBuffer | BlobLike;
 export interface JobOptionsByKind {
   fst: Pick<StylizeOptions, 'maxSize' | 'format' | 'quality' | 'preserveColors' | 'tile'> & { precision?: 'fp32' | 'int8' };
   ast: Pick<ArbitraryStylizeOptions, 'maxSize' | 'format' | 'quality' | 'strength' | 'styleSize' | 'styleScale' | 'preserveColors' | 'tile'>;
-  nst: Omit<NeuralStyleOptions, 'ep' | 'intraOpNumThreads' | 'interOpNumThreads' | 'memoryBudget' | 'maxPixels' | 'mode' | 'tile' | 'historySize' | 'init'> & { init?: 'noise' | 'content'; format?: StylizeOptions['format']; quality?: number };
+  nst: Omit<NeuralStyleOptions, 'ep' | 'intraOpNumThreads' | 'interOpNumThreads' | 'memoryBudget' | 'maxPixels' | 'mode' | 'tile' | 'historySize' | 'init'> & { init?: 'noise' | 'content' | 'colors'; format?: StylizeOptions['format']; quality?: number };
   video: Pick<VideoOptions, 'start' | 'duration' | 'maxSize' | 'crf' | 'stabilize' | 'temporalWeight' | 'flowSize'> & { precision?: 'fp32' | 'int8'; format?: VideoFormat };
 }
 
@@ -61,6 +61,8 @@ export type JobRequest = {
     /** File names sent with the uploads (the server only uses their extensions, for messages). */
     readonly imageName?: string;
     readonly styleName?: string;
+    /** `nst`: region masks of the photo and of the style image, both or neither (label images in flat colours). */
+    readonly masks?: K extends 'nst' ? { readonly content: JobFile; readonly style: JobFile } : never;
   };
 }[JobKind];
 
@@ -137,6 +139,10 @@ export class ImpastoClient {
     if (typeof request.style === 'string') form.append('style', request.style);
     else form.append('style', asBlob(request.style), request.styleName ?? 'style');
     form.append('image', asBlob(request.image), request.imageName ?? 'image');
+    if (request.masks) {
+      form.append('contentMask', asBlob(request.masks.content), 'content-mask');
+      form.append('styleMask', asBlob(request.masks.style), 'style-mask');
+    }
     const prefer = o.wait === true ? { prefer: 'wait' } : typeof o.wait === 'number' ? { prefer: `wait=${o.wait}` } : undefined;
     return (await (await this.call('/v1/jobs', { method: 'POST', body: form, headers: prefer })).json()) as JobView;
   }

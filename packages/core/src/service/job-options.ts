@@ -30,7 +30,7 @@ const AST_JOB = defineSchema('AstJobOptions', 'an arbitrary-style job', fieldsOf
 
 const NST_JOB = defineSchema('NstJobOptions', 'a neural-style job', {
   ...fieldsOf(NST_LOAD_SCHEMA, ['net', 'pooling', 'contentLayers', 'styleLayers']),
-  ...fieldsOf(NST_RUN_SCHEMA, ['size', 'styleSize', 'styleScale', 'preserveColors', 'contentWeight', 'styleWeight', 'tvWeight', 'optimizer', 'lr', 'iterations', 'startSize', 'topIterations', 'checkpointEvery', 'init', 'seed']),
+  ...fieldsOf(NST_RUN_SCHEMA, ['size', 'styleSize', 'styleScale', 'preserveColors', 'contentWeight', 'styleWeight', 'tvWeight', 'photorealism', 'smooth', 'optimizer', 'lr', 'iterations', 'startSize', 'topIterations', 'checkpointEvery', 'init', 'seed']),
   ...fieldsOf(ENCODE_SCHEMA, ['format', 'quality']),
 }, { check: (r, c) => NST_SCHEMA.check?.(r, c) });
 

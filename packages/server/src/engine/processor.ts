@@ -78,9 +78,13 @@ export async function processJob(spec: JobSpec, ctx: ProcessContext): Promise<Ou
       const { format: _f, quality: _q, ...rest } = o;
       const { load, run } = splitNstOptions({ ...rest, ...budget });
       const engineOptions = loadOptions(ctx, load);
-      const [content, painting] = await Promise.all([blob(ctx.blobs, spec.input, 'photo'), blob(ctx.blobs, (spec.style as { blob: string }).blob, 'painting')]);
+      const [content, painting, contentMask, styleMask] = await Promise.all([
+        blob(ctx.blobs, spec.input, 'photo'),
+        blob(ctx.blobs, (spec.style as { blob: string }).blob, 'painting'),
+        ...(spec.masks ? [blob(ctx.blobs, spec.masks.content, 'content mask'), blob(ctx.blobs, spec.masks.style, 'style mask')] : []),
+      ]);
       return ctx.pool.use(await neuralStyleKey(nodePlatform, engineOptions), () => NeuralStyle.load(engineOptions, { signal }), async (nst) => {
-        const r = nst.run({ content, style: painting }, run, { signal });
+        const r = nst.run({ content, style: painting, contentMask, styleMask }, run, { signal });
         for await (const e of r.events) {
           if (e.type === 'progress') ctx.progress({ fraction: fraction(e.iteration + (e.scale ? (e.scale.index - 1) * e.iterations : 0), e.iterations * (e.scale?.scales ?? 1)), done: e.iteration, total: e.iterations, unit: 'iteration' });
           else {

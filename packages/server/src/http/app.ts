@@ -78,7 +78,7 @@ export async function buildApp(p: AppParts): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(multipart, { limits: { fileSize: Math.max(p.limits.imageBytes, p.limits.videoBytes), files: 2, fields: 8, fieldSize: 64 * 1024, parts: 12 } });
+  await app.register(multipart, { limits: { fileSize: Math.max(p.limits.imageBytes, p.limits.videoBytes), files: 4, fields: 8, fieldSize: 64 * 1024, parts: 14 } });
 
   app.setErrorHandler((e, _req, reply) => {
     if (e instanceof ServiceError) return reply.status(e.status).headers(e.headers).send({ error: { code: e.code, message: e.message } });
@@ -112,7 +112,7 @@ export async function buildApp(p: AppParts): Promise<FastifyInstance> {
       schema: {
         summary: 'Submit a job',
         description:
-          'multipart/form-data: `kind` (fst, ast, nst, video), `image` (file), `style` (a style id, or a painting file for ast and nst), `options` (JSON, the kind\'s options as the library takes them). `Prefer: wait` or `wait=N` answers when the job ends (or after N seconds).',
+          'multipart/form-data: `kind` (fst, ast, nst, video), `image` (file), `style` (a style id, or a painting file for ast and nst), `contentMask` and `styleMask` (nst: region masks, label images in flat colours, both or neither), `options` (JSON, the kind\'s options as the library takes them). `Prefer: wait` or `wait=N` answers when the job ends (or after N seconds).',
         consumes: ['multipart/form-data'],
         response: { 200: JOB_SCHEMA, 202: JOB_SCHEMA, '4xx': ERROR_SCHEMA, 503: ERROR_SCHEMA },
       },

@@ -56,6 +56,9 @@ async function uploadedImageInfo(blobs: BlobStore, key: string, label: string, m
  * 413); the options are resolved with the kind's schema (the library's messages); an image is
  * checked from its header (pixel limit, 413; not an image, 400). Anything refused leaves no blob.
  */
+/** The file fields a job form may carry. */
+const FILE_FIELDS = ['image', 'style', 'contentMask', 'styleMask'];
+
 export async function readSubmission(req: FastifyRequest, blobs: BlobStore, limits: SubmissionLimits): Promise<JobSpec> {
   const id = newJobId();
   const fields: Record<string, string> = {};
@@ -68,9 +71,9 @@ export async function readSubmission(req: FastifyRequest, blobs: BlobStore, limi
         fields[part.fieldname] = part.value;
         continue;
       }
-      if (part.fieldname !== 'image' && part.fieldname !== 'style') {
+      if (!FILE_FIELDS.includes(part.fieldname)) {
         part.file.resume();
-        throw bad(`unexpected file field '${part.fieldname}': a job takes image and style`);
+        throw bad(`unexpected file field '${part.fieldname}': a job takes image and style (and an nst job contentMask and styleMask)`);
       }
       // A video may be larger than a photo; the kind comes first in the form when it matters.
       const max = fields.kind === 'video' && part.fieldname === 'image' ? limits.videoBytes : limits.imageBytes;
@@ -102,6 +105,13 @@ export async function readSubmission(req: FastifyRequest, blobs: BlobStore, limi
     } else {
       throw bad(`a ${kind} job needs a style: ${kind === 'ast' || kind === 'nst' ? 'a painting file' : 'a style id such as wave'}`);
     }
+    let masks: JobSpec['masks'];
+    if (files.has('contentMask') || files.has('styleMask')) {
+      if (kind !== 'nst') throw bad(`region masks are for nst jobs, not ${kind}`);
+      if (!files.has('contentMask') || !files.has('styleMask')) throw bad(`region masks come in pairs: send ${files.has('contentMask') ? 'styleMask' : 'contentMask'} too`);
+      masks = { content: `jobs/${id}/contentMask`, style: `jobs/${id}/styleMask` };
+      for (const which of ['contentMask', 'styleMask'] as const) await uploadedImageInfo(blobs, `jobs/${id}/${which}`, `the mask '${names[which]}'`, limits.maxPixels);
+    }
     let memoryBytes = Math.min(limits.memoryCapacity, estimateMemory('fst', 1280, 720));
     if (kind !== 'video') {
       const info = await uploadedImageInfo(blobs, `jobs/${id}/image`, `the image '${names.image}'`, limits.maxPixels);
@@ -111,7 +121,7 @@ export async function readSubmission(req: FastifyRequest, blobs: BlobStore, limi
       const side = resolved.maxSize as number;
       memoryBytes = Math.min(limits.memoryCapacity, estimateMemory('fst', side, Math.ceil((side * 9) / 16)));
     }
-    return { id, kind, input: `jobs/${id}/image`, style, options: resolved, memoryBytes, createdAt: Date.now() };
+    return { id, kind, input: `jobs/${id}/image`, style, ...(masks ? { masks } : {}), options: resolved, memoryBytes, createdAt: Date.now() };
   } catch (e) {
     await blobs.deletePrefix(`jobs/${id}`).catch(() => undefined);
     // Fastify's multipart limits (a file over the limit) become our 413.

@@ -11,6 +11,8 @@ export interface JobSpec {
   readonly input: string;
   /** A style id, or the blob key of a painting. */
   readonly style: { readonly id: string } | { readonly blob: string };
+  /** NST's region masks: the blob keys of the photo's and the style image's label images. */
+  readonly masks?: { readonly content: string; readonly style: string };
   /** The options, resolved against the kind's schema at submission. */
   readonly options: Readonly<Record<string, unknown>>;
   /** Bytes the run is expected to take, from the image's size (what the dispatcher reserves). */
