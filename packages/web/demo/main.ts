@@ -11,6 +11,7 @@ import {
   decodeImage,
   listStyles,
   neuralStyle,
+  recolor,
   stylizeVideo,
   toImageData,
   wasmThreads,
@@ -331,6 +332,22 @@ async function showInput(file: File | undefined, canvasId: string, size: number)
 
 function updateNstButtons() {
   nst.run.disabled = !(nst.content.files?.length && nst.style.files?.length) || !!nstCurrent;
+  $<HTMLButtonElement>('nst-recolor').disabled = !(nst.content.files?.length && nst.style.files?.length);
+}
+
+/** The colour-only photo transfer, on the page: well under a second at the run's size. */
+async function previewColors() {
+  const [content, style] = [nst.content.files?.[0], nst.style.files?.[0]];
+  if (!content || !style) return;
+  const [contentMask, styleMask] = [$<HTMLInputElement>('nst-content-mask').files?.[0], $<HTMLInputElement>('nst-style-mask').files?.[0]];
+  try {
+    const r = await recolor({ content, style, contentMask, styleMask }, { size: Number(nst.size.value) || 256 });
+    draw($('nst-preview'), r.image);
+    $('nst-preview-caption').textContent = `Colours only${r.regions ? ` (${r.regions.length} regions)` : ''}: the photo preset's start`;
+    setNstStatus('done', 'Colours transferred; Run with the photo preset to add the style photo\'s look.');
+  } catch (e) {
+    setNstStatus('error', e instanceof ImpastoError ? `${e.code}: ${e.message}` : String(e));
+  }
 }
 
 async function runNst() {
@@ -359,9 +376,10 @@ async function runNst() {
     nstWorker ??= new FastStyleWorker(new Worker(new URL('../src/worker.ts', import.meta.url), { type: 'module', name: 'impasto-nst' }), setup);
     const second = $<HTMLInputElement>('nst-style2').files?.[0];
     const blend = Number($<HTMLInputElement>('nst-blend').value);
-    const preset = choice<'' | 'seed'>('nst-preset');
+    const preset = choice<'' | 'seed' | 'photo'>('nst-preset');
+    const [contentMask, styleMask] = [$<HTMLInputElement>('nst-content-mask').files?.[0], $<HTMLInputElement>('nst-style-mask').files?.[0]];
     const run = nstWorker.neuralStyle(
-      { content, style: second ? [{ style, weight: 1 - blend }, { style: second, weight: blend }] : style },
+      { content, style: second ? [{ style, weight: 1 - blend }, { style: second, weight: blend }] : style, contentMask, styleMask },
       {
         ...(preset ? NST_PRESETS[preset] : {}),
         size,
@@ -396,7 +414,7 @@ async function runNst() {
         $('nst-iter').textContent = `${e.iteration}/${e.iterations}`;
         $('nst-loss').textContent = e.loss.toExponential(3);
         const t = e.terms;
-        $('nst-terms').textContent = `(content ${t.content?.toExponential(2) ?? '–'}, style ${t.style?.toExponential(2) ?? '–'}, tv ${t.tv?.toExponential(2) ?? '–'})`;
+        $('nst-terms').textContent = `(content ${t.content?.toExponential(2) ?? '–'}, style ${t.style?.toExponential(2) ?? '–'}, tv ${t.tv?.toExponential(2) ?? '–'}${t.photorealism ? `, photorealism ${t.photorealism.toExponential(2)}` : ''})`;
         $('nst-ms').textContent = e.msPerIteration.toFixed(0);
         $('nst-eta').textContent = fmtMs(e.etaMs);
         setNstStatus('running', `Optimising ${net} at size ${size}: iteration ${e.iteration} of ${e.iterations}…`);
@@ -442,6 +460,7 @@ for (const [input, canvas, what] of [[nst.content, 'nst-content-view', 'content 
 }
 nst.run.addEventListener('click', () => void runNst());
 nst.cancel.addEventListener('click', () => nstCurrent?.abort());
+$('nst-recolor').addEventListener('click', () => void previewColors());
 
 // ---- Any style: arbitrary style transfer (MicroAST), one pass on the main thread ----
 

@@ -1,4 +1,5 @@
 import {
+  checkNstInputs,
   type FastStyleLoadOptions,
   ImpastoError,
   type ImpastoErrorCode,
@@ -192,19 +193,21 @@ export class FastStyleWorker {
    */
   neuralStyle(inputs: NstInputs<ImageInput>, options: NeuralStyleOptions = {}, call: WorkerCallOptions = {}): Run<NstEvent, NstResult> {
     const o = resolveOptions<ResolvedNeuralStyleOptions>(NST_SCHEMA, options, { platform: 'web', mode: options.mode ?? 'transfer' });
-    if (typeof options.init === 'object') throw new ImpastoError('INVALID_ARGUMENT', "a worker run starts from 'noise' or 'content'; pass init images to NeuralStyle on the page");
-    const wire = { ...options, init: options.init as 'noise' | 'content' | undefined };
+    if (typeof options.init === 'object') throw new ImpastoError('INVALID_ARGUMENT', "a worker run starts from 'noise', 'content' or 'colors'; pass init images to NeuralStyle on the page");
+    checkNstInputs(inputs);
+    const wire = { ...options, init: options.init as 'noise' | 'content' | 'colors' | undefined };
     return startRun(async (emit) => {
-      const decode = async (img: ImageInput | RawImage | undefined, maxSize: number) =>
+      const decode = async (img: ImageInput | RawImage | undefined, maxSize?: number) =>
         img === undefined ? undefined : copy(await loadImage(webCodec, img, { maxSize, maxPixels: o.maxPixels }));
       const content = await decode(inputs.content, o.size);
       const list = Array.isArray(inputs.style) ? (inputs.style as readonly WeightedStyle<ImageInput>[]) : undefined;
       const style = list
         ? await Promise.all(list.map(async (e) => ({ style: (await decode(e.style, o.styleSize))!, weight: e.weight })))
         : await decode(inputs.style as ImageInput | RawImage | undefined, o.styleSize);
-      const images = [content, ...(Array.isArray(style) ? style.map((e) => e.style) : [style])];
+      const [contentMask, styleMask] = await Promise.all([decode(inputs.contentMask), decode(inputs.styleMask)]);
+      const images = [content, ...(Array.isArray(style) ? style.map((e) => e.style) : [style]), contentMask, styleMask];
       const transfer = images.flatMap((w) => (w ? [w.data.buffer as ArrayBuffer] : []));
-      const req: WorkerRequest = { type: 'nst', id: this.nextId++, content, style, options: wire, setup: this.setup };
+      const req: WorkerRequest = { type: 'nst', id: this.nextId++, content, style, contentMask, styleMask, options: wire, setup: this.setup };
       return this.answer(await this.call(req, transfer, call, emit), 'nst-result').result;
     });
   }

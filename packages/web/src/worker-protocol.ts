@@ -34,7 +34,17 @@ export type WorkerRequest =
   /** Pixels already decoded (and sized) on the page; the buffer is transferred. */
   | { type: 'stylize'; id: number; image: RawImage; options: StylizeOptions }
   /** Neural style transfer: content and style already decoded and sized on the page. */
-  | { type: 'nst'; id: number; content?: RawImage; style?: RawImage | readonly WeightedStyle<RawImage>[]; options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' }; setup: WorkerSetup }
+  | {
+      type: 'nst';
+      id: number;
+      content?: RawImage;
+      style?: RawImage | readonly WeightedStyle<RawImage>[];
+      /** Region masks, decoded whole (the engine brings them to the images' sizes). */
+      contentMask?: RawImage;
+      styleMask?: RawImage;
+      options: Omit<NeuralStyleOptions, 'init'> & { init?: 'noise' | 'content' | 'colors' };
+      setup: WorkerSetup;
+    }
   /**
    * A video (the Blob is shared, not copied) stylized with the loaded model, frame by frame;
    * `stylize` applies to each frame (e.g. `preserveColors`), `previewEvery` puts a frame on every

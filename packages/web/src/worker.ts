@@ -101,7 +101,7 @@ async function handle(req: WorkerRequest): Promise<void> {
           return NeuralStyle.load(load, { store: setUp(req.setup), signal: ctl.signal, onFile: progress });
         };
         await engines.use(key, open, async (engine) => {
-          const r = engine.run({ content: req.content, style: req.style as readonly WeightedStyle<never>[] | RawImage | undefined }, run, { signal: ctl.signal });
+          const r = engine.run({ content: req.content, style: req.style as readonly WeightedStyle<never>[] | RawImage | undefined, contentMask: req.contentMask, styleMask: req.styleMask }, run, { signal: ctl.signal });
           for await (const ev of r.events) {
             post({ type: 'nst-event', id: req.id, event: ev }, ev.type === 'checkpoint' ? [ev.image.data.buffer as ArrayBuffer] : []);
           }

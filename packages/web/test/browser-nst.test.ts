@@ -160,6 +160,39 @@ suite(why ? `browser NST (skipped: ${why})` : 'browser NST in headless Chromium'
     expect(r.size).toEqual([64, 43]);
   }, 30_000);
 
+  it('a photo transfer in the worker: the photo preset with region masks, and Preview colours on the page', async () => {
+    const page = await context.newPage();
+    const logs: string[] = [];
+    await setUp(page, server.url, 4, logs);
+    const dir = join(ARTIFACTS, 'masks');
+    mkdirSync(dir, { recursive: true });
+    // Two regions each: the photo's top and bottom, the style image's left and right.
+    const sharp = (await import('sharp')).default;
+    const label = async (file: string, w: number, h: number, top: boolean) => {
+      const data = Buffer.alloc(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set((top ? y < h / 2 : x < w / 2) ? [255, 0, 0] : [0, 0, 255], (y * w + x) * 3);
+      await sharp(data, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    };
+    const [c, st] = [await sharp(CONTENT).metadata(), await sharp(STYLE).metadata()];
+    await label(join(dir, 'content.png'), c.width!, c.height!, true);
+    await label(join(dir, 'style.png'), st.width!, st.height!, false);
+    await page.selectOption('#nst-preset', 'photo');
+    await page.selectOption('#nst-net', 'squeezenet');
+    await page.setInputFiles('#nst-content-mask', join(dir, 'content.png'));
+    await page.setInputFiles('#nst-style-mask', join(dir, 'style.png'));
+    await page.click('#nst-recolor');
+    await page.waitForFunction(() => /Colours only \(2 regions\)/.test(document.getElementById('nst-preview-caption').textContent), null, { timeout: 10_000 });
+    await page.click('#nst-run');
+    await page.waitForFunction(() => /^Result after/.test(document.getElementById('nst-preview-caption').textContent) || ['error', 'aborted'].includes(document.body.dataset.nstState ?? ''), null, { timeout: 45_000 });
+    const v = await view(page);
+    if (v.state !== 'done') throw new Error(`photo transfer failed: ${v.status}\n${logs.join('\n')}`);
+    console.log(`browser photo transfer: ${v.status}`);
+    expect(v.losses).toHaveLength(4);
+    expect(await page.evaluate(() => document.getElementById('nst-terms').textContent)).toMatch(/photorealism \d/);
+    expect(v.preview.nonBlank).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('Cancel stops a run between iterations', async () => {
     const page = await context.newPage();
     const logs: string[] = [];

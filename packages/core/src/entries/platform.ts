@@ -66,6 +66,7 @@ export {
   coarseToFineSizes,
 } from '../nst/neural-style';
 export { recolorImage, type RecolorResult } from '../nst/recolor';
+export { checkInputs as checkNstInputs } from '../nst/run-images';
 export { LOSS_NETS, type LossNetName } from '../nets/loss-nets';
 export type { FeatureNet } from '../nets/feature-net';
 
