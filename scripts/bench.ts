@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|int8|nst|nst-tf|ast|startup|memory|tiles|placement|video|serve] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|int8|nst|photo|nst-tf|ast|startup|memory|tiles|placement|video|serve] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -442,6 +442,15 @@ async function main() {
     console.log('\nNeural style transfer: one loss + gradient evaluation (one optimiser iteration), cpu provider');
     results.nst = await nstSection({ quick, runCase, tryCase });
     console.log(table(results.nst));
+  }
+  if (want('photo')) {
+    const { photoSection } = await import('./bench/photo-section');
+    const photo = photoSection({ quick, runCase, images: IMAGES });
+    console.log('\nPhoto style transfer: VGG19 ms per Adam iteration (one loss + gradient evaluation) with the photorealism term against the objective without it, alternating processes, cpu');
+    console.log(table(photo.speed));
+    console.log("\nPhoto style transfer on CC0 coffee ← public-domain night launch at 256 px, L-BFGS (targets: colour distances ≤ 0.5, affine residual ≤ 0.3 of plain NST's)");
+    console.log(table(photo.quality));
+    Object.assign(results, { photoSpeed: photo.speed, photoQuality: photo.quality });
   }
   if (want('nst-tf')) {
     console.log('\nNST (VGG19, default layers and weights) vs TensorFlow-CPU graph mode: ms per iteration (loss + gradient + Adam step), same pixels, both with as many intra-op threads as cores, alternating processes; "impasto / peer" < 1: Impasto faster');

@@ -1,7 +1,7 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
  * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
- * Usage: npm run figures [-- fst|nst|ast|colors|blend|video|tiles|nst2048] [--out DIR] [--from FILE]
+ * Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048] [--out DIR] [--from FILE]
  * (tiles and nst2048 only when named: an 8K run, ~15 minutes; a 2048² NST, ~20 minutes, or its figure from a result FILE)
  */
 import { mkdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles, type StyleName } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
-const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|blend|video|tiles|nst2048] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default)';
+const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default)';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
@@ -47,7 +47,7 @@ async function fstFigure(): Promise<void> {
 async function main() {
   if (args.includes('--help') || args.includes('-h')) return console.log(USAGE);
   if (outAt >= 0 && !args[outAt + 1]) throw new Error(`--out needs a folder\n${USAGE}`);
-  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors', 'blend', 'video', 'tiles', 'nst2048'].includes(s));
+  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors', 'photo', 'blend', 'video', 'tiles', 'nst2048'].includes(s));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}\n${USAGE}`);
   mkdirSync(out, { recursive: true });
   if (want('fst')) await fstFigure();
@@ -62,6 +62,10 @@ async function main() {
   if (want('colors')) {
     const { colorFigure } = await import('./figures/color-figure');
     await colorFigure(out, TILE, grid);
+  }
+  if (want('photo')) {
+    const { photoFigure } = await import('./figures/photo-figure');
+    await photoFigure(out, TILE, grid);
   }
   if (want('blend')) {
     const { blendFigure } = await import('./figures/tiles-figure');
