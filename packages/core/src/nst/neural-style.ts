@@ -1,61 +1,30 @@
 import { ImpastoError, invalidParam } from '../errors';
 import { checkMemory, estimateMemory, planRun } from '../runtime/memory';
 import { outOfMemoryHint } from '../runtime/out-of-memory';
-import { keepLuminance, matchColorsByRegion } from '../image/color';
+import { keepLuminance } from '../image/color';
 import { guidedFilter } from '../image/guided-filter';
 import { loadImage } from '../image/pipeline';
-import { type RawImage, imageToTensor, regionToTensor, tensorToImage } from '../image/raw-image';
-import { tiledObjective } from './tiled-objective';
-import { float32, type TensorData } from '../onnx/tensor';
+import { type RawImage, tensorToImage } from '../image/raw-image';
+import { float32 } from '../onnx/tensor';
 import { Adam } from '../optim/adam';
 import { Lbfgs } from '../optim/lbfgs';
 import { optimize } from '../optim/loop';
-import { Rng } from '../optim/rng';
-import type { Objective, Optimizer } from '../optim/types';
+import type { Optimizer } from '../optim/types';
 import type { NeuralStyleLoadOptions, NeuralStyleOptions, NeuralStyleRunOptions, ResolvedNeuralStyleLoadOptions, ResolvedNeuralStyleRunOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
 import { type Platform, admitted, boundPlatform, checkContext } from '../runtime/platform';
 import { type Run, startRun } from '../util/run';
 import { type NstEvent, type NstResult, type NstScale, coarseToFineSizes } from './events';
-import { OBJECTIVE_IO } from './objective';
 import { type NeuralStyleContext, type NeuralStyleParts, openNeuralStyle } from './open-engine';
 import { NST_LOAD_KEYS, NST_RUN_SCHEMA, NST_SCHEMA } from './options';
 import { type NstInputs, type RunImages, checkInputs, loadRunImages, weightedStyles } from './run-images';
-import { type TargetContext, prefixed, runTargets, shiftedTargets, targetFeeds, targetNames } from './targets';
-import type { ObjectiveTerm, TermFeeds } from './terms';
+import { runObjective } from './run-objective';
+import { startImage } from './start-image';
 
 export * from './events';
 export { type NeuralStyleContext, type NeuralStyleParts, openNeuralStyle } from './open-engine';
 export type { NstInputs, WeightedStyle } from './run-images';
-
-/** `objective` plus the host terms' weighted values and gradients over the whole image. */
-function withHostTerms(objective: Objective, host: readonly ObjectiveTerm[], o: ResolvedNeuralStyleRunOptions, width: number, height: number, prepared: ReadonlyMap<string, TermFeeds>, report: (values: Record<string, number>) => void): Objective {
-  if (!host.length) return objective;
-  return async (x) => {
-    const r = await objective(x);
-    let loss = r.loss;
-    const grad = r.grad;
-    const values: Record<string, number> = {};
-    for (const t of host) {
-      const w = o[t.weightOption] as number;
-      const h = t.host!(x, width, height, prepared.get(t.name) ?? {});
-      values[t.name] = w * h.value;
-      loss += w * h.value;
-      for (let i = 0; i < grad.length; i++) grad[i]! += w * h.grad[i]!;
-    }
-    if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the loss weights`);
-    report(values);
-    return { loss, grad };
-  };
-}
-
-function noise(width: number, height: number, seed: number): Float32Array {
-  // The seed's white noise (Gaussian x 0.256) lives in mean-subtracted space; here that is mid-grey.
-  const x = new Float32Array(3 * width * height);
-  new Rng(seed).fillGaussian(x, 0.256, 127.5);
-  return x;
-}
 
 /**
  * Gatys et al. neural style transfer as an engine: one loss net, its target and objective graphs
@@ -202,62 +171,19 @@ export class NeuralStyle<In, Encoded> {
     t0: number,
   ): Promise<{ result: NstResult; optimised: RawImage }> {
     const { net } = this.parts.options;
-    const { content, styles, masks } = images;
+    const { content, masks } = images;
     const { width, height } = shape;
-    const terms = this.parts.terms;
     // What the result shows: the photo's chroma for luminance-only transfer; the guided filter's smoothing.
     const shown = (img: RawImage) => {
       const smoothed = content && o.smooth ? guidedFilter(content, img, { radius: o.smoothRadius, epsilon: o.smoothEpsilon }) : img;
       return content && o.preserveColors === 'luminance' ? keepLuminance(smoothed, content) : smoothed;
     };
     try {
-      const prepared = new Map<string, TermFeeds>();
-      for (const t of terms) if (t.prepare) prepared.set(t.name, t.prepare({ width, height, content, styles: styles.map((s) => s.image), masks, options: o }));
-      const ctx: TargetContext = { session: this.parts.targets, terms, prepared, minSide: this.parts.minSide };
-      const own = Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.objective))) as Record<string, TensorData>;
-      const contentTerms = tile === undefined ? [] : terms.filter((t) => t.targets && !t.targets.pooled && t.targets.image === 'content');
-      const feeds = { ...(await targetFeeds(ctx, { content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)))), ...own };
-      const x = this.initialImage(o, shape, images);
+      const run = await runObjective(this.parts, images, o, width, height, tile);
+      const x = startImage(o, shape, images);
       const startupMs = now() - t0;
-      let reported: Record<string, number> = {};
-      const evaluate = async (img: Float32Array, w: number, h: number, tileFeeds: Record<string, TensorData>) => {
-        const out = await this.parts.objective.run({ ...feeds, ...tileFeeds, [OBJECTIVE_IO.x]: float32([1, 3, h, w], img) });
-        const loss = (out[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!;
-        if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the learning rate (lr ${o.lr}) or the loss weights`);
-        const values: Record<string, number> = {};
-        for (const t of terms.filter((t) => t.build)) values[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
-        return { loss, grad: out[OBJECTIVE_IO.grad]!.data as Float32Array, terms: values };
-      };
-      const contentNames = contentTerms.flatMap(targetNames);
-      // A term summed over pixels counts whole in its tile; the tiling weighs every term by the tile's share.
-      const sums = terms.filter((t) => t.reduction === 'sum');
-      let shifted: Record<string, TensorData>[] = [];
-      const objective: Objective =
-        tile === undefined
-          ? async (img) => {
-              const r = await evaluate(img, width, height, {});
-              reported = r.terms;
-              return r;
-            }
-          : tiledObjective(
-              width,
-              height,
-              { tile, minSide: this.parts.minSide, seed: o.seed },
-              async (r, img, i, share) => {
-                // Each tile's content targets from the same region of the photo, seen with the same edges.
-                const photo = content && contentNames.length ? await runTargets(ctx, regionToTensor(content, r.x, r.y, r.width, r.height), {}, contentNames) : {};
-                const spatial = Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.tile?.(r)))) as Record<string, TensorData>;
-                const weights = Object.fromEntries(sums.map((t) => [OBJECTIVE_IO.weight(t.name), float32([], [(o[t.weightOption] as number) / share])]));
-                return evaluate(img, r.width, r.height, { ...photo, ...spatial, ...weights, ...shifted[i] });
-              },
-              (t) => (reported = t),
-              async (tiles) => {
-                shifted = await shiftedTargets(ctx, tiles, feeds);
-              },
-            );
-      const hosted = withHostTerms(objective, terms.filter((t) => t.host), o, width, height, prepared, (values) => (reported = { ...reported, ...values }));
       const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new Lbfgs({ lr: o.lr, historySize: o.historySize });
-      const r = await optimize(x, hosted, optimizer, {
+      const r = await optimize(x, run.objective, optimizer, {
         iterations: o.iterations,
         signal,
         hooks: {
@@ -265,7 +191,7 @@ export class NeuralStyle<In, Encoded> {
           afterStep: o.optimizer === 'adam' ? (v) => v.forEach((p, i) => (v[i] = p < 0 ? 0 : p > 255 ? 255 : p)) : undefined,
           yieldToEventLoop: () => this.platform.yieldToEventLoop(),
           onIteration: async (rep, v) => {
-            await emit({ type: 'progress', ...rep, terms: reported });
+            await emit({ type: 'progress', ...rep, terms: run.terms() });
             if (o.checkpointEvery && rep.iteration % o.checkpointEvery === 0 && rep.iteration < rep.iterations) {
               await emit({ type: 'checkpoint', iteration: rep.iteration, image: shown(tensorToImage(float32([1, 3, height, width], v))) });
             }
@@ -280,21 +206,6 @@ export class NeuralStyle<In, Encoded> {
     } catch (e) {
       throw outOfMemoryHint(e, { width, height }, { what: 'neural style transfer', sizeOption: 'size', using: net, tile, extra: net === 'squeezenet' ? undefined : (name) => name('net', 'squeezenet') });
     }
-  }
-
-  private initialImage(o: ResolvedNeuralStyleRunOptions, shape: RawImage, { content, styles, masks }: RunImages): Float32Array {
-    if (o.init === 'content') return imageToTensor(content!).data.slice();
-    if (o.init === 'colors') {
-      const m = masks && { regions: masks.regions, image: masks.content.planes, reference: masks.style.planes };
-      return imageToTensor(matchColorsByRegion(content!, styles[0]!.image, m)).data.slice();
-    }
-    if (typeof o.init === 'object') {
-      if (o.init.width !== shape.width || o.init.height !== shape.height) {
-        throw new ImpastoError('INVALID_ARGUMENT', `init image is ${o.init.width}x${o.init.height}; the output is ${shape.width}x${shape.height}`);
-      }
-      return imageToTensor(o.init).data.slice();
-    }
-    return noise(shape.width, shape.height, o.seed);
   }
 
   /** Runs `fn` after every earlier run on this engine has settled. */

@@ -10,7 +10,7 @@ describe('presets under flags', () => {
     const flags = addSchemaFlags(cmd, NST_SCHEMA, { only: ['styleWeight', 'photorealism', 'iterations'] });
     cmd.parse(['--iterations', '5'], { from: 'user' });
     expect(cmd.opts().styleWeight).toBe(1000); // commander fills the default in …
-    expect({ ...NST_PRESETS.photo, ...flags.pick(cmd.opts()) }).toMatchObject({ styleWeight: 500, photorealism: 1e4, iterations: 5 }); // … the preset keeps its own
+    expect({ ...NST_PRESETS.photo, ...flags.pick(cmd.opts()) }).toMatchObject({ styleWeight: 500, photorealism: (1e4 * 255) / 2, iterations: 5 }); // … the preset keeps its own
   });
 });
 
