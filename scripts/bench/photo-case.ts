@@ -1,6 +1,6 @@
 /**
  * One photo style transfer benchmark case in its own process.
- *   tsx scripts/bench/photo-case.ts speed <with|without> <size> <iterations>
+ *   tsx scripts/bench/photo-case.ts speed <with|without> <size> <iterations> [vgg19|squeezenet]
  *     ms per Adam iteration (one loss + gradient evaluation) of VGG19 NST at size² with the
  *     objective as it is (content, style, TV and the photorealism term at Luan's λ) or without the
  *     photorealism term (the objective before it), started from the photo.
@@ -9,7 +9,7 @@
  * Prints one JSON line.
  */
 import sharp from 'sharp';
-import { contentTerm, photorealismTerm, styleTerm, tvTerm } from '@impasto/core/nst';
+import { LOSS_NET_DEFAULTS, contentTerm, photorealismTerm, styleTerm, tvTerm } from '@impasto/core/nst';
 import { matchColorsByRegion } from '@impasto/core/platform';
 import { type RawImage, ModelStore, NST_PRESETS, NeuralStyle, decodeImage, neuralStyle } from '@impasto/node';
 import { IMAGES, weightsDir } from '../paths';
@@ -33,15 +33,17 @@ async function main() {
   if (mode === 'speed') {
     const content = await square(`${IMAGES}/content/skimage_coffee.png`);
     const style = await square(`${IMAGES}/content/skimage_rocket.jpg`);
-    const terms = [contentTerm(['relu4_2']), styleTerm(['relu1_1', 'relu2_1', 'relu3_1', 'relu4_1', 'relu5_1']), tvTerm(), ...(variant === 'with' ? [photorealismTerm()] : [])];
-    const nst = await NeuralStyle.load({ net: 'vgg19', ep: 'cpu' }, { store, terms });
+    const net = (contentFile ?? 'vgg19') as 'vgg19' | 'squeezenet';
+    const d = LOSS_NET_DEFAULTS[net];
+    const terms = [contentTerm([d.content]), styleTerm(d.style), tvTerm(), ...(variant === 'with' ? [photorealismTerm()] : [])];
+    const nst = await NeuralStyle.load({ net, ep: 'cpu' }, { store, terms });
     const run = nst.run({ content, style }, { size, iterations: iterations + 1, checkpointEvery: 0, init: 'content', optimizer: 'adam', photorealism: variant === 'with' ? NST_PRESETS.photo.photorealism : 0 });
     const elapsed: number[] = [];
     for await (const e of run.events) if (e.type === 'progress') elapsed.push(e.msPerIteration * e.iteration);
     await run.result;
     await nst.dispose();
     // The first iteration (targets, the sessions' first run) is not counted.
-    process.stdout.write(`${JSON.stringify({ variant, size, msPerIteration: (elapsed[iterations]! - elapsed[0]!) / iterations, peakRssMiB: peakRssMiB() })}\n`);
+    process.stdout.write(`${JSON.stringify({ variant, net, size, msPerIteration: (elapsed[iterations]! - elapsed[0]!) / iterations, peakRssMiB: peakRssMiB() })}\n`);
     return;
   }
   const content = await decodeImage(contentFile!, { maxSize: size });

@@ -3,7 +3,9 @@
  * runs photo style transfer variants on one pair and prints, for each, the targets' measures: the
  * result's colour distance to the style photo as a share of the content photo's (mean, covariance)
  * and the 3×3 affine residual against the content as a share of plain NST's (`plain`: the photo
- * preset without the photorealism term, same iterations, started from the content).
+ * preset without the photorealism term, same iterations, started from the content). Variants:
+ * plain, luan, 'luan λ1e4', photo, 'photo λ1e4', photo+smooth, colors, two-stage (Luan's: half
+ * the iterations without the term, half with).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +48,14 @@ async function main() {
     let image;
     let msPerIteration = 0;
     if (name === 'colors') image = matchColorsByRegion(content, style);
-    else {
+    else if (name === 'two-stage') {
+      // Luan et al.'s two stages: half the iterations without the regulariser, then half with it.
+      const half = Math.round(iterations / 2);
+      const first = await neuralStyle({ content, style }, { ...VARIANTS.plain, size, iterations: half, checkpointEvery: 0 }, { store }).result;
+      const r = await neuralStyle({ content, style }, { ...VARIANTS.luan, init: first.image, size, iterations: iterations - half, checkpointEvery: 0 }, { store }).result;
+      image = r.image;
+      msPerIteration = (first.msPerIteration * half + r.msPerIteration * (iterations - half)) / iterations;
+    } else {
       const r = await neuralStyle({ content, style }, { ...VARIANTS[name], size, iterations, checkpointEvery: 0 }, { store }).result;
       image = r.image;
       msPerIteration = r.msPerIteration;
