@@ -106,3 +106,14 @@ export function tensorToImage(t: TensorData<'float32'>, alphaFrom?: RawImage): R
   }
   return { data: out, width, height, channels };
 }
+
+/** The `region` of `img`, as its own image (copied). */
+export function cropImage(img: RawImage, region: { readonly x: number; readonly y: number; readonly width: number; readonly height: number }): RawImage {
+  const { channels } = img;
+  const data = new Uint8Array(region.width * region.height * channels);
+  for (let row = 0; row < region.height; row++) {
+    const from = ((region.y + row) * img.width + region.x) * channels;
+    data.set(img.data.subarray(from, from + region.width * channels), row * region.width * channels);
+  }
+  return { data, width: region.width, height: region.height, channels };
+}

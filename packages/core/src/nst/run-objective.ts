@@ -27,7 +27,8 @@ export async function runObjective(parts: NeuralStyleParts, images: RunImages, o
   const prepared = new Map<string, TermFeeds>();
   for (const t of terms) if (t.prepare) prepared.set(t.name, t.prepare({ width, height, content, styles: styles.map((s) => s.image), masks, options: o }));
   const ctx: TargetContext = { session: parts.targets, terms, prepared, minSide: parts.minSide };
-  const own = Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.objective))) as Record<string, TensorData>;
+  // A tiled run feeds each tile its own spatial inputs: nothing of the whole image's is made.
+  const own = tile === undefined ? (Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.whole?.()))) as Record<string, TensorData>) : {};
   const contentTerms = tile === undefined ? [] : terms.filter((t) => t.targets && !t.targets.pooled && t.targets.image === 'content');
   const feeds = { ...(await targetFeeds(ctx, { content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)))), ...own };
   let reported: Record<string, number> = {};

@@ -68,7 +68,7 @@ async function termSession(eps: number) {
 }
 
 async function evaluate(s: ort.InferenceSession, photo: RawImage, eps: number, x: Float32Array) {
-  const feeds = photorealismTerm(eps).prepare!({ width: photo.width, height: photo.height, content: photo, styles: [], options: { photorealism: 1 } as never }).objective!;
+  const feeds = photorealismTerm(eps).prepare!({ width: photo.width, height: photo.height, content: photo, styles: [], options: { photorealism: 1 } as never }).whole!();
   const ortFeeds: Record<string, ort.Tensor> = { x: new ort.Tensor('float32', x, [1, 3, photo.height, photo.width]) };
   for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor('float32', v.data as Float32Array, [...v.dims]);
   const out = await s.run(ortFeeds);
@@ -139,6 +139,19 @@ describe('the photorealism term (matting Laplacian, never built)', () => {
     const same = new Float32Array(3 * n);
     for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) same[c * n + p] = photo.data[p * 3 + c]!;
     expect((await evaluate(s, photo, 1e-7, same)).value).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a tile's operator, made from its own pixels, is the whole image's restricted to the windows inside it", () => {
+    const photo = image(12, 9, 8);
+    const whole = mattingWindows(photo);
+    const r = { x: 3, y: 2, width: 6, height: 5 };
+    const crop = { data: new Uint8Array(r.width * r.height * 3), width: r.width, height: r.height, channels: 3 as const };
+    for (let y = 0; y < r.height; y++) crop.data.set(photo.data.subarray(((r.y + y) * 12 + r.x) * 3, ((r.y + y) * 12 + r.x + r.width) * 3), y * r.width * 3);
+    const tile = mattingWindows(crop);
+    const [w, n] = [10, 10 * 7];
+    for (let k = 0; k < 9; k++)
+      for (let y = 0; y < r.height - 2; y++)
+        for (let x = 0; x < r.width - 2; x++) expect(tile.inverse[k * 12 + y * 4 + x]).toBe(whole.inverse[k * n + (r.y + y) * w + r.x + x]);
   });
 
   it('computes its window statistics once, refusing an image under 3x3 px', () => {

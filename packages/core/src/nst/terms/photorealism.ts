@@ -1,7 +1,7 @@
 import { ImpastoError } from '../../errors';
 import type { Graph } from '../../onnx/graph';
 import { float32, int64 } from '../../onnx/tensor';
-import { cutPlanes } from '../../tiles/cut-planes';
+import { cropImage } from '../../image/raw-image';
 import { MATTING_EPSILON, mattingWindows } from '../matting';
 import type { ObjectiveTerm } from './term';
 
@@ -55,7 +55,8 @@ export function mattingLaplacian(g: Graph, p: string, guide: string, mean: strin
  * channel c on 0..1 and L the matting Laplacian of the content photo (3×3 windows, ε 1e-7): small
  * when the result is locally an affine colour transform of the photo. Its gradient, 2·L·V_c (÷255
  * for the 0..255 image), is built with it, not by the autodiff. A sum over pixels: tiles add up.
- * Weight: `photorealism` (Luan's λ). Throws `INVALID_ARGUMENT` for a run without a photo.
+ * Weight: `photorealism` (Luan's λ). Throws `INVALID_ARGUMENT` for a run without a photo. Its
+ * operator takes 15 floats a pixel, made per tile in a tiled run, and none at weight 0.
  */
 export function photorealismTerm(epsilon = MATTING_EPSILON): ObjectiveTerm {
   return {
@@ -70,13 +71,18 @@ export function photorealismTerm(epsilon = MATTING_EPSILON): ObjectiveTerm {
       { name: 'inverse', dims: [1, 3, 3, null, null] },
     ],
     prepare: (run) => {
-      if (!run.content) {
-        if (run.options.photorealism > 0) throw new ImpastoError('INVALID_ARGUMENT', 'photorealism needs a content photo');
-        // Weight 0: any operator will do, and none costs more than a flat one.
-        const flat = { data: new Uint8Array(run.width * run.height * 3).fill(128), width: run.width, height: run.height, channels: 3 as const };
-        return windowFeeds(mattingWindows(flat, epsilon));
+      if (!run.content && run.options.photorealism > 0) throw new ImpastoError('INVALID_ARGUMENT', 'photorealism needs a content photo');
+      if (!run.content || !(run.options.photorealism > 0)) {
+        // Weight 0: any operator will do; a flat 3x3 one broadcasts over the image and costs no memory.
+        const flat = windowFeeds(mattingWindows({ data: new Uint8Array(27).fill(128), width: 3, height: 3, channels: 3 }, epsilon));
+        return { whole: flat.whole, tile: flat.whole };
       }
-      return windowFeeds(mattingWindows(run.content, epsilon));
+      const content = run.content;
+      return {
+        whole: () => windowFeeds(mattingWindows(content, epsilon)).whole(),
+        // A tile's windows are those inside it, so its operator comes from its own pixels.
+        tile: (r) => windowFeeds(mattingWindows(cropImage(content, r), epsilon)).whole(),
+      };
     },
     build: (g, io) =>
       g.scoped('photorealism', () => {
@@ -91,15 +97,6 @@ export function photorealismTerm(epsilon = MATTING_EPSILON): ObjectiveTerm {
 
 function windowFeeds(m: ReturnType<typeof mattingWindows>) {
   const { width: W, height: H } = m;
-  const guide = float32([1, 3, H, W], m.guide);
-  const mean = float32([1, 3, H - 2, W - 2], m.mean);
-  const inverse = float32([1, 3, 3, H - 2, W - 2], m.inverse);
-  return {
-    objective: { guide, mean, inverse },
-    // A tile's windows are those inside it: the window grid is the pixel grid less one pixel a side.
-    tile: (r: { x: number; y: number; width: number; height: number }) => {
-      const w = { x: r.x, y: r.y, width: r.width - 2, height: r.height - 2 };
-      return { guide: cutPlanes(guide, r), mean: cutPlanes(mean, w), inverse: cutPlanes(inverse, w) };
-    },
-  };
+  const feeds = { guide: float32([1, 3, H, W], m.guide), mean: float32([1, 3, H - 2, W - 2], m.mean), inverse: float32([1, 3, 3, H - 2, W - 2], m.inverse) };
+  return { whole: () => feeds };
 }

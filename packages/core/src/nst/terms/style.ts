@@ -21,13 +21,13 @@ function maskFeeds(run: TermRun): TermFeeds {
   const m = run.masks;
   if (!m) {
     return {
-      objective: { mask: ones(run.width, run.height) },
+      whole: () => ({ mask: ones(run.width, run.height) }),
       tile: (r) => ({ mask: ones(r.width, r.height) }),
       targets: (i) => ({ mask: ones(run.styles[i]!.width, run.styles[i]!.height) }),
     };
   }
   return {
-    objective: { mask: float32([m.regions, 1, m.content.height, m.content.width], m.content.planes) },
+    whole: () => ({ mask: float32([m.regions, 1, m.content.height, m.content.width], m.content.planes) }),
     tile: () => {
       throw new ImpastoError('INVALID_ARGUMENT', 'region masks need the whole image at once: lower the size or raise the memory budget so the run is not tiled');
     },

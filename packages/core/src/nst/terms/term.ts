@@ -61,9 +61,9 @@ export interface TermRun {
 
 /** What a term feeds for one run. Names are the term's own (its `inputs`'), not the graph's. */
 export interface TermFeeds {
-  /** The objective's inputs for the whole image. */
-  readonly objective?: Readonly<Record<string, TensorData>>;
-  /** The objective's inputs for one tile of the image (needed for every spatial input). */
+  /** The objective's inputs for the whole image, asked for only by a run in one piece. */
+  whole?(): Readonly<Record<string, TensorData>>;
+  /** The objective's inputs for one tile of the image (needed for every spatial input), asked for by a tiled run instead. */
   tile?(region: TileRegion): Readonly<Record<string, TensorData>>;
   /** The target graph's inputs (`targets.inputs`) for the `index`th image the targets come from. */
   targets?(index: number): Readonly<Record<string, TensorData>>;
