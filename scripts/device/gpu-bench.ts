@@ -108,9 +108,7 @@ async function main() {
     for (const t of terms) weights[OBJECTIVE_IO.weight(t.name)] = float32([], [WEIGHTS[t.name]!]);
     for (const size of NST_SIZES) {
       const img = noise([1, 3, size, size]);
-      // The style term's one region: the whole image.
-      const mask = { [OBJECTIVE_IO.input('style', 'mask')]: float32([1, 1, size, size], new Float32Array(size * size).fill(1)) };
-      const feeds: Record<string, TensorData> = { ...(await targets.run({ ...mask, [OBJECTIVE_IO.image]: img })), ...mask, ...weights, [OBJECTIVE_IO.x]: noise([1, 3, size, size]) };
+      const feeds: Record<string, TensorData> = { ...(await targets.run({ [OBJECTIVE_IO.image]: img })), ...weights, [OBJECTIVE_IO.x]: noise([1, 3, size, size]) };
       const grads: Record<string, Float32Array> = {};
       for (const ep of ['cpu', 'webgpu'] as const) {
         const s = await nodeBackend.createSession(objectiveBytes, { ep: ep === 'webgpu' ? GPU : ep });

@@ -35,13 +35,11 @@ export async function objectiveSetup(backend: Backend, store: ModelStore, target
   const d = LOSS_NET_DEFAULTS.squeezenet;
   const net = await loadLossNet('squeezenet', store.source(LOSS_NET_MODEL.squeezenet), [d.content, ...d.style]);
   const terms = [contentTerm([d.content]), styleTerm(d.style), tvTerm()];
-  // The style term's one region: the whole image.
-  const mask = { [OBJECTIVE_IO.input('style', 'mask')]: float32([1, 1, NST_SIZE, NST_SIZE], new Float32Array(NST_SIZE * NST_SIZE).fill(1)) };
   const targets = await backend.createSession(encodeModel(buildTargetGraph(net, terms)), { ep: targetsEp });
-  const fromContent = await targets.run({ ...mask, [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 1)) });
-  const fromStyle = await targets.run({ ...mask, [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 9)) });
+  const fromContent = await targets.run({ [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 1)) });
+  const fromStyle = await targets.run({ [OBJECTIVE_IO.image]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 9)) });
   await targets.dispose();
-  const feeds: Record<string, TensorData> = { ...mask, [OBJECTIVE_IO.x]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 5)) };
+  const feeds: Record<string, TensorData> = { [OBJECTIVE_IO.x]: imageToTensor(pattern(NST_SIZE, NST_SIZE, 5)) };
   for (const t of terms) {
     feeds[OBJECTIVE_IO.weight(t.name)] = float32([], [TERM_WEIGHTS[t.name]!]);
     (t.targets?.dims ?? []).forEach((_, i) => {

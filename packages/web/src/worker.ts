@@ -92,7 +92,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       const ctl = new AbortController();
       aborts.set(req.id, ctl);
       try {
-        const { load, run } = splitNstOptions(req.options);
+        const split = splitNstOptions(req.options);
+        // Masks need the style loss per region (another engine).
+        const load = req.contentMask ? { ...split.load, regions: true } : split.load;
+        const run = split.run;
         // The same options from another weights URL are another engine.
         const key = `${await neuralStyleKey(webPlatform, load)} ${JSON.stringify(req.setup ?? {})}`;
         let files = 0;

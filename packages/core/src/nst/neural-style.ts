@@ -253,7 +253,10 @@ export function runNeuralStyle<In, Enc>(
   resolveOptions(NST_SCHEMA, options, { platform: platform.kind, mode: options?.mode ?? 'transfer' });
   checkInputs(inputs);
   checkContext(context);
-  const { load, run } = splitNstOptions(options);
+  const split = splitNstOptions(options);
+  // Masks need the style loss per region; a one-off knows its inputs, so it builds that engine.
+  const load = inputs.contentMask !== undefined ? { ...split.load, regions: true } : split.load;
+  const run = split.run;
   return startRun(async (emit) => {
     const engine = make(await openNeuralStyle(platform, load, context));
     try {

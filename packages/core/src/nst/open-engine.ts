@@ -59,7 +59,7 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
   const backend = context.backend ?? platform.backend;
   const store: ModelStore = context.store ?? platform.defaultStore();
   const layers = requestedLayers(o);
-  const terms = context.terms ? [...context.terms] : defaultTerms(o.mode, layers);
+  const terms = context.terms ? [...context.terms] : defaultTerms(o.mode, layers, { regions: o.regions });
   const readLayers = [...new Set(terms.flatMap((t) => [...t.layers, ...(t.targets?.layers ?? [])]))];
   const graphs = store.graphs;
   const key = context.net ? undefined : await graphKey('nst', [await combinedHash(getModel(LOSS_NET_MODEL[o.net]).files), o.net, o.pooling, terms.map((t) => t.key)]);

@@ -22,6 +22,12 @@ export const NST_LOAD_SCHEMA = defineSchema(
       doc: 'Loss network: VGG19 with uint8 weights, VGG19 float32, or SqueezeNet 1.1 (fast)',
     },
     pooling: { kind: 'choice', choices: ['max', 'avg'], default: 'max', arg: 'kind', doc: 'Pooling inside VGG19' },
+    regions: {
+      kind: 'bool',
+      default: false,
+      flag: false,
+      doc: 'Build the style loss per region (masked Gram matrices) so runs can take `contentMask` and `styleMask`; about 5 % more time per iteration. One-off runs, the CLI and the service set it when masks are given',
+    },
     mode: { kind: 'choice', choices: NST_MODES, default: 'transfer', flag: false, doc: '`transfer`, or reconstruction of the `content` or the `style` image alone from noise' },
     contentLayers: {
       kind: 'list',

@@ -119,6 +119,8 @@ export interface NeuralStyleLoadOptions {
   net?: 'vgg19' | 'vgg19-f32' | 'squeezenet';
   /** Pooling inside VGG19 [max] */
   pooling?: 'max' | 'avg';
+  /** Build the style loss per region (masked Gram matrices) so runs can take `contentMask` and `styleMask`; about 5 % more time per iteration. One-off runs, the CLI and the service set it when masks are given [false] */
+  regions?: boolean;
   /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
   mode?: 'transfer' | 'content' | 'style';
   /** Layers of the content loss: names (relu4_2) or VGG19 node indices as in Gatys et al.'s figures (23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
@@ -134,6 +136,7 @@ export interface ResolvedNeuralStyleLoadOptions {
   readonly interOpNumThreads: number;
   readonly net: 'vgg19' | 'vgg19-f32' | 'squeezenet';
   readonly pooling: 'max' | 'avg';
+  readonly regions: boolean;
   readonly mode: 'transfer' | 'content' | 'style';
   readonly contentLayers?: readonly (string | number)[];
   readonly styleLayers?: readonly (string | number)[];
@@ -228,6 +231,8 @@ export interface NeuralStyleOptions {
   net?: 'vgg19' | 'vgg19-f32' | 'squeezenet';
   /** Pooling inside VGG19 [max] */
   pooling?: 'max' | 'avg';
+  /** Build the style loss per region (masked Gram matrices) so runs can take `contentMask` and `styleMask`; about 5 % more time per iteration. One-off runs, the CLI and the service set it when masks are given [false] */
+  regions?: boolean;
   /** `transfer`, or reconstruction of the `content` or the `style` image alone from noise [transfer] */
   mode?: 'transfer' | 'content' | 'style';
   /** Layers of the content loss: names (relu4_2) or VGG19 node indices as in Gatys et al.'s figures (23), comma-separated on the command line [the net's: relu4_2 for VGG19, fire2 for SqueezeNet] */
@@ -289,6 +294,7 @@ export interface ResolvedNeuralStyleOptions {
   readonly interOpNumThreads: number;
   readonly net: 'vgg19' | 'vgg19-f32' | 'squeezenet';
   readonly pooling: 'max' | 'avg';
+  readonly regions: boolean;
   readonly mode: 'transfer' | 'content' | 'style';
   readonly contentLayers?: readonly (string | number)[];
   readonly styleLayers?: readonly (string | number)[];

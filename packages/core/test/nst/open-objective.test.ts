@@ -82,7 +82,7 @@ describe('the open NST objective', () => {
       key: ['sum'],
       build: (g, io) => ({ value: g.op('ReduceSum', [io.x], { keepdims: 0 }), grad: g.op('Add', [g.op('Mul', [io.x, g.constant('zero', float32([], [0]))]), g.constant('one', float32([], [1]))]) }),
     };
-    const terms = [contentTerm(['b']), styleTerm(['a', 'b']), tvTerm(), sum];
+    const terms = [contentTerm(['b']), styleTerm(['a', 'b'], { regions: true }), tvTerm(), sum];
     const [H, W] = [8, 10];
     const ones = (h: number, w: number) => tensor([1, 1, h, w], new Float32Array(h * w).fill(1));
     const targets = await ort.InferenceSession.create(encodeModel(buildTargetGraph(net, terms)));

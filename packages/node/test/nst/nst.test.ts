@@ -31,9 +31,8 @@ function psnr(a: RawImage, b: RawImage): number {
 /** Sum of squared Gram differences over the style layers, measured by an independent forward graph. */
 async function gramDistance(net: FeatureNet, layers: string[], a: RawImage, b: RawImage): Promise<number> {
   const s = await nodeBackend.createSession(encodeModel(buildTargetGraph(net, [styleTerm(layers)])), { ep: 'cpu' });
-  const whole = (img: RawImage) => ({ 'style.mask': { type: 'float32' as const, dims: [1, 1, 1, 1], data: Float32Array.of(1) }, image: imageToTensor(img) });
-  const ga = await s.run(whole(a));
-  const gb = await s.run(whole(b));
+  const ga = await s.run({ image: imageToTensor(a) });
+  const gb = await s.run({ image: imageToTensor(b) });
   await s.dispose();
   let d = 0;
   for (const k of Object.keys(ga)) {

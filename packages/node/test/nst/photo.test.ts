@@ -80,8 +80,12 @@ describe('photorealistic style transfer', () => {
     expect(Math.abs(mt[0]! - mt[2]! - (mb[0]! - mb[2]!))).toBeLessThan(top[0]! - top[2]! - (bottom[0]! - bottom[2]!));
   }, 300_000);
 
-  it('bad masks fail with one clear error: wrong shape, a label the style lacks, not an image, one without the other', async () => {
-    const nst = await NeuralStyle.load({ net: 'squeezenet' }, { store });
+  it('bad masks fail with one clear error: wrong shape, a label the style lacks, not an image, one without the other, an engine without regions', async () => {
+    const plain = await NeuralStyle.load({ net: 'squeezenet' }, { store });
+    const mask = labels(photo.width, photo.height, () => RED);
+    await expect(plain.run({ content: photo, style: night, contentMask: mask, styleMask: labels(night.width, night.height, () => RED) }, { size: SIZE, iterations: 1 }).result).rejects.toThrow(/loaded without regions: load it with \{ regions: true \}/);
+    await plain.dispose();
+    const nst = await NeuralStyle.load({ net: 'squeezenet', regions: true }, { store });
     const run = (inputs: object) => nst.run({ content: photo, style: night, ...inputs }, { size: SIZE, iterations: 1, checkpointEvery: 0 }).result;
     const half = labels(photo.width, photo.height, (x) => (x < photo.width / 2 ? RED : BLUE));
     await expect(run({ contentMask: labels(40, 90, () => RED), styleMask: labels(night.width, night.height, () => RED) })).rejects.toThrow(/content mask is 40x90 px .* a mask must have its image's shape/);

@@ -77,7 +77,7 @@ export async function processJob(spec: JobSpec, ctx: ProcessContext): Promise<Ou
     case 'nst': {
       const { format: _f, quality: _q, ...rest } = o;
       const { load, run } = splitNstOptions({ ...rest, ...budget });
-      const engineOptions = loadOptions(ctx, load);
+      const engineOptions = loadOptions(ctx, spec.masks ? { ...load, regions: true } : load);
       const [content, painting, contentMask, styleMask] = await Promise.all([
         blob(ctx.blobs, spec.input, 'photo'),
         blob(ctx.blobs, (spec.style as { blob: string }).blob, 'painting'),
