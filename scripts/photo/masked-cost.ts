@@ -4,26 +4,17 @@
  * load option's cost. Alternate the two in separate processes; this machine is noisy.
  */
 import sharp from 'sharp';
-import { LOSS_NET_DEFAULTS, type ObjectiveTerm, contentTerm, gram, styleLoss, styleTerm, tvTerm } from '@impasto/core/nst';
-import { float32 } from '@impasto/core/onnx';
+import { LOSS_NET_DEFAULTS, contentTerm, styleTerm, tvTerm } from '@impasto/core/nst';
 import { ModelStore, NeuralStyle, type RawImage } from '@impasto/node';
 const size = Number(process.argv[3] ?? 512);
 async function square(file: string): Promise<RawImage> {
   const { data, info } = await sharp(file).resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: 3 };
 }
-/** The style term as it was before masks: plain Gram matrices. */
-function plainStyle(layers: readonly string[]): ObjectiveTerm {
-  return {
-    name: 'style', weightOption: 'styleWeight', layers, key: ['plain-style', layers],
-    targets: { image: 'style', layers, pooled: true, dims: layers.map(() => [null, null]), build: (g, f) => layers.map((l) => gram(g, f[l]!)) },
-    build: (g, io) => layers.map((l, i) => g.op('Mul', [styleLoss(g, gram(g, io.features[l]!), io.targets[i]!), g.constant('w', float32([], [1 / layers.length]))])).reduce((a, b) => g.op('Add', [a, b])),
-  };
-}
 void (async () => {
   const store = new ModelStore({ mirror: '/work/shared/weights', download: false });
   const d = LOSS_NET_DEFAULTS.vgg19;
-  const terms = process.argv[2] === 'plain' ? [contentTerm([d.content]), plainStyle(d.style), tvTerm()] : [contentTerm([d.content]), styleTerm(d.style), tvTerm()];
+  const terms = [contentTerm([d.content]), styleTerm(d.style, { regions: process.argv[2] === 'masked' }), tvTerm()];
   const nst = await NeuralStyle.load({ net: 'vgg19', ep: 'cpu' }, { store, terms });
   const content = await square('/work/shared/images/content/jcjohnson_tubingen.jpg');
   const style = await square('/work/shared/images/style/jcjohnson_starry_night.jpg');
