@@ -116,7 +116,7 @@ describe('one product on both platforms', () => {
       expect(first.losses).toHaveLength(20);
       expect(first.losses[19]!).toBeLessThan(0.5 * first.losses[0]!);
       expect(first.checkpoints).toEqual([8, 16]);
-      expect(Object.keys(first.terms[0]!).sort()).toEqual(['content', 'style', 'tv']);
+      expect(Object.keys(first.terms[0]!).sort()).toEqual(['content', 'photorealism', 'style', 'tv']);
       expect([first.image.width, first.image.height]).toEqual([fixtures.photo.width, fixtures.photo.height]);
       expect(secondLosses).toEqual(first.losses);
     });

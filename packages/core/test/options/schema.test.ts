@@ -33,7 +33,7 @@ describe('option schemas', () => {
     expect(bad(SESSION_SCHEMA, { intraOpNumThreads: 1000 })).toThrow(/integer between 0 and 256 for intraOpNumThreads/);
     expect(bad(NST_RUN_SCHEMA, { lr: 0 })).toThrow(/finite number greater than 0 for lr/);
     expect(() => resolveOptions(NST_RUN_SCHEMA, { init: 'content' }, { platform: 'node', mode: 'style' })).toThrow(/'noise' or an image for style reconstruction for init/);
-    expect(() => resolveOptions(NST_RUN_SCHEMA, { init: { width: 2 } }, { platform: 'node' })).toThrow(/'noise', 'content' or a RawImage/);
+    expect(() => resolveOptions(NST_RUN_SCHEMA, { init: { width: 2 } }, { platform: 'node' })).toThrow(/'noise', 'content', 'colors' or a RawImage/);
     expect(() => resolveOptions(STYLIZE_SCHEMA, 'png' as never)).toThrow(/Expected an object of stylizing an image/);
   });
 });
