@@ -1,13 +1,11 @@
 import { ImpastoError } from '../errors';
-import { matchColorsByRegion } from '../image/color';
 import type { ImageCodec } from '../image/codec';
 import { loadImage } from '../image/pipeline';
 import type { RawImage } from '../image/raw-image';
 import type { RecolorOptions, ResolvedRecolorOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { RECOLOR_SCHEMA } from './options';
-import { type NstInputs, checkInputs, loadMask } from './run-images';
-import { regionMasks } from './masks';
+import { type NstInputs, checkInputs, loadRegionMasks, recolorByRegion } from './run-images';
 
 /** A colour transfer's result: the image, and with masks each region's colour. */
 export interface RecolorResult {
@@ -28,9 +26,7 @@ export async function recolorImage<In>(codec: ImageCodec<In, unknown>, inputs: P
   if (Array.isArray(inputs.style)) throw new ImpastoError('INVALID_ARGUMENT', 'a colour transfer takes one style photo');
   const content = await loadImage(codec, inputs.content, { maxSize: o.size, maxPixels: o.maxPixels });
   const style = await loadImage(codec, inputs.style as In | RawImage, { maxPixels: o.maxPixels });
-  if (inputs.contentMask === undefined) return { image: matchColorsByRegion(content, style) };
-  const cm = await loadMask(codec, inputs.contentMask, content, 'content', o.maxPixels);
-  const sm = await loadMask(codec, inputs.styleMask!, style, 'style', o.maxPixels);
-  const m = regionMasks(cm, sm, content, style);
-  return { image: matchColorsByRegion(content, style, { regions: m.regions, image: m.content.planes, reference: m.style.planes }), regions: m.labels };
+  if (inputs.contentMask === undefined) return { image: recolorByRegion(content, style) };
+  const masks = await loadRegionMasks(codec, inputs.contentMask, inputs.styleMask!, content, style, o.maxPixels);
+  return { image: recolorByRegion(content, style, masks), regions: masks.labels };
 }

@@ -1,5 +1,5 @@
 import { ImpastoError, invalidParam } from '../errors';
-import { matchColors } from '../image/color';
+import { matchColors, matchColorsByRegion } from '../image/color';
 import type { ImageCodec } from '../image/codec';
 import { loadImage, loadImageAtSide } from '../image/pipeline';
 import { type RawImage, isRawImage } from '../image/raw-image';
@@ -92,7 +92,7 @@ export function nearestResize(img: RawImage, width: number, height: number): Raw
 }
 
 /** A mask decoded whole and brought to its image's size; its shape must be the image's (to 1 %). */
-export async function loadMask<In>(codec: ImageCodec<In, unknown>, mask: In | RawImage, image: RawImage, which: string, maxPixels: number): Promise<RawImage> {
+async function loadMask<In>(codec: ImageCodec<In, unknown>, mask: In | RawImage, image: RawImage, which: string, maxPixels: number): Promise<RawImage> {
   let m: RawImage;
   try {
     m = await loadImage(codec, mask, { maxPixels });
@@ -128,8 +128,17 @@ export async function loadRunImages<In>(codec: ImageCodec<In, unknown>, inputs: 
   if (inputs.contentMask === undefined) return { content, styles };
   if (mode !== 'transfer') throw new ImpastoError('INVALID_ARGUMENT', 'region masks pair a photo with a painting: they are for transfer, not reconstruction');
   if (styles.length !== 1) throw new ImpastoError('INVALID_ARGUMENT', `region masks take one style image, received ${styles.length}`);
-  const style = styles[0]!.image;
-  const cm = await loadMask(codec, inputs.contentMask, content!, 'content', o.maxPixels);
-  const sm = await loadMask(codec, inputs.styleMask!, style, 'style', o.maxPixels);
-  return { content, styles, masks: regionMasks(cm, sm, content!, style) };
+  return { content, styles, masks: await loadRegionMasks(codec, inputs.contentMask, inputs.styleMask!, content!, styles[0]!.image, o.maxPixels) };
+}
+
+/** The region masks of a photo and a style image, decoded and labelled at the images' sizes. */
+export async function loadRegionMasks<In>(codec: ImageCodec<In, unknown>, contentMask: In | RawImage, styleMask: In | RawImage, content: RawImage, style: RawImage, maxPixels: number): Promise<RegionMasks> {
+  const cm = await loadMask(codec, contentMask, content, 'content', maxPixels);
+  const sm = await loadMask(codec, styleMask, style, 'style', maxPixels);
+  return regionMasks(cm, sm, content, style);
+}
+
+/** `content` recoloured to `style`'s colour mean and covariance, region by region with `masks`. */
+export function recolorByRegion(content: RawImage, style: RawImage, masks?: RegionMasks): RawImage {
+  return matchColorsByRegion(content, style, masks && { regions: masks.regions, image: masks.content.planes, reference: masks.style.planes });
 }

@@ -6,7 +6,7 @@ import type { ResolvedNeuralStyleRunOptions } from '../options/generated';
 import { OBJECTIVE_IO } from './objective';
 import type { NeuralStyleParts } from './open-engine';
 import type { RunImages } from './run-images';
-import { type TargetContext, prefixed, runTargets, shiftedTargets, targetFeeds, targetNames } from './targets';
+import { type TargetContext, runTargets, shiftedTargets, targetFeeds, targetNames, termFeeds } from './targets';
 import type { ObjectiveTerm, TermFeeds } from './terms';
 import { tiledObjective } from './tiled-objective';
 
@@ -28,16 +28,17 @@ export async function runObjective(parts: NeuralStyleParts, images: RunImages, o
   for (const t of terms) if (t.prepare) prepared.set(t.name, t.prepare({ width, height, content, styles: styles.map((s) => s.image), masks, options: o }));
   const ctx: TargetContext = { session: parts.targets, terms, prepared, minSide: parts.minSide };
   // A tiled run feeds each tile its own spatial inputs: nothing of the whole image's is made.
-  const own = tile === undefined ? (Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.whole?.()))) as Record<string, TensorData>) : {};
+  const own = tile === undefined ? termFeeds(terms, prepared, (f) => f.whole?.()) : {};
   const contentTerms = tile === undefined ? [] : terms.filter((t) => t.targets && !t.targets.pooled && t.targets.image === 'content');
   const feeds = { ...(await targetFeeds(ctx, { content: content && tile === undefined ? [{ image: content, weight: 1 }] : [], style: styles }, o, tile, new Set(contentTerms.map((t) => t.name)))), ...own };
   let reported: Record<string, number> = {};
+  const inGraph = terms.filter((t) => t.build);
   const evaluate = async (img: Float32Array, w: number, h: number, tileFeeds: Record<string, TensorData>) => {
     const out = await parts.objective.run({ ...feeds, ...tileFeeds, [OBJECTIVE_IO.x]: float32([1, 3, h, w], img) });
     const loss = (out[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!;
     if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the learning rate (lr ${o.lr}) or the loss weights`);
     const values: Record<string, number> = {};
-    for (const t of terms.filter((t) => t.build)) values[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
+    for (const t of inGraph) values[t.name] = (out[OBJECTIVE_IO.value(t.name)]!.data as Float32Array)[0]!;
     return { loss, grad: out[OBJECTIVE_IO.grad]!.data as Float32Array, terms: values };
   };
   const contentNames = contentTerms.flatMap(targetNames);
@@ -58,7 +59,7 @@ export async function runObjective(parts: NeuralStyleParts, images: RunImages, o
           async (r, img, i, share) => {
             // Each tile's content targets from the same region of the photo, seen with the same edges.
             const photo = content && contentNames.length ? await runTargets(ctx, regionToTensor(content, r.x, r.y, r.width, r.height), {}, contentNames) : {};
-            const spatial = Object.assign({}, ...terms.map((t) => prefixed(t.name, prepared.get(t.name)?.tile?.(r)))) as Record<string, TensorData>;
+            const spatial = termFeeds(terms, prepared, (f) => f.tile?.(r));
             const weights = Object.fromEntries(sums.map((t) => [OBJECTIVE_IO.weight(t.name), float32([], [(o[t.weightOption] as number) / share])]));
             return evaluate(img, r.width, r.height, { ...photo, ...spatial, ...weights, ...shifted[i] });
           },

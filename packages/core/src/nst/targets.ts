@@ -24,6 +24,16 @@ export function prefixed(term: string, feeds: Readonly<Record<string, TensorData
   return Object.fromEntries(Object.entries(feeds ?? {}).map(([k, v]) => [OBJECTIVE_IO.input(term, k), v]));
 }
 
+/** Every term's own feeds of one kind (`pick`), under the graph's names. */
+export function termFeeds(terms: readonly ObjectiveTerm[], prepared: ReadonlyMap<string, TermFeeds>, pick: (f: TermFeeds) => Readonly<Record<string, TensorData>> | undefined): Record<string, TensorData> {
+  const feeds: Record<string, TensorData> = {};
+  for (const t of terms) {
+    const f = prepared.get(t.name);
+    Object.assign(feeds, prefixed(t.name, f && pick(f)));
+  }
+  return feeds;
+}
+
 /**
  * The target graph's inputs for one run of it: `own` (the inputs of the terms whose targets are
  * fetched), and for every other target input a one-element stand-in (its outputs are not fetched,
@@ -120,7 +130,7 @@ export async function shiftedTargets(
   const pooled = ctx.terms.filter((t) => t.targets?.pooled);
   const names = pooled.flatMap(targetNames);
   if (!names.length) return tiles.map(() => ({}));
-  const own = (r: TileRegion) => Object.assign({}, ...pooled.map((t) => prefixed(t.name, ctx.prepared.get(t.name)?.tile?.(r)))) as Record<string, TensorData>;
+  const own = (r: TileRegion) => termFeeds(pooled, ctx.prepared, (f) => f.tile?.(r));
   const grams = [];
   for (const t of tiles) grams.push(await runTargets(ctx, float32([1, 3, t.region.height, t.region.width], t.x), own(t.region), names));
   const shifted: Record<string, TensorData>[] = grams.map(() => ({}));

@@ -1,5 +1,7 @@
 import type { Objective } from '../optim/types';
 import { Rng } from '../optim/rng';
+import { float32 } from '../onnx/tensor';
+import { cutPlanes } from '../tiles/cut-planes';
 
 /** A rectangle of the optimised image, in pixels. */
 export interface TileRegion {
@@ -59,7 +61,7 @@ export function tiledObjective(
     const tiles = rows.flatMap(([y0, y1]) =>
       columns.map(([x0, x1]) => {
         const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-        return { region, x: cut(x, width, height, region), share: (region.width * region.height) / plane };
+        return { region, x: cutPlanes(float32([1, 3, height, width], x), region).data, share: (region.width * region.height) / plane };
       }),
     );
     await beforeTiles?.(tiles);
@@ -72,18 +74,6 @@ export function tiledObjective(
     terms(sums);
     return { loss, grad };
   };
-}
-
-/** `region` of the NCHW [1, 3, height, width] image `x`, as its own NCHW tensor data. */
-export function cut(x: Float32Array, width: number, height: number, region: TileRegion): Float32Array {
-  const out = new Float32Array(3 * region.width * region.height);
-  for (let c = 0, o = 0; c < 3; c++) {
-    for (let row = 0; row < region.height; row++, o += region.width) {
-      const from = c * width * height + (region.y + row) * width + region.x;
-      out.set(x.subarray(from, from + region.width), o);
-    }
-  }
-  return out;
 }
 
 function paste(into: Float32Array, width: number, height: number, region: TileRegion, tile: Float32Array, scale: number): void {
