@@ -1,7 +1,7 @@
-import { ImpastoError, invalidParam } from '../errors';
+import { invalidParam } from '../errors';
 import { Graph } from '../onnx/graph';
-import { float32, int64, sizeOf, type TensorData } from '../onnx/tensor';
-import { reportCoreMoments } from '../tiles/core-moments';
+import { float32, int64, type TensorData } from '../onnx/tensor';
+import { Layers } from '../nets/layers';
 
 // MicroAST (Wang et al., "MicroAST: Towards Super-Fast Ultra-Resolution Arbitrary Style Transfer",
 // AAAI 2023), as the authors' net_microAST.py builds it, in two graphs: the style code (style
@@ -117,7 +117,7 @@ function stylizeNetwork(g: Graph, params: MicroAstStylizeWeights, content: strin
     f2: { mean: input('f2_mean'), std: input('f2_std') },
   };
   const c = part(g, 'contentEncoder', params, (net) => encoder(net, content));
-  const y = part(g, 'decoder', params, (net) => ((net.core = core), decoder(net, c.f2, code)));
+  const y = part(g, 'decoder', params, (net) => decoder(net, c.f2, code), core);
   const cropped = g.scoped('crop', () => cropLike(g, y, like));
   g.output(core ? g.op('Mul', [cropped, scalar(g, 'to_pixels', 255)]) : cropped, MICROAST_OUTPUT, 'float32', [1, 3, 'h', 'w']);
   return g;
@@ -211,8 +211,8 @@ const RESIDUAL_CONV: ConvSpec = { in: 64, out: 64, kernel: 3 };
 /** AdaIN (Huang & Belongie 2017): x normalized per channel, given the style's std and mean. */
 function adain(net: Layers, name: string, x: string, style: Statistics): string {
   const { g } = net;
-  return g.scoped(name, () => {
-    const own = net.core ? sharedStatistics(g, name, x, net.core) : statistics(g, x);
+  return net.layer(name, () => {
+    const own = net.shared ? sharedStatistics(net, x) : statistics(g, x);
     const normalized = g.op('Div', [g.op('Sub', [x, own.mean]), own.std]);
     return g.op('Add', [g.op('Mul', [normalized, style.std]), style.mean]);
   });
@@ -233,14 +233,11 @@ function statistics(g: Graph, x: string): Statistics {
 
 /**
  * Whole-image statistics fed in (`<name>.mean`, `<name>.var`, [64]) for a tile, and the tile's
- * own over its core (at 1/4 scale) reported as moments about the fed mean.
+ * own over its core (the decoder works at 1/4 scale) reported as moments about the fed mean.
  */
-function sharedStatistics(g: Graph, name: string, x: string, core: string): Statistics {
-  const perChannel = (v: string) => g.op('Reshape', [v, g.constant('per_channel', int64([4], [1, 64, 1, 1]))]);
-  const mean = perChannel(g.input(`${name}.mean`, 'float32', [64]));
-  const variance = perChannel(g.input(`${name}.var`, 'float32', [64]));
-  const std = g.op('Sqrt', [g.op('Add', [variance, scalar(g, 'epsilon', 1e-5)])]);
-  reportCoreMoments(g, name, x, mean, core, 4, 64);
+function sharedStatistics(net: Layers, x: string): Statistics {
+  const { mean, variance } = net.sharedStatistics(x, 64, 4);
+  const std = net.g.op('Sqrt', [net.g.op('Add', [variance, scalar(net.g, 'epsilon', 1e-5)])]);
   return { mean, std };
 }
 
@@ -260,8 +257,8 @@ interface ConvSpec {
 /** ConvLayer: reflection pad by kernel // 2 (mirroring without the edge), then an unpadded conv with bias. */
 function conv(net: Layers, name: string, x: string, { in: channelsIn, out, kernel, stride = 1, groups = 1 }: ConvSpec): string {
   return net.layer(name, () => {
-    const weight = net.param('weight', [out, channelsIn / groups, kernel, kernel]);
-    const bias = net.param('bias', [out]);
+    const weight = net.param('conv_layer.weight', [out, channelsIn / groups, kernel, kernel]);
+    const bias = net.param('conv_layer.bias', [out]);
     const pad = Math.floor(kernel / 2);
     const { g } = net;
     const padded = pad === 0 ? x : g.op('Pad', [x, g.constant('pads', int64([8], [0, 0, pad, pad, 0, 0, pad, pad]))], { mode: 'reflect' });
@@ -310,60 +307,20 @@ const PART_SCOPE: Record<Part, string> = {
 /**
  * Builds one checkpoint's part of the network: its nodes under `content_encoder/…` (and so on),
  * its parameters as initializers named `content_encoder.enc1.0.conv_layer.weight`; every tensor of
- * the checkpoint must be used, and every one used must be there with the right shape.
+ * the checkpoint must be used, and every one used must be there with the right shape. `core`: the
+ * tile core input, when AdaIN shares whole-image statistics.
  */
-function part<T>(g: Graph, which: Part, weights: MicroAstStylizeWeights | MicroAstStyleCodeWeights, build: (net: Layers) => T): T {
+function part<T>(g: Graph, which: Part, weights: MicroAstStylizeWeights | MicroAstStyleCodeWeights, build: (net: Layers) => T, core?: string): T {
   const params = (weights as unknown as Record<string, unknown> | undefined)?.[which];
   if (!(params instanceof Map)) throw invalidParam(`params.${which}`, `a Map of the tensors of ${MICROAST_FILES[which]}`, params);
-  const net = new Layers(g, which, params as MicroAstParams);
-  const out = g.scoped(PART_SCOPE[which], () => build(net));
+  const scope = PART_SCOPE[which];
+  const net = new Layers(g, {
+    params: params as MicroAstParams,
+    what: `MicroAST ${scope.replace('_', ' ')} parameters (${MICROAST_FILES[which]})`,
+    valueName: (param) => `${scope}.${param}`,
+    core,
+  });
+  const out = g.scoped(scope, () => build(net));
   net.checkAllUsed();
   return out;
-}
-
-/** Hands each layer its state-dict parameters and names its nodes after it. */
-class Layers {
-  private readonly path: string[] = [];
-  private readonly used = new Set<string>();
-  /** The tile core input, when AdaIN shares whole-image statistics. */
-  core?: string;
-  constructor(
-    readonly g: Graph,
-    private readonly which: Part,
-    private readonly params: MicroAstParams,
-  ) {}
-
-  /** Builds layer `name` (a state-dict prefix such as `enc1.10`): nodes `name/…`, parameters `name.…`, nesting. */
-  layer<T>(name: string, build: () => T): T {
-    this.path.push(name);
-    try {
-      return this.g.scoped(name, build);
-    } finally {
-      this.path.pop();
-    }
-  }
-
-  /** The current layer's `conv_layer.weight` or `conv_layer.bias`, checked to have `shape`. */
-  param(kind: 'weight' | 'bias', shape: readonly number[]): string {
-    const name = [...this.path, 'conv_layer', kind].join('.');
-    const t = this.params.get(name);
-    const where = `MicroAST ${PART_SCOPE[this.which].replace('_', ' ')} (${MICROAST_FILES[this.which]})`;
-    if (!t) throw new ImpastoError('BAD_MODEL', `${where} lacks ${name}`);
-    const fits = t.type === 'float32' && t.dims.length === shape.length && t.dims.every((d, i) => d === shape[i]) && t.data?.length === sizeOf(shape);
-    if (!fits) {
-      throw new ImpastoError('BAD_MODEL', `${where}: ${name} is ${t.type} [${t.dims?.join(', ')}]; the network needs float32 [${shape.join(', ')}]`);
-    }
-    this.used.add(name);
-    const value = `${PART_SCOPE[this.which]}.${name}`;
-    this.g.initializers.set(this.g.reserve(value), t);
-    return value;
-  }
-
-  /** Catches a wrong file or misspelt names, which would otherwise be ignored silently. */
-  checkAllUsed(): void {
-    const others = [...this.params.keys()].filter((p) => !this.used.has(p));
-    if (others.length) {
-      throw new ImpastoError('BAD_MODEL', `not MicroAST ${PART_SCOPE[this.which].replace('_', ' ')} parameters (${MICROAST_FILES[this.which]}): ${others.join(', ')}`);
-    }
-  }
 }

@@ -1,7 +1,7 @@
-import { ImpastoError, checkChoice, invalidParam } from '../errors';
+import { checkChoice, invalidParam } from '../errors';
 import { Graph, attr } from '../onnx/graph';
 import { int64, type TensorData } from '../onnx/tensor';
-import { reportCoreMoments } from '../tiles/core-moments';
+import { Layers, paramTable, type ParamTable } from '../nets/layers';
 import { fstParameters } from './checkpoint';
 
 /** Name of the network's input: float32 NCHW [1, 3, H, W], RGB on the 0..255 scale. */
@@ -60,24 +60,26 @@ export function buildFastStyleGraph(weights: FastStyleWeights | undefined, optio
   checkChoice('bind', bind, ['constant', 'input']);
   checkChoice('norm', norm, ['instance', 'shared']);
   if (weights === undefined && bind === 'constant') throw invalidParam('weights', 'fast-style parameters (needed for bind: constant)', weights);
-  const params = weights && named(weights);
+  const params = weights && paramTable(named(weights));
 
   const g = new Graph(name);
-  const bound = new Set<string>();
-  const net = new Layers(g, (param, shape) => {
-    bound.add(param);
-    if (params) checkParameter(params, param, shape);
-    if (bind === 'input') return g.input(param, 'float32', shape);
-    // The exact name, not a scoped one, so a parameter is called the same in both bindings.
-    g.initializers.set(g.reserve(param), params![param]!);
-    return param;
-  });
   const image = g.input(FST_INPUT, 'float32', [1, 3, 'height', 'width']);
-  if (norm === 'shared') net.shared = { core: g.input(FST_TILE_CORE, 'int64', [4]) };
-  const { padded, crop } = padToMultipleOf4(g, image);
-  g.output(crop(transformer(net, padded)), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
-  if (params) checkNoOthers(params, bound);
+  const core = norm === 'shared' ? g.input(FST_TILE_CORE, 'int64', [4]) : undefined;
+  g.output(addFastStyleNetwork(g, image, { bind, params, core }), FST_OUTPUT, 'float32', [1, 3, 'height', 'width']);
   return g;
+}
+
+/**
+ * Adds the transformer to `g`: `image` (NCHW, any batch, RGB 0..255) in, the stylized value out
+ * (same shape, 0..255, not clamped). Parameters bind as `options` say and are checked when given;
+ * a parameter table with others is refused (`BAD_MODEL`).
+ */
+export function addFastStyleNetwork(g: Graph, image: string, options: { bind: 'constant' | 'input'; params?: ParamTable; core?: string }): string {
+  const net = new Layers(g, { ...options, what: 'fast-style parameters' });
+  const { padded, crop } = padToMultipleOf4(g, image);
+  const out = crop(transformer(net, padded));
+  net.checkAllUsed();
+  return out;
 }
 
 /**
@@ -98,39 +100,6 @@ function transformer(net: Layers, x: string): string {
   y = deconvLayer(net, 'deconv2', y, 64, 32, { kernel: 3, stride: 2 });
   y = convLayer(net, 'conv4', y, 32, 3, { kernel: 9, stride: 1, relu: false });
   return net.layer('output', () => tanhToPixels(net.g, y));
-}
-
-/** Hands each layer its parameters and names its nodes after it. */
-class Layers {
-  private readonly path: string[] = [];
-  /** How many input pixels one activation pixel spans here (the strides so far). */
-  scale = 1;
-  /** Set for `norm: 'shared'`. */
-  shared?: { readonly core: string };
-  constructor(
-    readonly g: Graph,
-    private readonly bind: (param: string, shape: readonly number[]) => string,
-  ) {}
-
-  /** Builds layer `name`: its nodes are named `name/…` and its parameters `name.…`, nesting. */
-  layer(name: string, build: () => string): string {
-    this.path.push(name);
-    try {
-      return this.g.scoped(name, build);
-    } finally {
-      this.path.pop();
-    }
-  }
-
-  /** The current layer's name, dotted like its parameters. */
-  get name(): string {
-    return this.path.join('.');
-  }
-
-  /** The value of the current layer's parameter `kind`, which has `shape`. */
-  param(kind: 'kernel' | 'gamma' | 'beta', shape: readonly number[]): string {
-    return this.bind([...this.path, kind].join('.'), shape);
-  }
 }
 
 interface ConvOptions {
@@ -180,17 +149,11 @@ const IN_EPSILON = 1e-3;
  */
 function sharedNorm(net: Layers, x: string, channels: number, gamma: string, beta: string): string {
   const g = net.g;
-  const { core } = net.shared!;
-  const layer = net.name;
   const perChannel = (v: string) => g.op('Reshape', [v, g.constant('per_channel', int64([4], [1, channels, 1, 1]))]);
-  const mean = perChannel(g.input(`${layer}.mean`, 'float32', [channels]));
-  const variance = perChannel(g.input(`${layer}.var`, 'float32', [channels]));
+  const { mean, variance } = net.sharedStatistics(x, channels);
   const epsilon = g.constant('epsilon', { type: 'float32', dims: [], data: Float32Array.of(IN_EPSILON) });
   const scale = g.op('Div', [perChannel(gamma), g.op('Sqrt', [g.op('Add', [variance, epsilon])])]);
-  const y = g.op('Add', [g.op('Mul', [g.op('Sub', [x, mean]), scale]), perChannel(beta)]);
-
-  reportCoreMoments(g, layer, x, mean, core, net.scale, channels);
-  return y;
+  return g.op('Add', [g.op('Mul', [g.op('Sub', [x, mean]), scale]), perChannel(beta)]);
 }
 
 // As in lengstrom's residual_block: no relu after the second layer nor after the sum.
@@ -249,10 +212,9 @@ export function fastStyleNormLayers(): readonly FastStyleNormLayer[] {
 /** The parameter feeds of a graph built with `bind: 'input'`, checked against the network's shapes. */
 export function fastStyleFeeds(weights: FastStyleWeights): Record<string, TensorData<'float32'>> {
   const params = named(weights);
-  const expected = fastStyleParameterShapes();
-  for (const [param, shape] of Object.entries(expected)) checkParameter(params, param, shape);
-  checkNoOthers(params, new Set(Object.keys(expected)));
-  return Object.fromEntries(Object.keys(expected).map((param) => [param, params[param]!]));
+  // Building the input-bound network checks every parameter's shape and refuses unknown ones.
+  buildFastStyleGraph(params, { bind: 'input' });
+  return Object.fromEntries(Object.keys(fastStyleParameterShapes()).map((param) => [param, params[param]!]));
 }
 
 function named(weights: FastStyleWeights): FastStyleParams {
@@ -261,18 +223,4 @@ function named(weights: FastStyleWeights): FastStyleParams {
 
 function isVariableList(w: FastStyleWeights): w is readonly TensorData<'float32'>[] {
   return Array.isArray(w);
-}
-
-function checkParameter(params: FastStyleParams, param: string, shape: readonly number[]): void {
-  const t = params[param];
-  if (!t) throw new ImpastoError('BAD_MODEL', `fast-style parameters lack ${param}`);
-  if (t.type !== 'float32' || t.dims.length !== shape.length || t.dims.some((d, i) => d !== shape[i])) {
-    throw new ImpastoError('BAD_MODEL', `fast-style parameter ${param} is ${t.type} [${t.dims.join(', ')}]; the network needs float32 [${shape.join(', ')}]`);
-  }
-}
-
-// Catches misspelt names, which would otherwise be ignored silently.
-function checkNoOthers(params: FastStyleParams, known: ReadonlySet<string>): void {
-  const others = Object.keys(params).filter((p) => !known.has(p));
-  if (others.length) throw new ImpastoError('BAD_MODEL', `not fast-style parameters: ${others.join(', ')}`);
 }

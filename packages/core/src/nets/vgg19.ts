@@ -4,7 +4,7 @@ import { transpose, type TensorData } from '../onnx/tensor';
 import type { WeightSource } from '../store/source';
 import { featureGraph, type FeatureNet } from './feature-net';
 import { addPreprocessing } from './preprocess';
-import { sharedConstant } from './shared-constant';
+import { Layers, type ParamTable } from './layers';
 import { loadTfjsModelJson, readTfjsWeights, type TfjsLayersModel } from './tfjs-layers';
 
 /**
@@ -113,13 +113,16 @@ export function vgg19Features(g: Graph, input: string, weights: Vgg19Weights, op
   if (deepest === 0) return {};
   let x = opts.preprocess === false ? input : addPreprocessing(g, input, { bgr: true, mean: [...VGG19_MEAN_BGR] });
   const out: Partial<Record<Vgg19Layer, string>> = {};
+  const net = new Layers(g, {
+    params: vggParamTable(weights),
+    what: 'VGG19 weights',
+    valueName: (param) => `vgg19.${param}`,
+    missing: (param) => new ImpastoError('INVALID_ARGUMENT', `VGG19 layer ${param.split('.')[0]} is needed but its weights were not loaded; load them with layers that include it`),
+  });
   for (const layer of VGG19_LAYERS.slice(0, deepest)) {
     if (layer.startsWith('conv')) {
-      const w = weights[layer as Vgg19Conv];
-      if (!w) throw new ImpastoError('INVALID_ARGUMENT', `VGG19 layer ${layer} is needed but its weights were not loaded; load them with layers that include it`);
-      const W = sharedConstant(g, `${layer}_W`, w.kernel);
-      const B = sharedConstant(g, `${layer}_B`, w.bias);
-      x = g.op('Conv', [x, W, B], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: layer });
+      const { cin, cout } = convShape(layer as Vgg19Conv);
+      x = net.layer(layer, () => g.op('Conv', [x, net.param('kernel', [cout, cin, 3, 3]), net.param('bias', [cout])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }));
     } else if (layer.startsWith('relu')) {
       x = g.op('Relu', [x], {}, { name: layer });
     } else {
@@ -128,6 +131,17 @@ export function vgg19Features(g: Graph, input: string, weights: Vgg19Weights, op
     if (wanted.has(layer)) out[layer] = x;
   }
   return out;
+}
+
+/** `Vgg19Weights` as the parameters `conv1_1.kernel`, `conv1_1.bias`, …. */
+function vggParamTable(weights: Vgg19Weights): ParamTable {
+  return {
+    get: (param) => {
+      const [conv, kind] = param.split('.') as [Vgg19Conv, 'kernel' | 'bias'];
+      return weights[conv]?.[kind];
+    },
+    keys: () => Object.keys(weights).flatMap((conv) => [`${conv}.kernel`, `${conv}.bias`]),
+  };
 }
 
 export interface LoadVgg19Options {

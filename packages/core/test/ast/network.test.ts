@@ -266,7 +266,7 @@ describe('MicroAST network', () => {
       expect([e.code, e.message.includes('enc3.0.conv_layer.weight')]).toEqual(['BAD_MODEL', true]);
       const swapped = error(() => buildStylizeGraph({ contentEncoder: decoder, decoder: contentEncoder }));
       expect(swapped.code).toBe('BAD_MODEL');
-      expect(swapped.message).toContain('lacks enc1.0.conv_layer.weight');
+      expect(swapped.message).toContain('parameters (content_encoder_iter_160000.pth.tar) lack enc1.0.conv_layer.weight');
     });
 
     it('a part that is not there', () => {

@@ -141,7 +141,7 @@ describe('VGG19 from TF.js weights', () => {
     const fa = vgg19Features(g, a, weights, { layers: ['relu1_2'] });
     const fb = vgg19Features(g, b, weights, { layers: ['relu1_1', 'relu1_2'] });
     expect(() => vgg19Features(g, a, weights, { layers: ['relu2_1'] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect([...g.initializers.keys()].filter((k) => k.startsWith('conv'))).toEqual(['conv1_1_W', 'conv1_1_B', 'conv1_2_W', 'conv1_2_B']);
+    expect([...g.initializers.keys()].filter((k) => k.startsWith('vgg19.'))).toEqual(['vgg19.conv1_1.kernel', 'vgg19.conv1_1.bias', 'vgg19.conv1_2.kernel', 'vgg19.conv1_2.bias']);
     g.output(g.op('Sub', [fa.relu1_2!, fb.relu1_2!]), 'diff');
     const x = noiseImage(16, 16, 5);
     const out = await runGraph(g, { a: x, b: x });
