@@ -34,3 +34,15 @@ export function gram(g: Graph, features: string): string {
     return g.op('Div', [ffT, dynamicCount(g, f, [0, 1])], {}, { name: 'g' });
   });
 }
+
+/**
+ * Gram matrices of a batch of NCHW features: [N, C, C], each F Fᵀ / (C·H·W) as `gram` (and
+ * lengstrom/fast-style-transfer's `gram / (h·w·filters)`) computes it for one image.
+ */
+export function batchedGram(g: Graph, features: string): string {
+  return g.scoped('gram', () => {
+    const f = g.op('Reshape', [features, g.constant('n_c_hw', int64([3], [0, 0, -1]))], {}, { name: 'f' });
+    const ffT = g.op('MatMul', [f, g.op('Transpose', [f], { perm: [0, 2, 1] }, { name: 'fT' })], {}, { name: 'ffT' });
+    return g.op('Div', [ffT, dynamicCount(g, f, [1, 2])], {}, { name: 'g' });
+  });
+}
