@@ -30,5 +30,7 @@ export { ArbitraryStyle, type StyleArgument, type StyleInput } from './ast/arbit
 export { type StyleCode, blendStyleCodes, isStyleCode } from './ast/style-code';
 export type { OneCallOptions, StyleChoice } from './one-call/stylize';
 export type { Run } from './util/run';
+export type { TrainEvent, TrainProgress, TrainCheckpointEvent, TrainResult } from './train/train-fast-style';
+export type { PhotoSet, CropSpec } from './train/photo-batches';
 export type { VideoProgress, VideoResult } from './video/run-video';
 export type { VideoEngine } from './video/engines';

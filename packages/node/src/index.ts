@@ -9,6 +9,7 @@ export { stylize, engines } from './stylize';
 export { FastStyle, type StylizeFileResult } from './fast-style';
 export { NeuralStyle, neuralStyle, recolor } from './neural-style';
 export { ArbitraryStyle } from './arbitrary-style';
+export { trainFastStyle, type TrainFastStyleInputs, type TrainFastStyleContext } from './train/train';
 export { ModelStore, type ModelStoreOptions } from './platform/cache-store';
 export { imageInfo, type NodeImageInput } from './platform/image-codec';
 

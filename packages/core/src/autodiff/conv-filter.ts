@@ -15,7 +15,48 @@ export interface FilterGradArgs {
  * It is itself a Conv, with batch and channels swapped and the roles of strides and dilations
  * exchanged (kernel taps step by the dilation, output positions by the stride).
  */
-export function filterGradient(b: GradBuilder, { x, w, dY, geo, group, pads }: FilterGradArgs): string {
+export function filterGradient(b: GradBuilder, args: FilterGradArgs): string {
+  const kernel = args.group === 1 && args.geo.nsp === 2 ? b.info.shape(args.w)?.slice(2) : undefined;
+  if (kernel && kernel.length === 2 && kernel[0]! * kernel[1]! <= MAX_GEMM_TAPS) return tapsGradient(b, args, kernel as [number, number]);
+  return correlationGradient(b, args);
+}
+
+/**
+ * Kernels of at most this many taps take the GEMM form (`tapsGradient`), which holds that many
+ * copies of the input: 3×3 ones do; a 9×9 one would hold 81.
+ */
+const MAX_GEMM_TAPS = 9;
+
+/**
+ * The filter gradient of an ungrouped 2-D conv as one batched GEMM: each kernel tap's strided
+ * slice of the padded input, stacked on the channel axis, times dY over all output pixels.
+ * The same sums as `correlationGradient`, but as a product whose inner dimension is the output
+ * pixels: ONNX Runtime's CPU Conv runs a correlation with an image-sized kernel and a 3×3
+ * output about 6× slower than this GEMM.
+ */
+function tapsGradient(b: GradBuilder, { x, dY, geo, pads }: FilterGradArgs, [kh, kw]: [number, number]): string {
+  const xp = padSpatial(b, x, pads);
+  const out = b.dims(dY, 2); // [Ho, Wo]
+  const span = b.op('Mul', [out, b.ints(geo.strides)], {}, 'tap_span');
+  const taps: string[] = [];
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const start = [i * geo.dilations[0]!, j * geo.dilations[1]!];
+      const end = b.op('Add', [span, b.ints(start)], {}, 'tap_end');
+      taps.push(b.op('Slice', [xp, b.ints(start), end, b.ints([2, 3]), b.ints(geo.strides)], {}, 'tap'));
+    }
+  }
+  const stacked = taps.length === 1 ? taps[0]! : b.op('Concat', taps, { axis: 1 }, 'taps'); // [N, T·C, Ho, Wo]
+  const cols = b.op('Reshape', [stacked, b.ints([0, 0, -1])], {}, 'tap_cols');
+  const rows = b.op('Reshape', [dY, b.ints([0, 0, -1])], {}, 'dy_rows'); // [N, M, Ho·Wo]
+  const perImage = b.op('MatMul', [rows, b.op('Transpose', [cols], { perm: [0, 2, 1] }, 'tap_cols_t')], {}, 'dw_taps'); // [N, M, T·C]
+  const summed = b.reduceSum(perImage, [0], false); // [M, T·C]
+  const byTap = b.op('Reshape', [summed, b.op('Concat', [b.dims(summed, 0, 1), b.ints([kh, kw, -1])], { axis: 0 })], {}, 'dw_by_tap');
+  return b.op('Transpose', [byTap], { perm: [0, 3, 1, 2] }, 'dw');
+}
+
+/** The filter gradient as one Conv: any group, rank and kernel. */
+function correlationGradient(b: GradBuilder, { x, w, dY, geo, group, pads }: FilterGradArgs): string {
   const { nsp } = geo;
   const sp = spatialAxes(nsp);
   const xp = padSpatial(b, x, pads);

@@ -70,6 +70,13 @@ export { checkInputs as checkNstInputs } from '../nst/run-images';
 export { LOSS_NETS, type LossNetName } from '../nets/loss-nets';
 export type { FeatureNet } from '../nets/feature-net';
 
+// Training fast styles.
+export { trainFastStyle, type TrainEvent, type TrainProgress, type TrainCheckpointEvent, type TrainCheckpoint, type TrainResult, type TrainInputs, type TrainHooks } from '../train/train-fast-style';
+export { TRAIN_SCHEMA } from '../train/options';
+export { TRAIN_STATE_FILES } from '../train/train-state';
+export type { PhotoSet, CropSpec } from '../train/photo-batches';
+export { readFstCheckpoint, fstParameters } from '../fst/checkpoint';
+
 // Arbitrary style transfer (MicroAST).
 export { ArbitraryStyle, openArbitraryStyle, type ArbitraryStyleParts, type StyleArgument, type StyleInput } from '../ast/arbitrary-style';
 export { type StyleCode, blendStyleCodes, isStyleCode } from '../ast/style-code';

@@ -24,7 +24,8 @@ export interface AdamState {
 
 /** Adam (Kingma & Ba 2015) with bias correction: the seed's optimiser. */
 export class Adam implements Optimizer {
-  readonly lr: number;
+  /** Step size; a schedule may change it between steps. */
+  lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;

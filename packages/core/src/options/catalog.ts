@@ -3,6 +3,7 @@ import { FAST_STYLE_LOAD_SCHEMA, STYLIZE_SCHEMA } from '../fst/options';
 import { DECODE_SCHEMA, ENCODE_SCHEMA, MEMORY_SCHEMA } from '../image/options';
 import { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, RECOLOR_SCHEMA } from '../nst/options';
 import { SESSION_SCHEMA } from '../runtime/session-options';
+import { TRAIN_SCHEMA } from '../train/options';
 import { VIDEO_SCHEMA } from '../video/options';
 import { renderOptionTypes } from './render-types';
 import type { Schema } from './schema';
@@ -23,6 +24,7 @@ export const OPTION_SCHEMAS: readonly Schema[] = [
   STYLE_CODE_SCHEMA,
   AST_STYLIZE_SCHEMA,
   VIDEO_SCHEMA,
+  TRAIN_SCHEMA,
 ];
 
 const HEADER = `// Generated from the option schemas by scripts/gen-options.ts (npm run gen:options). Do not edit:

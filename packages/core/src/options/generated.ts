@@ -434,3 +434,68 @@ export interface ResolvedVideoOptions {
   readonly temporalWeight: number;
   readonly flowSize: number;
 }
+
+/** Options of training a fast style. Plain data: every field is optional and validated when given. */
+export interface TrainOptions {
+  /** Execution provider; `auto` tries the best present (Node: cuda, dml, webgpu, cpu; browser: webgpu, wasm) and says which ran [auto] */
+  ep?: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  /** Threads inside one operator; 0: one per core (Node: os.availableParallelism(); in the browser: wasm threads, every core up to 4 on a cross-origin isolated page, set before the first session) (0–256) [0] */
+  intraOpNumThreads?: number;
+  /** Threads across operators; 0 lets ONNX Runtime decide (Node only: onnxruntime-web has no such setting and refuses other values) (0–256) [0] */
+  interOpNumThreads?: number;
+  /** Optimiser steps, each on one batch (lengstrom trains 2 epochs of COCO: 40 000 steps of 4) (1–10000000) [2000] */
+  iterations?: number;
+  /** Photos per step (1–256) [4] */
+  batch?: number;
+  /** Side of the square crops the network trains on (a multiple of 4) (16–2048) [256] */
+  size?: number;
+  /** Longest side the painting is resized to for its Gram matrices (16–4096) [the painting's own] */
+  styleSize?: number;
+  /** Weight of the content loss (mean squared feature difference) (≥ 0) [7.5] */
+  contentWeight?: number;
+  /** Weight of the style loss (Grams ÷ C·H·W, mean squared difference, summed over layers) (≥ 0) [100] */
+  styleWeight?: number;
+  /** Weight of the total variation (mean squared step, both directions) (≥ 0) [200] */
+  tvWeight?: number;
+  /** Adam step size (≥ 1e-12, ≤ 10) [0.001] */
+  lr?: number;
+  /** Learning-rate schedule: constant, or cosine decay to 0 over the iterations [constant] */
+  schedule?: 'constant' | 'cosine';
+  /** Seed of the initial network, the photo order and the crops (0–2147483647) [1] */
+  seed?: number;
+  /** Write a checkpoint every n steps (0: only at the end) (0–10000000) [500] */
+  checkpointEvery?: number;
+  /** Train on at most this many photos of the folder (1–100000000) [all] */
+  maxImages?: number;
+  /** Loss network [vgg19] */
+  net?: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  /** Layer of the content loss [the net's: relu4_2 for VGG19] */
+  contentLayer?: string;
+  /** Layers of the style loss [the net's: relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 for VGG19] */
+  styleLayers?: readonly (string | number)[];
+  /** Memory one run may use, in MiB; an image whose estimated peak is larger is refused with the largest size that fits (16–2147483647) [80 % of the memory left in Node: the smaller of the free memory and what its container's limit leaves (IMPASTO_MEMORY_BUDGET overrides); 2048 in the browser] */
+  memoryBudget?: number;
+}
+
+/** Training a fast style with every default filled in (what `resolveOptions` returns). */
+export interface ResolvedTrainOptions {
+  readonly ep: 'auto' | 'cpu' | 'cuda' | 'dml' | 'webgpu' | 'wasm';
+  readonly intraOpNumThreads: number;
+  readonly interOpNumThreads: number;
+  readonly iterations: number;
+  readonly batch: number;
+  readonly size: number;
+  readonly styleSize?: number;
+  readonly contentWeight: number;
+  readonly styleWeight: number;
+  readonly tvWeight: number;
+  readonly lr: number;
+  readonly schedule: 'constant' | 'cosine';
+  readonly seed: number;
+  readonly checkpointEvery: number;
+  readonly maxImages?: number;
+  readonly net: 'vgg19' | 'vgg19-f32' | 'squeezenet';
+  readonly contentLayer?: string;
+  readonly styleLayers?: readonly (string | number)[];
+  readonly memoryBudget?: number;
+}

@@ -65,6 +65,19 @@ describe('autodiff: Conv', () => {
     await checkGradients({ runs: [{ x: [1, 2, 4, 4], w: [2, 2, 2, 2] }], build: conv({ kernel_shape: [2, 2], pads: [2, 0, 0, 2] }) });
   });
 
+  it('the filter gradient as one GEMM over kernel taps (known kernel, ungrouped): strides, SAME, dilation, rows past the last window, batches', async () => {
+    const cases: [Record<string, AttrValue>, number[], number[]][] = [
+      [{ strides: [2, 2], auto_pad: 'SAME_UPPER' }, [2, 3, 7, 6], [4, 3, 3, 3]],
+      [{ strides: [2, 3], pads: [0, 2, 1, 0] }, [1, 2, 9, 7], [2, 2, 3, 3]],
+      [{ dilations: [2, 3], strides: [2, 2], pads: [1, 0, 2, 1] }, [2, 2, 9, 8], [2, 2, 3, 2]],
+      [{ pads: [1, 1, 1, 1] }, [3, 2, 5, 4], [3, 2, 3, 3]],
+      [{ strides: [2, 2] }, [1, 2, 5, 4], [2, 2, 1, 1]],
+    ];
+    for (const [attrs, x, w] of cases) {
+      await checkGradients({ runs: [{ x, w }], declare: { w }, wrt: ['w'], build: conv(attrs) });
+    }
+  });
+
   it('a 1-D conv', async () => {
     await checkGradients({ runs: [{ x: [1, 2, 9], w: [3, 2, 3] }], build: conv({ strides: [2], pads: [1, 0] }) });
   });

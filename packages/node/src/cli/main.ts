@@ -7,6 +7,7 @@ import { registerFst } from './fst-command';
 import { registerNst } from './nst-command';
 import { registerRecolor } from './recolor-command';
 import { registerStyles } from './styles-command';
+import { registerTrain } from './train-command';
 import { registerVideo } from './video-command';
 
 /** Builds the `impasto` command line (exported for tests). */
@@ -37,6 +38,7 @@ Environment:
   registerRecolor(program);
   registerAst(program);
   registerVideo(program);
+  registerTrain(program);
   // Listed here, run by @impasto/server (see `main`): the service's dependencies stay out of the library's.
   program.command('serve').description('run Impasto as an HTTP service (@impasto/server; --help for its options)');
   program.command('worker').description('take service jobs from Redis and run them here (@impasto/server)');
