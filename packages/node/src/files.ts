@@ -39,7 +39,7 @@ export function outputFormat(output: string, format?: OutputFormat): OutputForma
   return fromName;
 }
 
-function isDirectory(path: string): boolean {
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle, type StyleName } from '@impasto/core/platform';
+import { FAST_STYLE_LOAD_SCHEMA, type FastStyleLoadOptions, STYLIZE_SCHEMA, type StylizeOptions, getStyle, isStyleId, type StyleName } from '@impasto/core/platform';
 import { FastStyle } from '../fast-style';
+import { isDirectory } from '../files';
 import { nodeBackend } from '../platform/backend';
 import { ModelStore } from '../platform/cache-store';
 import { planBatch, runBatch } from './batch';
@@ -34,10 +35,12 @@ export function registerFst(program: Command): void {
 }
 
 async function runFst(inputs: string[], opts: FstCliOptions, load: FastStyleLoadOptions, stylizeOpts: StylizeOptions): Promise<void> {
-  const suffix = /[\\/]/.test(opts.style) ? 'styled' : getStyle(opts.style).id;
+  // A folder in the working directory (`-s my-style`, what `impasto train -o my-style` wrote) is a style folder.
+  const style = !isStyleId(opts.style) && !/[\\/]/.test(opts.style) && isDirectory(opts.style) ? `./${opts.style}` : opts.style;
+  const suffix = /[\\/]/.test(style) ? 'styled' : getStyle(style).id;
   const plan = planBatch(inputs, opts.output, suffix, stylizeOpts.format);
   const store = new ModelStore({ onProgress: opts.quiet ? undefined : downloadReporter() });
-  const fst = await FastStyle.load(opts.style as StyleName, load, { store });
+  const fst = await FastStyle.load(style as StyleName, load, { store });
   if (!opts.quiet) process.stderr.write(`style ${suffix} on ${fst.provider}${load.precision === 'int8' ? ', int8' : ''}\n`);
   try {
     await runBatch(plan, opts.quiet, (input, output) => fst.stylizeFile(input, output, { ...stylizeOpts, format: plan.format }, { onProgress: tileReporter(opts.quiet) }));
