@@ -1,3 +1,4 @@
+import { float32 } from '../onnx/tensor';
 import type { GradBuilder } from './builder';
 import { padSpatial, spatialAxes, type Geometry, type Pads } from './spatial';
 
@@ -12,46 +13,71 @@ export interface FilterGradArgs {
 
 /**
  * d(loss)/d(W) of a Conv: the correlation of the padded input with dY, summed over the batch.
- * It is itself a Conv, with batch and channels swapped and the roles of strides and dilations
- * exchanged (kernel taps step by the dilation, output positions by the stride).
+ * Ungrouped 2-D convs with a known kernel take it as one batched GEMM over an unfolded copy of the
+ * side with fewer channel planes; the rest as one Conv (`correlationGradient`).
  */
 export function filterGradient(b: GradBuilder, args: FilterGradArgs): string {
-  const kernel = args.group === 1 && args.geo.nsp === 2 ? b.info.shape(args.w)?.slice(2) : undefined;
-  if (kernel && kernel.length === 2 && kernel[0]! * kernel[1]! <= MAX_GEMM_TAPS) return tapsGradient(b, args, kernel as [number, number]);
+  const shape = args.group === 1 && args.geo.nsp === 2 ? b.info.shape(args.w) : undefined;
+  if (shape?.length === 4) {
+    const [m, c, kh, kw] = shape as [number, number, number, number];
+    const taps = kh * kw;
+    // Shifting dY instead of the input needs unit strides and dilations.
+    const unit = [...args.geo.strides, ...args.geo.dilations].every((v) => v === 1);
+    if (unit && m < c && taps * m <= MAX_UNFOLDED_PLANES) return unfoldedDyGradient(b, args, [m, c, kh, kw]);
+    if (taps <= 9 || taps * c <= MAX_UNFOLDED_PLANES) return unfoldedInputGradient(b, args, [c, kh, kw]);
+  }
   return correlationGradient(b, args);
 }
 
 /**
- * Kernels of at most this many taps take the GEMM form (`tapsGradient`), which holds that many
- * copies of the input: 3×3 ones do; a 9×9 one would hold 81.
+ * How many channel planes an unfolded copy may hold beyond 3×3 kernels (which unfold at 9 per
+ * channel whatever the channels): fast style's 9×9 layers to and from RGB take 243.
  */
-const MAX_GEMM_TAPS = 9;
+const MAX_UNFOLDED_PLANES = 256;
 
 /**
- * The filter gradient of an ungrouped 2-D conv as one batched GEMM: each kernel tap's strided
- * slice of the padded input, stacked on the channel axis, times dY over all output pixels.
- * The same sums as `correlationGradient`, but as a product whose inner dimension is the output
- * pixels: ONNX Runtime's CPU Conv runs a correlation with an image-sized kernel and a 3×3
- * output about 6× slower than this GEMM.
+ * `x` unfolded: [N, C·T, Ho, Wo] whose channel c·T + t holds kernel tap t of channel c at every
+ * output pixel, made by one depthwise Conv with one-hot kernels (strides, dilations and pads as
+ * given). `flip` takes the taps mirrored (tap (i, j) reads the kernel's (kh−1−i, kw−1−j)).
  */
-function tapsGradient(b: GradBuilder, { x, dY, geo, pads }: FilterGradArgs, [kh, kw]: [number, number]): string {
-  const xp = padSpatial(b, x, pads);
-  const out = b.dims(dY, 2); // [Ho, Wo]
-  const span = b.op('Mul', [out, b.ints(geo.strides)], {}, 'tap_span');
-  const taps: string[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const start = [i * geo.dilations[0]!, j * geo.dilations[1]!];
-      const end = b.op('Add', [span, b.ints(start)], {}, 'tap_end');
-      taps.push(b.op('Slice', [xp, b.ints(start), end, b.ints([2, 3]), b.ints(geo.strides)], {}, 'tap'));
-    }
-  }
-  const stacked = taps.length === 1 ? taps[0]! : b.op('Concat', taps, { axis: 1 }, 'taps'); // [N, T·C, Ho, Wo]
-  const cols = b.op('Reshape', [stacked, b.ints([0, 0, -1])], {}, 'tap_cols');
+function unfold(b: GradBuilder, x: string, [c, kh, kw]: [number, number, number], conv: { strides: number[]; dilations: number[]; pads?: Pads }, flip = false): string {
+  const taps = kh * kw;
+  const onehot = float32([c * taps, 1, kh, kw]);
+  for (let ch = 0; ch < c; ch++) for (let t = 0; t < taps; t++) onehot.data[(ch * taps + t) * taps + (flip ? taps - 1 - t : t)] = 1;
+  const kernel = b.g.constant('unfold_kernel', onehot);
+  const s = conv.pads?.static;
+  const attrs = { strides: conv.strides, dilations: conv.dilations, group: c };
+  if (!conv.pads || s) return b.op('Conv', [x, kernel], { ...attrs, ...(s ? { pads: [...s.begin, ...s.end] } : {}) }, 'unfold');
+  return b.op('Conv', [padSpatial(b, x, conv.pads), kernel], attrs, 'unfold');
+}
+
+/**
+ * dW = Σ over the batch and output pixels of dY · (the input's taps): the input unfolded
+ * ([N, C·T, Ho, Wo]) times dY ([N, M, Ho·Wo]) as one batched GEMM whose inner dimension is the
+ * output pixels. ONNX Runtime's CPU Conv runs the equivalent correlation (an image-sized kernel,
+ * a 3×3 output) about 6× slower.
+ */
+function unfoldedInputGradient(b: GradBuilder, { x, dY, geo, pads }: FilterGradArgs, [c, kh, kw]: [number, number, number]): string {
+  const cols = b.op('Reshape', [unfold(b, x, [c, kh, kw], { strides: [...geo.strides], dilations: [...geo.dilations], pads }), b.ints([0, 0, -1])], {}, 'tap_cols');
   const rows = b.op('Reshape', [dY, b.ints([0, 0, -1])], {}, 'dy_rows'); // [N, M, Ho·Wo]
-  const perImage = b.op('MatMul', [rows, b.op('Transpose', [cols], { perm: [0, 2, 1] }, 'tap_cols_t')], {}, 'dw_taps'); // [N, M, T·C]
-  const summed = b.reduceSum(perImage, [0], false); // [M, T·C]
-  const byTap = b.op('Reshape', [summed, b.op('Concat', [b.dims(summed, 0, 1), b.ints([kh, kw, -1])], { axis: 0 })], {}, 'dw_by_tap');
+  const perImage = b.op('MatMul', [rows, b.op('Transpose', [cols], { perm: [0, 2, 1] }, 'tap_cols_t')], {}, 'dw_taps'); // [N, M, C·T]
+  return b.op('Reshape', [b.reduceSum(perImage, [0], false), b.ints([0, c, kh, kw])], {}, 'dw');
+}
+
+/**
+ * The same with the roles turned (unit strides and dilations), for fewer output channels than
+ * input ones: dW[m, c, i, j] = Σ dY[m, p − (i, j)]·Xp[c, p] over the padded input's pixels p,
+ * so dY, padded by the kernel's extent less one and unfolded with the taps mirrored, is the copy.
+ */
+function unfoldedDyGradient(b: GradBuilder, { x, dY, pads }: FilterGradArgs, [m, c, kh, kw]: [number, number, number, number]): string {
+  const xp = padSpatial(b, x, pads);
+  const edge = [kh - 1, kw - 1, kh - 1, kw - 1];
+  const around: Pads = { begin: b.ints(edge.slice(0, 2)), end: b.ints(edge.slice(2)), static: { begin: edge.slice(0, 2), end: edge.slice(2) } };
+  const shifted = unfold(b, dY, [m, kh, kw], { strides: [1, 1], dilations: [1, 1], pads: around }, true); // [N, M·T, Hp, Wp]
+  const rows = b.op('Reshape', [shifted, b.ints([0, 0, -1])], {}, 'tap_rows');
+  const cols = b.op('Reshape', [xp, b.ints([0, 0, -1])], {}, 'x_cols'); // [N, C, Hp·Wp]
+  const perImage = b.op('MatMul', [rows, b.op('Transpose', [cols], { perm: [0, 2, 1] }, 'x_cols_t')], {}, 'dw_taps'); // [N, M·T, C]
+  const byTap = b.op('Reshape', [b.reduceSum(perImage, [0], false), b.ints([m, kh, kw, c])], {}, 'dw_by_tap');
   return b.op('Transpose', [byTap], { perm: [0, 3, 1, 2] }, 'dw');
 }
 

@@ -73,6 +73,8 @@ describe('autodiff: Conv', () => {
       [{ pads: [1, 1, 1, 1] }, [3, 2, 5, 4], [3, 2, 3, 3]],
       [{ strides: [2, 2] }, [1, 2, 5, 4], [2, 2, 1, 1]],
     ];
+    // Wide kernels: the input copied per tap (few input channels), or dY (few output channels).
+    cases.push([{ auto_pad: 'SAME_UPPER' }, [2, 2, 7, 6], [5, 2, 5, 5]], [{ pads: [2, 1, 3, 2] }, [2, 5, 7, 8], [2, 5, 5, 4]], [{ pads: [2, 2, 2, 2] }, [1, 6, 6, 6], [3, 6, 5, 5]]);
     for (const [attrs, x, w] of cases) {
       await checkGradients({ runs: [{ x, w }], declare: { w }, wrt: ['w'], build: conv(attrs) });
     }
