@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- fst|int8|nst|photo|nst-tf|ast|startup|memory|tiles|placement|video|serve] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
+ * `npm run bench [-- fst|int8|nst|photo|nst-tf|train|ast|startup|memory|tiles|placement|video|serve] [--quick] [--engines=ast,fst,…] [--8k]`: speed and memory of Impasto
  * against its peers, measured in the same run (this machine is noisy; the ratios are what count).
  * Prints a table and writes JSON to bench-results/. Every case runs in its own process so peak RSS
  * belongs to one engine. `--engines` limits the memory section to some of its engines; `--8k` adds
@@ -456,6 +456,13 @@ async function main() {
     console.log('\nNST (VGG19, default layers and weights) vs TensorFlow-CPU graph mode: ms per iteration (loss + gradient + Adam step), same pixels, both with as many intra-op threads as cores, alternating processes; "impasto / peer" < 1: Impasto faster');
     const { rows, rounds } = await nstTfSection();
     Object.assign(results, { nstTf: rows, nstTfRounds: rounds });
+    console.log(table(rows));
+  }
+  if (want('train')) {
+    const { trainSection } = await import('./bench/train-section');
+    console.log('\nTraining a fast style: one step (batch of 4, VGG19 loss to relu5_1, Adam) against PyTorch CPU with the same network and loss, both on 2 intra-op threads, alternating processes; "impasto / peer" < 1: Impasto faster');
+    const { rows, rounds } = trainSection({ quick, runCase, root, python });
+    Object.assign(results, { train: rows, trainRounds: rounds });
     console.log(table(rows));
   }
   if (want('ast')) {

@@ -149,6 +149,9 @@ function tightBackend(maxPixels: number): Backend & { trims: number; failures: n
           }
           return s.run(feeds, outputs);
         },
+        runKept: async (feeds, outputs) => {
+          return s.runKept(feeds, outputs);
+        },
         trim: async () => {
           b.trims++;
           await s.trim();

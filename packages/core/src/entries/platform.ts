@@ -23,7 +23,7 @@ export { NST_LOAD_SCHEMA, NST_RUN_SCHEMA, NST_SCHEMA, RECOLOR_SCHEMA, NST_MODES,
 export { NST_PRESETS, type NstPreset } from '../nst/presets';
 
 // Platform contracts: Backend, ImageCodec, CacheStore (and the Platform that bundles them).
-export type { Backend, Session } from '../runtime/backend';
+export { type Backend, type Session, type DeviceTensor, type Feed, type SessionPlacement, isDeviceTensor } from '../runtime/backend';
 export { createBackend, type RuntimeAdapter } from '../runtime/create-backend';
 export type { OrtSessionLike, OrtTensorLike } from '../runtime/ort-session';
 export { isOutOfMemory, outOfMemoryHint } from '../runtime/out-of-memory';

@@ -22,6 +22,17 @@ export interface AdamState {
   v: Float32Array;
 }
 
+/** Adam's options with their defaults, checked: one definition for `Adam` and `addAdamUpdate`. */
+export function resolveAdam(options: AdamOptions = {}): Required<AdamOptions> {
+  return {
+    lr: checkNumber('lr', options.lr ?? 1e-3, Number.MIN_VALUE),
+    // beta < 1 so the bias corrections 1 − βᵗ are never zero.
+    beta1: checkNumber('beta1', options.beta1 ?? 0.9, 0, 1 - Number.EPSILON),
+    beta2: checkNumber('beta2', options.beta2 ?? 0.999, 0, 1 - Number.EPSILON),
+    eps: checkNumber('eps', options.eps ?? 1e-8, 0),
+  };
+}
+
 /** Adam (Kingma & Ba 2015) with bias correction: the seed's optimiser. */
 export class Adam implements Optimizer {
   /** Step size; a schedule may change it between steps. */
@@ -32,11 +43,7 @@ export class Adam implements Optimizer {
   state: AdamState | null = null;
 
   constructor(options: AdamOptions = {}) {
-    this.lr = checkNumber('lr', options.lr ?? 1e-3, Number.MIN_VALUE);
-    // beta < 1 so the bias corrections 1 − βᵗ are never zero.
-    this.beta1 = checkNumber('beta1', options.beta1 ?? 0.9, 0, 1 - Number.EPSILON);
-    this.beta2 = checkNumber('beta2', options.beta2 ?? 0.999, 0, 1 - Number.EPSILON);
-    this.eps = checkNumber('eps', options.eps ?? 1e-8, 0);
+    ({ lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps } = resolveAdam(options));
   }
 
   /** Applies one Adam update to `x` in place, given the gradient at `x`. */

@@ -6,6 +6,36 @@ export type { ExecutionProvider, Provider };
 export type { SessionOptions, ResolvedSessionOptions };
 
 /**
+ * A tensor a run left where it computed it: in GPU memory on a GPU provider (the outputs a
+ * session was opened to keep, `SessionPlacement.keepOnDevice`), in host memory elsewhere. Feed it
+ * to the next run as is: nothing is copied. Only `read` brings it to the host.
+ */
+export interface DeviceTensor {
+  readonly kind: 'device';
+  readonly type: TensorData['type'];
+  readonly dims: readonly number[];
+  /** `gpu-buffer`, or `cpu` where the provider keeps outputs on the host. */
+  readonly location: string;
+  /** A host copy. */
+  read(): Promise<TensorData>;
+  /** Frees it; feeding or reading it afterwards is an error. Idempotent. */
+  dispose(): void;
+}
+
+/** What a run is fed: host tensors, or device tensors an earlier run kept. */
+export type Feed = TensorData | DeviceTensor;
+
+export function isDeviceTensor(t: Feed | undefined): t is DeviceTensor {
+  return (t as DeviceTensor | undefined)?.kind === 'device';
+}
+
+/** Where a session's outputs live (not a user option: engines ask for it). */
+export interface SessionPlacement {
+  /** Outputs `runKept` leaves on the device (`preferredOutputLocation: 'gpu-buffer'` on webgpu). */
+  readonly keepOnDevice?: readonly string[];
+}
+
+/**
  * One loaded model on one execution provider. Errors from `run` are `ImpastoError`s: running out
  * of memory is `IMAGE_TOO_LARGE`, anything else ONNX Runtime reports is `RUNTIME`.
  */
@@ -14,7 +44,13 @@ export interface Session {
   readonly provider: Provider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>>;
+  /** Runs the model; every output comes back to the host (kept ones are read back). */
+  run(feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Promise<Record<string, TensorData>>;
+  /**
+   * Runs the model leaving the outputs named in `keepOnDevice` where they were computed, as
+   * `DeviceTensor`s (the caller disposes them); the others come back to the host.
+   */
+  runKept(feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Promise<Record<string, TensorData | DeviceTensor>>;
   /**
    * Gives back the memory earlier runs left behind: ONNX Runtime's CPU arena keeps its peak for the
    * session's life (one 4096² pass holds 13 GB after it ends, or after it ran out of memory), so the
@@ -34,5 +70,5 @@ export interface Backend {
   /** Providers this runtime may offer, in the order `auto` tries them. */
   readonly providers: readonly Provider[];
   /** Opens `model` (ONNX bytes). Bad options are `INVALID_ARGUMENT`, a missing provider `PROVIDER_UNAVAILABLE`, a model ONNX Runtime rejects `BAD_MODEL`. */
-  createSession(model: Uint8Array, options?: SessionOptions): Promise<Session>;
+  createSession(model: Uint8Array, options?: SessionOptions, placement?: SessionPlacement): Promise<Session>;
 }

@@ -28,8 +28,10 @@ export interface RuntimeAdapter {
   readonly maxThreads: number;
   /** Checks options the runtime cannot honour (throws `INVALID_ARGUMENT`); runs before any session. */
   checkOptions?(options: ResolvedSessionOptions): void;
-  /** Creates the runtime's own session; `quiet` while `auto` probes. */
-  create(model: Uint8Array, provider: Provider, options: ResolvedSessionOptions, quiet: boolean): Promise<OrtSessionLike>;
+  /** Creates the runtime's own session; `quiet` while `auto` probes; `keep`: outputs to leave in GPU memory where the provider has it. */
+  create(model: Uint8Array, provider: Provider, options: ResolvedSessionOptions, quiet: boolean, keep?: readonly string[]): Promise<OrtSessionLike>;
+  /** Brings a device tensor to the host (default: its `getData`). */
+  download?(t: OrtTensorLike, provider: Provider): Promise<TensorData>;
   /** Wraps plain tensor data (not copied) as the runtime's tensor. */
   tensor(t: TensorData): OrtTensorLike;
   /** Whether a failure to create a session on `provider` means the model is bad (not the provider). */
@@ -42,7 +44,10 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
   return {
     name: adapter.name,
     providers: adapter.providers,
-    async createSession(model, options = {}) {
+    async createSession(model, options = {}, placement = {}) {
+      const keep = placement.keepOnDevice ?? [];
+      const wrap = (session: OrtSessionLike, p: Provider) =>
+        wrapOrtSession(session, p, adapter.tensor, () => adapter.create(model, p, o, true, keep), keep, adapter.download && ((t) => adapter.download!(t, p)));
       // The platform's own choices first: a message listing wasm to a Node user would mislead.
       const asked = (options as { ep?: unknown }).ep;
       if (asked !== undefined && !valid.includes(asked as string) && !(PROVIDERS as readonly unknown[]).includes(asked)) {
@@ -60,7 +65,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
       if (ep !== 'auto') {
         // Asked for by name, a provider is tried even where the probe doubts it: the user sees why it fails.
         try {
-          return wrapOrtSession(await adapter.create(model, ep, o, false), ep, adapter.tensor, () => adapter.create(model, ep, o, true));
+          return wrap(await adapter.create(model, ep, o, false, keep), ep);
         } catch (e) {
           if (isImpastoError(e)) throw e; // the adapter's own diagnosis, already saying what to do
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${ep} (${runtimeReason(e)})`, { cause: e });
@@ -77,7 +82,7 @@ export function createBackend(adapter: RuntimeAdapter): Backend {
         }
         const last = p === adapter.providers[adapter.providers.length - 1];
         try {
-          return wrapOrtSession(await adapter.create(model, p, o, !last), p, adapter.tensor, () => adapter.create(model, p, o, true));
+          return wrap(await adapter.create(model, p, o, !last, keep), p);
         } catch (e) {
           if (isImpastoError(e) && last) throw e;
           if (isOutOfMemory(e)) throw new ImpastoError('IMAGE_TOO_LARGE', `ONNX Runtime ran out of memory loading the model on ${p} (${runtimeReason(e)})`, { cause: e });

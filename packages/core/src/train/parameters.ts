@@ -15,6 +15,11 @@ export class ParameterSet {
   readonly values: Float32Array;
   private readonly offsets = new Map<string, number>();
 
+  /** The network's parameter names, in order. */
+  static names(): readonly string[] {
+    return Object.keys(fastStyleParameterShapes());
+  }
+
   constructor(values?: Float32Array) {
     this.shapes = fastStyleParameterShapes();
     this.names = Object.keys(this.shapes);

@@ -7,8 +7,9 @@ import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { ResolvedTrainOptions, TrainOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
-import { Adam } from '../optim/adam';
-import type { Session } from '../runtime/backend';
+import type { DeviceTensor, Feed, Session, SessionPlacement } from '../runtime/backend';
+import { isDeviceTensor } from '../runtime/backend';
+import type { AdamState } from '../optim/adam';
 import type { Platform } from '../runtime/platform';
 import type { ModelStore } from '../store/model-store';
 import { startRun, type Run } from '../util/run';
@@ -16,7 +17,7 @@ import { TRAIN_SCHEMA } from './options';
 import { ParameterSet, styleFolderFiles } from './parameters';
 import { PhotoBatches, holdOut, type PhotoSet } from './photo-batches';
 import { decodeTrainState, encodeTrainState, type TrainState } from './train-state';
-import { TRAIN_IO, TRAINING_TERMS, buildStyleTargetGraph, buildTrainingForwardGraph, buildTrainingGraph, type TrainingTerm } from './training-graph';
+import { TRAIN_IO, TRAINING_TERMS, buildStyleTargetGraph, buildTrainingForwardGraph, buildTrainingStepGraph, type TrainingTerm } from './training-graph';
 
 /** One step's report; terms are weighted and add up to `loss`. */
 export interface TrainProgress {
@@ -131,61 +132,65 @@ async function train<In, Enc>(
     const resolved = { content: net.resolve(layers.content), style: layers.style.map((l) => net.resolve(l)) };
     throwIfAborted(hooks.signal, 'training');
     const session = { ep: o.ep, intraOpNumThreads: o.intraOpNumThreads, interOpNumThreads: o.interOpNumThreads };
-    const open = async (bytes: Uint8Array) => {
-      const s = await platform.backend.createSession(bytes, session);
+    const open = async (bytes: Uint8Array, placement?: SessionPlacement) => {
+      const s = await platform.backend.createSession(bytes, session, placement);
       sessions.push(s);
       return s;
     };
     const targets = await open(encodeModel(buildStyleTargetGraph(net, resolved)));
     const styleTargets = await targets.run({ [TRAIN_IO.painting]: imageToTensor(inputs.painting) });
     await targets.dispose();
-    const step = await open(encodeModel(buildTrainingGraph(net, resolved)));
+    const keepOnDevice = ParameterSet.names().flatMap((n) => [TRAIN_IO.next(n), TRAIN_IO.mNext(n), TRAIN_IO.vNext(n)]);
+    const step = await open(encodeModel(buildTrainingStepGraph(net, resolved)), { keepOnDevice });
     const forward = await open(encodeModel(buildTrainingForwardGraph()));
 
     const count = Math.min(inputs.photos.count, o.maxImages ?? Infinity);
     if (count === 0) throw new ImpastoError('BAD_IMAGE', 'no photos to train on');
     const split = holdOut(count, o.seed);
     const batches = new PhotoBatches(inputs.photos, split.train, o.batch, o.size, o.seed);
-    const params = resume ? new ParameterSet(resume.params) : inputs.from ? ParameterSet.from(inputs.from) : ParameterSet.initial(o.seed);
-    const adam = new Adam({ lr: o.lr });
-    if (resume) adam.state = resume.adam;
+    const start = resume ? new ParameterSet(resume.params) : inputs.from ? ParameterSet.from(inputs.from) : ParameterSet.initial(o.seed);
+    // Parameters and Adam's moments live where the step runs (GPU memory on webgpu) from the
+    // first step on: each step is fed the last one's outputs, and only the losses come back.
+    const state = new TrainingState(start, resume?.adam ?? null);
     const history = resume ? [...resume.history] : [];
-    const grad = new Float32Array(params.values.length);
     const weights = { content: o.contentWeight, style: o.styleWeight, tv: o.tvWeight };
     const fixedFeeds: Record<string, TensorData> = {};
     for (const l of resolved.style) fixedFeeds[TRAIN_IO.styleTarget(l)] = styleTargets[TRAIN_IO.styleTarget(l)]!;
-    for (const t of TRAINING_TERMS) fixedFeeds[TRAIN_IO.weight(t)] = { type: 'float32', dims: [], data: Float32Array.of(weights[t]) };
+    for (const t of TRAINING_TERMS) fixedFeeds[TRAIN_IO.weight(t)] = scalar(weights[t]);
 
     const checkpoint = async (iteration: number, final: boolean) => {
+      const { params, adam } = await state.read();
       const preview = split.preview.length ? await previewImage(inputs.photos, split.preview, forward, params, o.size) : undefined;
-      const state = encodeTrainState({ iteration, options: o, params: params.values, adam: adam.state, history });
-      await hooks.onCheckpoint({ iteration, final, style: styleFolderFiles(params), state, preview });
+      const files = encodeTrainState({ iteration, options: o, params: params.values, adam, history });
+      await hooks.onCheckpoint({ iteration, final, style: styleFolderFiles(params), state: files, preview });
       await emit({ type: 'checkpoint', iteration, final });
     };
 
     const first = resume?.iteration ?? 0;
     const t0 = Date.now();
     let loss = NaN;
-    for (let i = first; i < o.iterations; i++) {
-      if (hooks.signal?.aborted) {
-        await checkpoint(i, false);
-        throw new ImpastoError('ABORTED', `training was aborted at step ${i}; the checkpoint holds it`);
+    try {
+      for (let i = first; i < o.iterations; i++) {
+        if (hooks.signal?.aborted) {
+          await checkpoint(i, false);
+          throw new ImpastoError('ABORTED', `training was aborted at step ${i}; the checkpoint holds it`);
+        }
+        const images: TensorData = { type: 'float32', dims: [o.batch, 3, o.size, o.size], data: await batches.get(i) };
+        const out = await step.runKept({ ...fixedFeeds, ...state.feeds(), [TRAIN_IO.images]: images, [TRAIN_IO.adamT]: scalar(state.t + 1), [TRAIN_IO.adamLr]: scalar(scheduledLr(o, i)) });
+        state.advance(out);
+        loss = hostScalar(out[TRAIN_IO.loss]);
+        if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss is ${loss} at step ${i + 1}; try a smaller lr`);
+        const terms = Object.fromEntries(TRAINING_TERMS.map((t) => [t, hostScalar(out[TRAIN_IO.term(t)])])) as Record<TrainingTerm, number>;
+        history.push([i + 1, loss, terms.content, terms.style, terms.tv]);
+        const done = i + 1 - first;
+        const msPer = (Date.now() - t0) / done;
+        await emit({ type: 'progress', iteration: i + 1, iterations: o.iterations, loss, terms, iterationsPerSecond: 1000 / msPer, etaMs: msPer * (o.iterations - i - 1) });
+        if (o.checkpointEvery > 0 && (i + 1) % o.checkpointEvery === 0 && i + 1 < o.iterations) await checkpoint(i + 1, false);
       }
-      const images = await batches.get(i);
-      const out = await step.run({ ...fixedFeeds, ...params.tensors(), [TRAIN_IO.images]: { type: 'float32', dims: [o.batch, 3, o.size, o.size], data: images } });
-      loss = (out[TRAIN_IO.loss]!.data as Float32Array)[0]!;
-      if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss is ${loss} at step ${i + 1}; try a smaller lr`);
-      for (const name of params.names) grad.set(out[TRAIN_IO.grad(name)]!.data as Float32Array, params.offset(name));
-      adam.lr = scheduledLr(o, i);
-      adam.step(params.values, grad);
-      const terms = Object.fromEntries(TRAINING_TERMS.map((t) => [t, (out[TRAIN_IO.term(t)]!.data as Float32Array)[0]!])) as Record<TrainingTerm, number>;
-      history.push([i + 1, loss, terms.content, terms.style, terms.tv]);
-      const done = i + 1 - first;
-      const msPer = (Date.now() - t0) / done;
-      await emit({ type: 'progress', iteration: i + 1, iterations: o.iterations, loss, terms, iterationsPerSecond: 1000 / msPer, etaMs: msPer * (o.iterations - i - 1) });
-      if (o.checkpointEvery > 0 && (i + 1) % o.checkpointEvery === 0 && i + 1 < o.iterations) await checkpoint(i + 1, false);
+      await checkpoint(o.iterations, true);
+    } finally {
+      state.dispose();
     }
-    await checkpoint(o.iterations, true);
     return {
       iterations: o.iterations,
       loss,
@@ -196,6 +201,65 @@ async function train<In, Enc>(
   } finally {
     await Promise.all(sessions.map((s) => s.dispose().catch(() => undefined)));
     lease.release();
+  }
+}
+
+const scalar = (v: number): TensorData => ({ type: 'float32', dims: [], data: Float32Array.of(v) });
+const hostScalar = (t: TensorData | DeviceTensor | undefined): number => (t && !isDeviceTensor(t) ? (t.data as Float32Array)[0]! : NaN);
+
+/**
+ * The parameters and Adam's moments between steps: host tensors before the first, then the
+ * step's own outputs (device tensors) fed back; read to the host only for checkpoints.
+ */
+class TrainingState {
+  private current: Record<string, Feed> = {};
+  t: number;
+
+  constructor(params: ParameterSet, adam: AdamState | null) {
+    this.t = adam?.t ?? 0;
+    const m = adam ? new ParameterSet(adam.m) : new ParameterSet();
+    const v = adam ? new ParameterSet(adam.v) : new ParameterSet();
+    const [mt, vt] = [m.tensors(), v.tensors()];
+    for (const [n, t] of Object.entries(params.tensors())) {
+      this.current[n] = t;
+      this.current[TRAIN_IO.m(n)] = mt[n]!;
+      this.current[TRAIN_IO.v(n)] = vt[n]!;
+    }
+  }
+
+  feeds(): Record<string, Feed> {
+    return this.current;
+  }
+
+  /** Takes a step's outputs as the state, freeing the last step's device tensors. */
+  advance(out: Record<string, TensorData | DeviceTensor>): void {
+    const next: Record<string, Feed> = {};
+    for (const n of ParameterSet.names()) {
+      next[n] = out[TRAIN_IO.next(n)]!;
+      next[TRAIN_IO.m(n)] = out[TRAIN_IO.mNext(n)]!;
+      next[TRAIN_IO.v(n)] = out[TRAIN_IO.vNext(n)]!;
+    }
+    this.dispose();
+    this.current = next;
+    this.t++;
+  }
+
+  /** Host copies of the parameters and moments. */
+  async read(): Promise<{ params: ParameterSet; adam: AdamState | null }> {
+    const [params, m, v] = [new ParameterSet(), new ParameterSet(), new ParameterSet()];
+    await Promise.all(
+      ParameterSet.names().flatMap((n) =>
+        ([[params, n], [m, TRAIN_IO.m(n)], [v, TRAIN_IO.v(n)]] as const).map(async ([set, key]) => {
+          const f = this.current[key]!;
+          set.view(n).set((isDeviceTensor(f) ? await f.read() : f).data as Float32Array);
+        }),
+      ),
+    );
+    return { params, adam: this.t > 0 ? { t: this.t, m: m.values, v: v.values } : null };
+  }
+
+  dispose(): void {
+    for (const f of Object.values(this.current)) if (isDeviceTensor(f)) f.dispose();
   }
 }
 

@@ -4,6 +4,8 @@ import type { FeatureNet } from '../nets/feature-net';
 import { Graph } from '../onnx/graph';
 import { int64 } from '../onnx/tensor';
 import { batchedGram } from '../nst/gram';
+import type { AdamOptions } from '../optim/adam';
+import { addAdamUpdate } from '../optim/adam-graph';
 
 /** Input and output names of the training and style-target graphs. */
 export const TRAIN_IO = {
@@ -18,8 +20,17 @@ export const TRAIN_IO = {
   /** Outputs: the weighted terms and their sum. */
   loss: 'loss',
   term: (term: TrainingTerm) => `${term}.loss`,
-  /** Output: d loss / d parameter, shaped like the parameter. */
+  /** Output: d loss / d parameter, shaped like the parameter (the gradient graph). */
   grad: (param: string) => `${param}.grad`,
+  /** The step graph's Adam state: each parameter's moments in, the parameter and moments after the step out. */
+  m: (param: string) => `${param}.m`,
+  v: (param: string) => `${param}.v`,
+  next: (param: string) => `${param}.next`,
+  mNext: (param: string) => `${param}.m_next`,
+  vNext: (param: string) => `${param}.v_next`,
+  /** float32 scalar inputs of the step graph: the step's number (1 for the first) and size. */
+  adamT: 'adam.t',
+  adamLr: 'adam.lr',
   /** The forward graph's output: the batch stylized, [N, 3, S, S], 0..255 unclamped. */
   stylized: 'stylized',
 } as const;
@@ -46,16 +57,42 @@ export function buildStyleTargetGraph(net: FeatureNet, layers: PerceptualLayers)
 }
 
 /**
- * One training step's graph (Johnson et al. 2016, with lengstrom/fast-style-transfer's
+ * The training graph (Johnson et al. 2016, with lengstrom/fast-style-transfer's
  * normalisations): the fast-style network with its parameters as graph inputs (named like the
  * parameters) applied to `images`; the perceptual loss of the batch —
  * content: mean over the batch of (F(y) − F(x))² at the content layer;
  * style: Σ over style layers of the mean over the batch of (G(y) − S)², Grams ÷ (C·H·W);
  * tv: the mean squared step between vertical neighbours plus that between horizontal ones —
- * each times its fed weight; and the gradient of the loss with respect to every parameter.
- * Batch and size are dynamic: one graph serves every batch.
+ * each times its fed weight; and the gradient of the loss with respect to every parameter
+ * (`TRAIN_IO.grad`). Batch and size are dynamic: one graph serves every batch.
  */
 export function buildTrainingGraph(net: FeatureNet, layers: PerceptualLayers): Graph {
+  return build(net, layers, (g, p, grad) => void g.output(grad, TRAIN_IO.grad(p), 'float32', fastStyleParameterShapes()[p]));
+}
+
+/**
+ * One whole training step in one graph: `buildTrainingGraph` with Adam's update of every parameter
+ * appended (`addAdamUpdate`, `Adam.step`'s arithmetic). Inputs add each parameter's moments and
+ * `adam.t`, `adam.lr`; outputs are the losses and each parameter and moment after the step, so a
+ * run fed its own outputs is the next step, and on a GPU everything stays in device memory.
+ */
+export function buildTrainingStepGraph(net: FeatureNet, layers: PerceptualLayers, adam: Omit<AdamOptions, 'lr'> = {}): Graph {
+  const shapes = fastStyleParameterShapes();
+  let t: string | undefined;
+  let lr: string | undefined;
+  return build(net, layers, (g, p, grad) => {
+    t ??= g.input(TRAIN_IO.adamT, 'float32', []);
+    lr ??= g.input(TRAIN_IO.adamLr, 'float32', []);
+    const shape = shapes[p]!;
+    const moments = { m: g.input(TRAIN_IO.m(p), 'float32', shape), v: g.input(TRAIN_IO.v(p), 'float32', shape) };
+    const step = g.scoped(`adam/${p}`, () => addAdamUpdate(g, { param: p, grad, ...moments, t: t!, lr: lr! }, adam));
+    g.output(step.next, TRAIN_IO.next(p), 'float32', shape);
+    g.output(step.mNext, TRAIN_IO.mNext(p), 'float32', shape);
+    g.output(step.vNext, TRAIN_IO.vNext(p), 'float32', shape);
+  });
+}
+
+function build(net: FeatureNet, layers: PerceptualLayers, perParam: (g: Graph, param: string, grad: string) => void): Graph {
   const g = new Graph(`fast_style_training_${net.id}`);
   const images = g.input(TRAIN_IO.images, 'float32', ['batch', 3, 'height', 'width']);
   const y = addFastStyleNetwork(g, images, { bind: 'input' });
@@ -64,7 +101,7 @@ export function buildTrainingGraph(net: FeatureNet, layers: PerceptualLayers): G
   const grads = addGradients(g, values.loss, params);
   g.output(values.loss, TRAIN_IO.loss, 'float32', []);
   for (const t of TRAINING_TERMS) g.output(values[t], TRAIN_IO.term(t), 'float32', []);
-  for (const p of params) g.output(grads[p]!, TRAIN_IO.grad(p), 'float32', fastStyleParameterShapes()[p]);
+  for (const p of params) perParam(g, p, grads[p]!);
   return g;
 }
 

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { wrapOrtSession } from '../../src/runtime/ort-session';
 import { ImpastoError } from '../../src/errors';
 import { FST_CHECKPOINT_LAYERS, fstParameters, readFstCheckpoint } from '../../src/fst/checkpoint';
 import { FST_INPUT, FST_OUTPUT, FST_TILE_CORE, buildFastStyleGraph, fastStyleFeeds, fastStyleNormLayers, fastStyleParameterShapes, type FastStyleParams } from '../../src/fst/network';
@@ -137,17 +138,7 @@ describe('fast-style network', () => {
     ]);
     const open = async (outputs: readonly string[]): Promise<Session> => {
       const s = await ort.InferenceSession.create(encodeModel(subgraph(shared, outputs)));
-      return {
-        provider: 'cpu',
-        inputNames: s.inputNames,
-        outputNames: s.outputNames,
-        run: async (feeds) => {
-          const r = await s.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ort.Tensor(t.type, t.data as Float32Array, [...t.dims])])));
-          return Object.fromEntries(Object.entries(r).map(([k, t]) => [k, { type: 'float32', dims: t.dims, data: t.data as Float32Array }]));
-        },
-        trim: async () => undefined,
-        dispose: () => s.release(),
-      };
+      return wrapOrtSession(s, 'cpu', (t) => new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]));
     };
     const [h, w] = [70, 90];
     const pixels = noiseImage(h, w, 5).data as Float32Array;

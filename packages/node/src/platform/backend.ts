@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { type Provider, type RuntimeAdapter, createBackend } from '@impasto/core/platform';
+import { Graph, type TensorData, encodeModel } from '@impasto/core/onnx';
 import { env } from './env';
 
 // Trying a provider whose native pieces are absent makes ONNX Runtime and Dawn print errors on
@@ -73,7 +74,7 @@ const adapter: RuntimeAdapter = {
   },
   unavailable: providerUnavailable,
   maxThreads: 4 * availableParallelism(),
-  create: (model, provider, o, quiet) => {
+  create: (model, provider, o, quiet, keep = []) => {
     // The process-wide level is read when ONNX Runtime's environment starts: the first session.
     ort.env.logLevel = verbose() ? 'warning' : 'fatal';
     return ort.InferenceSession.create(model, {
@@ -94,11 +95,35 @@ const adapter: RuntimeAdapter = {
       // ONNX Runtime's own log lines (ANSI-coloured, multi-line) reach the terminal only when asked
       // for: its errors become one-line ImpastoErrors anyway, and probing for `auto` is expected to fail.
       logSeverityLevel: verbose() && !quiet ? 2 : 4,
+      // Outputs the next run takes back stay in GPU memory (webgpu); other providers hand them back on the host.
+      ...(provider === 'webgpu' && keep.length ? { preferredOutputLocation: Object.fromEntries(keep.map((k) => [k, 'gpu-buffer' as const])) } : {}),
     });
   },
+  download: (t) => readBack(t as ort.Tensor),
   tensor: (t) => new ort.Tensor(t.type, t.data as never, t.dims),
   isModelError: (provider) => provider === 'cpu',
 };
+
+const readers = new Map<string, Promise<ort.InferenceSession>>();
+
+/**
+ * A webgpu tensor brought to the host through a one-node session: onnxruntime-node 1.30 has no
+ * download for gpu-buffer tensors (`getData()` aborts the process), but a session whose output
+ * lives on the CPU copies its input over. One such session per element type and rank.
+ */
+async function readBack(t: ort.Tensor): Promise<TensorData> {
+  const key = `${t.type}:${t.dims.length}`;
+  let reader = readers.get(key);
+  if (!reader) {
+    const g = new Graph('read_back');
+    const dims = t.dims.map((_, i) => `d${i}`);
+    g.output(g.op('Identity', [g.input('device', t.type as 'float32', dims)]), 'host', t.type as 'float32', dims);
+    reader = ort.InferenceSession.create(encodeModel(g), { executionProviders: ['webgpu'], logSeverityLevel: 4 });
+    readers.set(key, reader);
+  }
+  const host = (await (await reader).run({ device: t })).host!;
+  return { type: host.type as TensorData['type'], dims: [...host.dims], data: host.data as never };
+}
 
 /** Platform contract 1: sessions on onnxruntime-node (cpu, cuda, dml, webgpu). */
 export const nodeBackend = createBackend(adapter);

@@ -85,14 +85,20 @@ const adapter: RuntimeAdapter = {
     // onnxruntime-web has one thread pool per page, sized when the first session starts.
     if (o.intraOpNumThreads) ort.env.wasm.numThreads = o.intraOpNumThreads;
   },
-  async create(model, provider, _o, quiet) {
+  async create(model, provider, _o, quiet, keep = []) {
     if (provider === 'webgpu' && !(await hasWebGpuAdapter())) throw new Error('no WebGPU adapter here');
     // The page's settings, unless configureWasm set them already.
     if (env.wasmPaths !== undefined && ort.env.wasm.wasmPaths === undefined) ort.env.wasm.wasmPaths = env.wasmPaths;
     if (env.threads && !ort.env.wasm.numThreads) ort.env.wasm.numThreads = env.threads;
     await prepareOrtFiles(provider);
     chooseWasmThreads();
-    const session = await startingOrt(() => ort.InferenceSession.create(model, { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: quiet ? 4 : 3 }));
+    const session = await startingOrt(() => ort.InferenceSession.create(model, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: quiet ? 4 : 3,
+        // Outputs the next run takes back stay in GPU memory on webgpu.
+        ...(provider === 'webgpu' && keep.length ? { preferredOutputLocation: Object.fromEntries(keep.map((k) => [k, 'gpu-buffer' as const])) } : {}),
+      }));
     noteWasmThreads();
     return session;
   },
