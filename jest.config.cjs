@@ -23,7 +23,7 @@ const CORE_WITH_WEIGHTS = ['ast/network', 'ast/torch-checkpoint', 'nets/squeezen
 const NODE_UNIT = ['backend', 'image-io'].map((t) => `<rootDir>/packages/node/test/${t}.test.ts`);
 /** Tests of what a user runs: the built CLI and packages, a browser, ffmpeg, Redis, npm pack. */
 const E2E = [
-  ...['cli', 'readme', 'consumer', 'packaging', 'hostile', 'video', 'video-failures', 'memory-budget', 'style-scale', 'nst/nst-cli', 'train/train-cli', 'webgpu', 'webgpu-device-loop', 'webgpu-placement'].map((t) => `<rootDir>/packages/node/test/${t}.test.ts`),
+  ...['cli', 'readme', 'consumer', 'packaging', 'hostile', 'video', 'video-failures', 'memory-budget', 'style-scale', 'nst/nst-cli', 'train/train-cli', 'train/train-webgpu', 'webgpu', 'webgpu-device-loop', 'webgpu-placement'].map((t) => `<rootDir>/packages/node/test/${t}.test.ts`),
   '<rootDir>/packages/server/test/**/*.test.ts',
   ...['browser', 'browser-ast', 'browser-nst', 'browser-threads', 'browser-video', 'browser-webgpu', 'bundle', 'conformance'].map((t) => `<rootDir>/packages/web/test/${t}.test.ts`),
 ];

@@ -37,18 +37,24 @@ const MAX_UNFOLDED_PLANES = 256;
 
 /**
  * `x` unfolded: [N, C·T, Ho, Wo] whose channel c·T + t holds kernel tap t of channel c at every
- * output pixel, made by one depthwise Conv with one-hot kernels (strides, dilations and pads as
- * given). `flip` takes the taps mirrored (tap (i, j) reads the kernel's (kh−1−i, kw−1−j)).
+ * output pixel: every channel as an image of its own ([N·C, 1, H, W]) through one Conv with T
+ * one-hot kernels (strides, dilations and pads as given). `flip` takes the taps mirrored (tap
+ * (i, j) reads the kernel's (kh−1−i, kw−1−j)). Not a depthwise Conv with T kernels a channel:
+ * ONNX Runtime's WebGPU provider computes that one wrongly for 128 channels.
  */
 function unfold(b: GradBuilder, x: string, [c, kh, kw]: [number, number, number], conv: { strides: number[]; dilations: number[]; pads?: Pads }, flip = false): string {
   const taps = kh * kw;
-  const onehot = float32([c * taps, 1, kh, kw]);
-  for (let ch = 0; ch < c; ch++) for (let t = 0; t < taps; t++) onehot.data[(ch * taps + t) * taps + (flip ? taps - 1 - t : t)] = 1;
+  const onehot = float32([taps, 1, kh, kw]);
+  for (let t = 0; t < taps; t++) onehot.data[t * taps + (flip ? taps - 1 - t : t)] = 1;
   const kernel = b.g.constant('unfold_kernel', onehot);
+  const planes = b.op('Reshape', [x, b.op('Concat', [b.ints([-1, 1]), b.dims(x, 2)], { axis: 0 })], {}, 'planes'); // [N·C, 1, H, W]
   const s = conv.pads?.static;
-  const attrs = { strides: conv.strides, dilations: conv.dilations, group: c };
-  if (!conv.pads || s) return b.op('Conv', [x, kernel], { ...attrs, ...(s ? { pads: [...s.begin, ...s.end] } : {}) }, 'unfold');
-  return b.op('Conv', [padSpatial(b, x, conv.pads), kernel], attrs, 'unfold');
+  const attrs = { strides: conv.strides, dilations: conv.dilations };
+  const taken =
+    !conv.pads || s
+      ? b.op('Conv', [planes, kernel], { ...attrs, ...(s ? { pads: [...s.begin, ...s.end] } : {}) }, 'unfold')
+      : b.op('Conv', [padSpatial(b, planes, conv.pads), kernel], attrs, 'unfold'); // [N·C, T, Ho, Wo]
+  return b.op('Reshape', [taken, b.op('Concat', [b.dims(x, 0, 1), b.ints([c * taps, 0, 0])], { axis: 0 })], {}, 'unfolded');
 }
 
 /**

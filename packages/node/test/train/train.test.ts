@@ -2,58 +2,19 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { type CropSpec, type FeatureNet, type PhotoSet, type TrainCheckpoint, trainFastStyle as coreTrain } from '@impasto/core/platform';
+import { type TrainCheckpoint, trainFastStyle as coreTrain } from '@impasto/core/platform';
 import { FastStyle, ModelStore, trainFastStyle } from '../../src';
 import { nodePlatform } from '../../src/platform';
-import { float32 } from '../../../core/src/onnx/tensor';
-import { Rng } from '../../../core/src/optim/rng';
+import { STRIPES, TINY_TRAINING, syntheticPhotos, tinyLossNet } from '@impasto/test-support/train/fixtures';
 import { encodeModel } from '../../../core/src/onnx/serialize';
 import { TRAIN_IO, buildTrainingForwardGraph } from '../../../core/src/train/training-graph';
 import { WEIGHTS, tempDir } from '../helpers';
 
 const store = new ModelStore({ mirror: WEIGHTS, cacheDir: tempDir(), download: false });
 
-/** A two-layer random loss net (no weights to load): 'a' at full size, 'b' after a 2x2 max pool. */
-function tinyNet(): FeatureNet {
-  const rng = new Rng(5);
-  const wa = float32([4, 3, 3, 3], rng.fillGaussian(new Float32Array(108), 0.02));
-  const wb = float32([5, 4, 3, 3], rng.fillGaussian(new Float32Array(180), 0.2));
-  return {
-    id: 'tiny',
-    layers: ['a', 'b'],
-    defaultContentLayer: 'b',
-    defaultStyleLayers: ['a', 'b'],
-    resolve: (l) => String(l),
-    addTo(g, input, wanted) {
-      const a = g.op('Relu', [g.op('Conv', [input, g.constant('wa', wa)], { pads: [1, 1, 1, 1] })]);
-      const out: Record<string, string> = { a };
-      if (wanted.map(String).includes('b')) out.b = g.op('Relu', [g.op('Conv', [g.op('MaxPool', [a], { kernel_shape: [2, 2], strides: [2, 2] }), g.constant('wb', wb)], { pads: [1, 1, 1, 1] })]);
-      return out;
-    },
-  };
-}
-
-/** `count` smooth random photos in memory, cropped as the spec says (no files). */
-function syntheticPhotos(count: number): PhotoSet & { crops: CropSpec[] } {
-  const crops: CropSpec[] = [];
-  return {
-    count,
-    crops,
-    name: (i) => `photo ${i}`,
-    async crop(i, spec) {
-      crops.push(spec);
-      const s = spec.size;
-      const out = new Float32Array(3 * s * s);
-      for (let c = 0; c < 3; c++)
-        for (let y = 0; y < s; y++)
-          for (let x = 0; x < s; x++) out[(c * s + y) * s + x] = 128 + 100 * Math.sin((x + 3 * i + c) / (2 + spec.scale * 3) + (spec.flip ? -y : y) / (3 + i));
-      return out;
-    },
-  };
-}
-
-const painting = { data: Uint8Array.from({ length: 24 * 20 * 3 }, (_, i) => (i * 37) % 256), width: 24, height: 20, channels: 3 } as const;
-const TINY = { size: 16, batch: 2, net: 'vgg19' as const, contentLayer: 'b', styleLayers: ['a', 'b'], contentWeight: 1, styleWeight: 10, tvWeight: 1e-3, lr: 1e-2, intraOpNumThreads: 1 };
+const tinyNet = () => tinyLossNet();
+const painting = STRIPES;
+const TINY = TINY_TRAINING;
 
 async function tinyRun(iterations: number, checkpoints: TrainCheckpoint[], resume?: Record<string, Uint8Array>, photos = syntheticPhotos(8), checkpointEvery = 0) {
   const losses: number[] = [];
