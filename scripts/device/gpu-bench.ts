@@ -122,8 +122,8 @@ async function main() {
       // image and moments kept in GPU buffers between runs (only the loss scalar comes back).
       // Started away from the targets' image, so the loss has somewhere to fall.
       const { [OBJECTIVE_IO.x]: _x, ...constants } = feeds;
-      const stepBytes = encodeModel(bake(withAdamStep(buildObjectiveGraph(net, terms), { lr: 2 }), constants));
-      const onDevice = await runSteps(stepBytes, noise([1, 3, size, size], 255, 777), GPU, GPU === 'webgpu', DEVICE_STEPS);
+      const stepBytes = encodeModel(bake(withAdamStep(buildObjectiveGraph(net, terms)), constants));
+      const onDevice = await runSteps(nodeBackend, stepBytes, noise([1, 3, size, size], 255, 777), GPU, GPU === 'webgpu', DEVICE_STEPS, 2);
       const steady = onDevice.stepMs.slice(3).sort((a, b) => a - b);
       log(`nst_vgg19_${size}_${GPU}_device_loop_ms_per_iteration`, steady[steady.length >> 1]);
       log(`nst_vgg19_${size}_device_loop_loss_first_last`, [onDevice.losses[0], onDevice.losses.at(-1)]);

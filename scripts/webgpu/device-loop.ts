@@ -1,43 +1,45 @@
 /**
- * NST iterations kept on the GPU: the objective with `withAdamStep` appended, its targets and
- * weights baked in as constants, run `ITERATIONS` times on onnxruntime-node's webgpu provider with
- * the image and Adam's moments left in GPU memory between runs (`preferredOutputLocation:
- * 'gpu-buffer'`, fed straight back) and read back once at the end; compared with the same
- * iterations on cpu. Run with VK_ICD_FILENAMES naming SwiftShader's driver (no GPU needed) or on a
- * real GPU. Prints one JSON line after `DEVICE_LOOP_JSON `.
+ * NST iterations kept on the GPU by the engine itself: `NeuralStyle` on onnxruntime-node's webgpu
+ * provider runs untiled Adam as one graph per iteration (`withAdamStep`) with the image and the
+ * moments left in GPU memory between runs (`Session.runKept`) and read back at the end; compared
+ * with the same run on cpu (SqueezeNet, tiny deterministic images). Run with VK_ICD_FILENAMES
+ * naming SwiftShader's driver (no GPU needed) or on a real GPU. Prints one JSON line after
+ * `DEVICE_LOOP_JSON `.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OBJECTIVE_IO, withAdamStep } from '@impasto/core/nst';
-import { encodeModel } from '@impasto/core/onnx';
-import { ModelStore } from '@impasto/node';
-import { nodeBackend } from '@impasto/node/platform';
+import { ModelStore, NeuralStyle } from '@impasto/node';
 import { weightsDir } from '../paths';
-import { bake, runSteps } from './device-steps';
-import { objectiveSetup } from './objective-check';
+import { NST_SIZE, pattern } from './objective-check';
 
 export const DEVICE_LOOP_MARKER = 'DEVICE_LOOP_JSON ';
 export const ITERATIONS = 6;
-const LR = 2;
+
+async function run(ep: 'cpu' | 'webgpu', store: ModelStore) {
+  const nst = await NeuralStyle.load({ net: 'squeezenet', ep }, { store });
+  const losses: number[] = [];
+  const content = pattern(NST_SIZE, NST_SIZE, 1);
+  const r = nst.run({ content, style: pattern(NST_SIZE, NST_SIZE, 9) }, { size: NST_SIZE, iterations: ITERATIONS, optimizer: 'adam', lr: 2, init: 'content', checkpointEvery: 0 });
+  for await (const e of r.events) if (e.type === 'progress') losses.push(e.loss);
+  const result = await r.result;
+  await nst.dispose();
+  return { losses, image: result.image.data, content: content.data, provider: result.provider, stepsOnDevice: result.stepsOnDevice };
+}
 
 async function main() {
   const cacheDir = mkdtempSync(join(tmpdir(), 'impasto-device-loop-'));
   try {
     const store = new ModelStore({ mirror: weightsDir(), cacheDir, download: false });
-    const { graph, feeds } = await objectiveSetup(nodeBackend, store, 'cpu');
-    const x0 = feeds[OBJECTIVE_IO.x]!;
-    const constants = Object.fromEntries(Object.entries(feeds).filter(([k]) => k !== OBJECTIVE_IO.x));
-    const bytes = encodeModel(bake(withAdamStep(graph, { lr: LR }), constants));
-    const device = await runSteps(bytes, x0, 'webgpu', true, ITERATIONS);
-    const cpu = await runSteps(bytes, x0, 'cpu', false, ITERATIONS);
+    const device = await run('webgpu', store);
+    const cpu = await run('cpu', store);
     let maxAbs = 0;
     let moved = 0;
-    for (let i = 0; i < cpu.x.length; i++) {
-      maxAbs = Math.max(maxAbs, Math.abs(cpu.x[i]! - device.x[i]!));
-      moved = Math.max(moved, Math.abs(cpu.x[i]! - (x0.data as Float32Array)[i]!));
+    for (let i = 0; i < cpu.image.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(cpu.image[i]! - device.image[i]!));
+      moved = Math.max(moved, Math.abs(cpu.image[i]! - cpu.content[i]!));
     }
-    process.stdout.write(`${DEVICE_LOOP_MARKER}${JSON.stringify({ iterations: ITERATIONS, maxAbs, moved, lossesCpu: cpu.losses, lossesDevice: device.losses, msDevice: device.ms, msCpu: cpu.ms })}\n`);
+    process.stdout.write(`${DEVICE_LOOP_MARKER}${JSON.stringify({ iterations: ITERATIONS, providers: [device.provider, cpu.provider], stepsOnDevice: [device.stepsOnDevice, cpu.stepsOnDevice], maxAbs, moved, lossesCpu: cpu.losses, lossesDevice: device.losses })}\n`);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -1,11 +1,11 @@
 /**
- * NST iterations as runs of one graph (`withAdamStep`) on onnxruntime-node, with the image and
- * Adam's moments left in GPU memory between runs when asked: shared by the SwiftShader test
- * (device-loop.ts) and the GPU benchmark (scripts/device/gpu-bench.ts).
+ * NST iterations as runs of one graph (`withAdamStep`) through core's Backend contract, with the
+ * image and Adam's moments left where they are computed (`Session.runKept`: GPU memory on webgpu)
+ * when asked: what the GPU benchmark (scripts/device/gpu-bench.ts) times.
  */
-import * as ort from 'onnxruntime-node';
 import { ADAM_STEP_IO, OBJECTIVE_IO } from '@impasto/core/nst';
-import { Graph, type TensorData, encodeModel } from '@impasto/core/onnx';
+import { type Backend, type Feed, isDeviceTensor } from '@impasto/core/platform';
+import { Graph, type TensorData, float32 } from '@impasto/core/onnx';
 
 /** `g` with each input named in `constants` turned into an initializer of that value. */
 export function bake(g: Graph, constants: Record<string, TensorData>): Graph {
@@ -18,49 +18,33 @@ export function bake(g: Graph, constants: Record<string, TensorData>): Graph {
   return g;
 }
 
-const tensor = (t: TensorData) => new ort.Tensor(t.type as 'float32', t.data as Float32Array, [...t.dims]);
-
 /**
- * Runs `iterations` NST iterations of the step graph `bytes` from `x0` on `ep`; `gpu`: keep x, m
- * and v on the device between runs (each step's loss, a scalar, still comes back).
+ * Runs `iterations` NST iterations of the step graph `bytes` from `x0` on `ep` at step size `lr`;
+ * `keep`: leave x, m and v where they are computed between runs (each step's loss still comes back).
  */
-export async function runSteps(bytes: Uint8Array, x0: TensorData, ep: 'cpu' | 'webgpu', gpu: boolean, iterations: number): Promise<{ x: Float32Array; losses: number[]; ms: number; stepMs: number[] }> {
-  const keep = { [ADAM_STEP_IO.xNext]: 'gpu-buffer', [ADAM_STEP_IO.mNext]: 'gpu-buffer', [ADAM_STEP_IO.vNext]: 'gpu-buffer' } as const;
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], ...(gpu ? { preferredOutputLocation: keep } : {}) });
-  const zeros = () => new ort.Tensor('float32', new Float32Array(x0.data.length), [...x0.dims]);
-  let [x, m, v]: [ort.Tensor, ort.Tensor, ort.Tensor] = [tensor(x0), zeros(), zeros()];
+export async function runSteps(backend: Backend, bytes: Uint8Array, x0: TensorData, ep: 'cpu' | 'webgpu', keep: boolean, iterations: number, lr: number): Promise<{ x: Float32Array; losses: number[]; ms: number; stepMs: number[] }> {
+  const keepOnDevice = keep ? [ADAM_STEP_IO.xNext, ADAM_STEP_IO.mNext, ADAM_STEP_IO.vNext] : [];
+  const session = await backend.createSession(bytes, { ep }, { keepOnDevice });
+  let state: Record<string, Feed> = { [OBJECTIVE_IO.x]: x0, [ADAM_STEP_IO.m]: float32(x0.dims), [ADAM_STEP_IO.v]: float32(x0.dims) };
   const losses: number[] = [];
-  const t0 = performance.now();
   const stepMs: number[] = [];
+  const t0 = performance.now();
   for (let t = 1; t <= iterations; t++) {
     const s0 = performance.now();
-    const out = await session.run({ [OBJECTIVE_IO.x]: x, [ADAM_STEP_IO.m]: m, [ADAM_STEP_IO.v]: v, [ADAM_STEP_IO.t]: new ort.Tensor('float32', Float32Array.of(t), []) });
-    if (gpu && out[ADAM_STEP_IO.xNext]!.location !== 'gpu-buffer') throw new Error(`x_next came back in ${out[ADAM_STEP_IO.xNext]!.location}, not gpu-buffer`);
-    // The previous step's device tensors are inputs no more.
-    if (t > 1 && gpu) for (const old of [x, m, v]) old.dispose();
-    [x, m, v] = [out[ADAM_STEP_IO.xNext]!, out[ADAM_STEP_IO.mNext]!, out[ADAM_STEP_IO.vNext]!];
-    losses.push((out[OBJECTIVE_IO.loss]!.data as Float32Array)[0]!);
+    const out = await session.runKept({ ...state, [ADAM_STEP_IO.t]: float32([], [t]), [ADAM_STEP_IO.lr]: float32([], [lr]) });
+    if (keep && ep === 'webgpu') {
+      const x = out[ADAM_STEP_IO.xNext]!;
+      if (!isDeviceTensor(x) || x.location !== 'gpu-buffer') throw new Error(`x_next came back in ${isDeviceTensor(x) ? x.location : 'host memory'}, not gpu-buffer`);
+    }
+    for (const old of Object.values(state)) if (isDeviceTensor(old)) old.dispose();
+    state = { [OBJECTIVE_IO.x]: out[ADAM_STEP_IO.xNext]!, [ADAM_STEP_IO.m]: out[ADAM_STEP_IO.mNext]!, [ADAM_STEP_IO.v]: out[ADAM_STEP_IO.vNext]! };
+    losses.push(((out[OBJECTIVE_IO.loss] as TensorData).data as Float32Array)[0]!);
     stepMs.push(performance.now() - s0);
   }
-  const data = gpu ? await readBack(x) : (x.data as Float32Array);
+  const x = state[OBJECTIVE_IO.x]!;
+  const data = (isDeviceTensor(x) ? await x.read() : x).data as Float32Array;
   const ms = performance.now() - t0;
-  await session.release();
+  for (const f of Object.values(state)) if (isDeviceTensor(f)) f.dispose();
+  await session.dispose();
   return { x: Float32Array.from(data), losses, ms, stepMs };
 }
-
-/**
- * Copies a device tensor to the CPU through a one-node session: onnxruntime-node 1.30 has no
- * download for gpu-buffer tensors (`getData()` aborts the process), but a session whose output
- * lives on the CPU copies its input over.
- */
-export async function readBack(t: ort.Tensor): Promise<Float32Array> {
-  const g = new Graph('read_back');
-  g.output(g.op('Identity', [g.input('device', 'float32', [...t.dims])]), 'host', 'float32', [...t.dims]);
-  const s = await ort.InferenceSession.create(encodeModel(g), { executionProviders: ['webgpu'] });
-  try {
-    return (await s.run({ device: t })).host!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
-

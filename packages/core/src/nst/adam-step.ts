@@ -12,6 +12,8 @@ export const ADAM_STEP_IO = {
   v: 'adam.v',
   /** Input: float32 scalar, the number of this step (1 for the first). */
   t: 'adam.t',
+  /** Input: float32 scalar, the step size. */
+  lr: 'adam.lr',
   mNext: 'adam.m_next',
   vNext: 'adam.v_next',
   /** Output: `x` after the step, clamped to 0..255. */
@@ -20,13 +22,13 @@ export const ADAM_STEP_IO = {
 
 /**
  * The objective graph with one Adam step (with bias correction, as `Adam.step`) and the clamp to
- * 0..255 the NST loop applies, appended: x, m, v → x_next, m_next, v_next, loss. Fed its own
+ * 0..255 the NST loop applies, appended: x, m, v, t, lr → x_next, m_next, v_next, loss. Fed its own
  * outputs, a run is one whole NST iteration, so on a GPU the image and the moments can stay in
  * device memory between runs (ONNX Runtime's `preferredOutputLocation: 'gpu-buffer'`) and the
  * image is read back only when a checkpoint wants it.
  */
-export function withAdamStep(objective: Graph, options: AdamOptions = {}): Graph {
-  const { lr, ...moments } = resolveAdam(options);
+export function withAdamStep(objective: Graph, options: Omit<AdamOptions, 'lr'> = {}): Graph {
+  const { lr: _lr, ...moments } = resolveAdam(options);
   const g = decodeModel(encodeModel(objective));
   g.scoped('adam', () => {
     const c = (hint: string, v: number) => g.constant(hint, { type: 'float32', dims: [], data: Float32Array.of(v) });
@@ -39,7 +41,7 @@ export function withAdamStep(objective: Graph, options: AdamOptions = {}): Graph
         m: g.input(ADAM_STEP_IO.m, 'float32', [...shape]),
         v: g.input(ADAM_STEP_IO.v, 'float32', [...shape]),
         t: g.input(ADAM_STEP_IO.t, 'float32', []),
-        lr: c('lr', lr),
+        lr: g.input(ADAM_STEP_IO.lr, 'float32', []),
       },
       moments,
     );

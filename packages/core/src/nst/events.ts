@@ -37,6 +37,8 @@ export interface NstResult {
   readonly loss: number;
   readonly iterations: number;
   readonly provider: string;
+  /** Whether the image and Adam's moments stayed in GPU memory between iterations (untiled Adam on webgpu). */
+  readonly stepsOnDevice: boolean;
   readonly msPerIteration: number;
   /** Milliseconds from the call to the first iteration: loading (one-off runs), decoding, targets. */
   readonly startupMs: number;

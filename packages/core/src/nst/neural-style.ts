@@ -8,7 +8,7 @@ import { type RawImage, tensorToImage } from '../image/raw-image';
 import { float32 } from '../onnx/tensor';
 import { Adam } from '../optim/adam';
 import { Lbfgs } from '../optim/lbfgs';
-import { optimize } from '../optim/loop';
+import { type OptimizeResult, optimize } from '../optim/loop';
 import type { Optimizer } from '../optim/types';
 import type { NeuralStyleLoadOptions, NeuralStyleOptions, NeuralStyleRunOptions, ResolvedNeuralStyleLoadOptions, ResolvedNeuralStyleRunOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
@@ -19,6 +19,7 @@ import { type NstEvent, type NstResult, type NstScale, coarseToFineSizes } from 
 import { type NeuralStyleContext, type NeuralStyleParts, openNeuralStyle } from './open-engine';
 import { NST_LOAD_KEYS, NST_RUN_SCHEMA, NST_SCHEMA } from './options';
 import { type NstInputs, type RunImages, checkInputs, loadRunImages, weightedStyles } from './run-images';
+import { optimizeOnDevice } from './device-loop';
 import { runObjective } from './run-objective';
 import { startImage } from './start-image';
 
@@ -182,25 +183,49 @@ export class NeuralStyle<In, Encoded> {
       const run = await runObjective(this.parts, images, o, width, height, tile);
       const x = startImage(o, shape, images);
       const startupMs = now() - t0;
-      const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new Lbfgs({ lr: o.lr, historySize: o.historySize });
-      const r = await optimize(x, run.objective, optimizer, {
-        iterations: o.iterations,
-        signal,
-        hooks: {
-          // Adam works in pixel space: keeping pixels displayable stops it wandering where no image is.
-          afterStep: o.optimizer === 'adam' ? (v) => v.forEach((p, i) => (v[i] = p < 0 ? 0 : p > 255 ? 255 : p)) : undefined,
-          yieldToEventLoop: () => this.platform.yieldToEventLoop(),
-          onIteration: async (rep, v) => {
-            await emit({ type: 'progress', ...rep, terms: run.terms() });
-            if (o.checkpointEvery && rep.iteration % o.checkpointEvery === 0 && rep.iteration < rep.iterations) {
-              await emit({ type: 'checkpoint', iteration: rep.iteration, image: shown(tensorToImage(float32([1, 3, height, width], v))) });
-            }
+      const checkpoint = async (iteration: number, iterations: number, image: () => Promise<Float32Array>) => {
+        if (o.checkpointEvery && iteration % o.checkpointEvery === 0 && iteration < iterations) {
+          await emit({ type: 'checkpoint', iteration, image: shown(tensorToImage(float32([1, 3, height, width], await image()))) });
+        }
+      };
+      const deviceStep = this.parts.deviceStep;
+      let r: OptimizeResult;
+      const stepsOnDevice = !!deviceStep && !!run.feeds && o.optimizer === 'adam';
+      if (stepsOnDevice) {
+        // On a GPU the image and Adam's moments stay in device memory between iterations.
+        const d = await optimizeOnDevice(deviceStep!, run.feeds!, x, [1, 3, height, width], this.parts.terms, {
+          iterations: o.iterations,
+          lr: o.lr,
+          signal,
+          hooks: {
+            yieldToEventLoop: () => this.platform.yieldToEventLoop(),
+            onIteration: async (rep, terms, image) => {
+              await emit({ type: 'progress', ...rep, terms });
+              await checkpoint(rep.iteration, rep.iterations, image);
+            },
           },
-        },
-      });
+        });
+        x.set(d.x);
+        r = d;
+      } else {
+        const optimizer: Optimizer = o.optimizer === 'adam' ? new Adam({ lr: o.lr }) : new Lbfgs({ lr: o.lr, historySize: o.historySize });
+        r = await optimize(x, run.objective, optimizer, {
+          iterations: o.iterations,
+          signal,
+          hooks: {
+            // Adam works in pixel space: keeping pixels displayable stops it wandering where no image is.
+            afterStep: o.optimizer === 'adam' ? (v) => v.forEach((p, i) => (v[i] = p < 0 ? 0 : p > 255 ? 255 : p)) : undefined,
+            yieldToEventLoop: () => this.platform.yieldToEventLoop(),
+            onIteration: async (rep, v) => {
+              await emit({ type: 'progress', ...rep, terms: run.terms() });
+              await checkpoint(rep.iteration, rep.iterations, async () => v);
+            },
+          },
+        });
+      }
       const optimised = tensorToImage(float32([1, 3, height, width], x));
       return {
-        result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)], tile, ...(masks ? { regions: masks.labels } : {}) },
+        result: { image: shown(optimised), loss: r.loss, iterations: r.iterations, provider: this.provider, stepsOnDevice, msPerIteration: r.msPerIteration, startupMs, sizes: [Math.max(width, height)], tile, ...(masks ? { regions: masks.labels } : {}) },
         optimised,
       };
     } catch (e) {
@@ -220,7 +245,7 @@ export class NeuralStyle<In, Encoded> {
     if (this.disposed) return;
     this.disposed = true;
     await this.queue;
-    await Promise.all([this.parts.targets.dispose(), this.parts.objective.dispose()]);
+    await Promise.all([this.parts.targets.dispose(), this.parts.objective.dispose(), this.parts.deviceStep?.dispose()]);
   }
 }
 

@@ -1,11 +1,12 @@
 import { ImpastoError } from '../errors';
 import type { FeatureNet } from '../nets/feature-net';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, loadLossNet, lossNetMinSide } from '../nets/loss-nets';
-import { encodeModel } from '../onnx/serialize';
+import { decodeModel, encodeModel } from '../onnx/serialize';
 import type { NeuralStyleLoadOptions, ResolvedNeuralStyleLoadOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
 import { now } from '../platform';
-import type { Session } from '../runtime/backend';
+import type { Backend, Session, SessionOptions } from '../runtime/backend';
+import { ADAM_STEP_IO, withAdamStep } from './adam-step';
 import { graphKey, openCachedGraph } from '../runtime/graph-cache';
 import { type CallContext, type Platform, checkContext } from '../runtime/platform';
 import { getModel } from '../store/catalogue';
@@ -32,6 +33,11 @@ export interface NeuralStyleParts {
   readonly terms: readonly ObjectiveTerm[];
   readonly targets: Session;
   readonly objective: Session;
+  /**
+   * On a GPU provider: the objective with Adam's step appended (`withAdamStep`), keeping the image
+   * and the moments in device memory between iterations (untiled Adam runs use it).
+   */
+  readonly deviceStep?: Session;
   /** Milliseconds the load took (graphs from the cache make it short). */
   readonly loadMs: number;
   /** The smallest image side the loss net takes for these layers. */
@@ -73,7 +79,8 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
       await targets?.dispose();
       return undefined;
     }
-    return { options: o, terms, targets, objective, loadMs: now() - t0, minSide };
+    const deviceStep = objective.provider === 'webgpu' && objectiveBytes ? await openDeviceStep(backend, objectiveBytes, session) : undefined;
+    return { options: o, terms, targets, objective, deviceStep, loadMs: now() - t0, minSide };
   };
   if (key) {
     const [t, f] = await Promise.all([graphs.get(`${key}-targets`), graphs.get(`${key}-objective`)]);
@@ -88,4 +95,10 @@ export async function openNeuralStyle<In, Enc>(platform: Platform<In, Enc>, opti
   if (!parts) throw new ImpastoError('BAD_MODEL', 'ONNX Runtime could not load the built NST graphs');
   if (key) await Promise.all([graphs.put(`${key}-targets`, targetBytes), graphs.put(`${key}-objective`, objectiveBytes)]);
   return parts;
+}
+
+/** The objective with Adam's step, its image and moments kept where they are computed. */
+function openDeviceStep(backend: Backend, objectiveBytes: Uint8Array, session: SessionOptions): Promise<Session> {
+  const keepOnDevice = [ADAM_STEP_IO.xNext, ADAM_STEP_IO.mNext, ADAM_STEP_IO.vNext];
+  return backend.createSession(encodeModel(withAdamStep(decodeModel(objectiveBytes))), { ...session, ep: 'webgpu' }, { keepOnDevice });
 }

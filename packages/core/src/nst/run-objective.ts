@@ -14,6 +14,11 @@ import { tiledObjective } from './tiled-objective';
 export interface RunObjective {
   readonly objective: Objective;
   terms(): Record<string, number>;
+  /**
+   * An untiled run without host terms: everything the objective graph is fed but the image, so
+   * a graph that steps in place (`withAdamStep`) can run the iterations itself.
+   */
+  readonly feeds?: Readonly<Record<string, TensorData>>;
 }
 
 /**
@@ -68,7 +73,12 @@ export async function runObjective(parts: NeuralStyleParts, images: RunImages, o
             shifted = await shiftedTargets(ctx, tiles, feeds);
           },
         );
-  return { objective: withHostTerms(objective, terms.filter((t) => t.host), o, width, height, prepared, (values) => (reported = { ...reported, ...values })), terms: () => reported };
+  const host = terms.filter((t) => t.host);
+  return {
+    objective: withHostTerms(objective, host, o, width, height, prepared, (values) => (reported = { ...reported, ...values })),
+    terms: () => reported,
+    feeds: tile === undefined && host.length === 0 ? feeds : undefined,
+  };
 }
 
 /** `objective` plus the host terms' weighted values and gradients over the whole image. */

@@ -22,13 +22,13 @@ function objective(): Graph {
 describe('withAdamStep: one NST iteration in the graph', () => {
   it('k runs fed their own outputs take the same steps as Adam.step plus the 0..255 clamp', async () => {
     const lr = 7;
-    const session = await ort.InferenceSession.create(encodeModel(withAdamStep(objective(), { lr })));
+    const session = await ort.InferenceSession.create(encodeModel(withAdamStep(objective())));
     const start = Float32Array.from({ length: N }, (_, i) => (i * 37) % 256);
     let [x, m, v]: [ort.Tensor, ort.Tensor, ort.Tensor] = [new ort.Tensor('float32', Float32Array.from(start), DIMS), new ort.Tensor('float32', new Float32Array(N), DIMS), new ort.Tensor('float32', new Float32Array(N), DIMS)];
     const reference = Float32Array.from(start);
     const adam = new Adam({ lr });
     for (let t = 1; t <= 12; t++) {
-      const out = await session.run({ [OBJECTIVE_IO.x]: x, [ADAM_STEP_IO.m]: m, [ADAM_STEP_IO.v]: v, [ADAM_STEP_IO.t]: new ort.Tensor('float32', Float32Array.of(t), []) });
+      const out = await session.run({ [OBJECTIVE_IO.x]: x, [ADAM_STEP_IO.m]: m, [ADAM_STEP_IO.v]: v, [ADAM_STEP_IO.t]: new ort.Tensor('float32', Float32Array.of(t), []), [ADAM_STEP_IO.lr]: new ort.Tensor('float32', Float32Array.of(lr), []) });
       [x, m, v] = [out[ADAM_STEP_IO.xNext]!, out[ADAM_STEP_IO.mNext]!, out[ADAM_STEP_IO.vNext]!];
       const grad = reference.map((p) => ((p - 300) * 2) / N);
       adam.step(reference, grad);
