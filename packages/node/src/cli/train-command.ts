@@ -52,6 +52,7 @@ async function run(opts: TrainCliOptions, options: TrainOptions): Promise<void> 
     const tty = !opts.quiet && process.stderr.isTTY;
     const bar = tty ? progressBar('training [{bar}] {value}/{total} | loss {loss} (content {content} style {style} tv {tv}) | {rate} it/s | ETA {eta_formatted}') : undefined;
     let last = 0;
+    let printed = 0;
     for await (const e of r.events) {
       if (e.type === 'progress') {
         const f = (v: number) => v.toPrecision(4);
@@ -59,7 +60,8 @@ async function run(opts: TrainCliOptions, options: TrainOptions): Promise<void> 
         if (bar) {
           if (!last) bar.start(e.iterations, e.iteration - 1, payload);
           bar.update(e.iteration, payload);
-        } else if (!opts.quiet && (e.iteration - last >= 50 || e.iteration === e.iterations || !last)) {
+        } else if (!opts.quiet && (e.iteration - printed >= 50 || e.iteration === e.iterations || !last)) {
+          printed = e.iteration;
           process.stderr.write(`step ${e.iteration}/${e.iterations} loss ${payload.loss} (content ${payload.content} style ${payload.style} tv ${payload.tv}) ${payload.rate} it/s\n`);
         }
         last = e.iteration;
