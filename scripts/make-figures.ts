@@ -1,8 +1,9 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
  * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
- * Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048] [--out DIR] [--from FILE]
- * (tiles and nst2048 only when named: an 8K run, ~15 minutes; a 2048² NST, ~20 minutes, or its figure from a result FILE)
+ * Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE]
+ * (tiles and nst2048 only when named: an 8K run, ~15 minutes; a 2048² NST, ~20 minutes, or its figure from a result FILE;
+ * trained only when named, with --from a style folder `impasto train` wrote from Starry Night)
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles, type StyleName } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
-const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default)';
+const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default; trained needs --from a style folder)';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
@@ -47,7 +48,7 @@ async function fstFigure(): Promise<void> {
 async function main() {
   if (args.includes('--help') || args.includes('-h')) return console.log(USAGE);
   if (outAt >= 0 && !args[outAt + 1]) throw new Error(`--out needs a folder\n${USAGE}`);
-  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors', 'photo', 'blend', 'video', 'tiles', 'nst2048'].includes(s));
+  const unknown = sections.filter((s) => !['fst', 'nst', 'ast', 'colors', 'photo', 'blend', 'video', 'tiles', 'nst2048', 'trained'].includes(s));
   if (unknown.length) throw new Error(`unknown section ${unknown.join(', ')}\n${USAGE}`);
   mkdirSync(out, { recursive: true });
   if (want('fst')) await fstFigure();
@@ -83,6 +84,11 @@ async function main() {
   if (sections.includes('nst2048')) {
     const { largeNstFigure } = await import('./figures/large-nst-figure');
     await largeNstFigure(out, fromAt >= 0 ? resolve(args[fromAt + 1] ?? '') : undefined);
+  }
+  if (sections.includes('trained')) {
+    if (fromAt < 0) throw new Error(`trained needs --from <style folder>\n${USAGE}`);
+    const { trainedStyleFigure } = await import('./figures/trained-style-figure');
+    await trainedStyleFigure(out, TILE, resolve(args[fromAt + 1] ?? ''), join(IMAGES, 'style/jcjohnson_starry_night.jpg'));
   }
 }
 
