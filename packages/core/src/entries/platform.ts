@@ -73,7 +73,7 @@ export type { FeatureNet } from '../nets/feature-net';
 // Training fast styles.
 export { trainFastStyle, type TrainEvent, type TrainProgress, type TrainCheckpointEvent, type TrainCheckpoint, type TrainResult, type TrainInputs, type TrainHooks } from '../train/train-fast-style';
 export { TRAIN_SCHEMA } from '../train/options';
-export { TRAIN_STATE_FILES } from '../train/train-state';
+export { TRAIN_STATE_FILES } from '../train/checkpoint-state';
 export type { PhotoSet, CropSpec } from '../train/photo-batches';
 export { readFstCheckpoint, fstParameters } from '../fst/checkpoint';
 

@@ -7,16 +7,16 @@ import { encodeModel } from '../onnx/serialize';
 import type { TensorData } from '../onnx/tensor';
 import type { ResolvedTrainOptions, TrainOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
-import type { DeviceTensor, Feed, Session, SessionPlacement } from '../runtime/backend';
-import { isDeviceTensor } from '../runtime/backend';
-import type { AdamState } from '../optim/adam';
+import { type DeviceTensor, type Session, type SessionPlacement, isDeviceTensor } from '../runtime/backend';
 import type { Platform } from '../runtime/platform';
 import type { ModelStore } from '../store/model-store';
 import { startRun, type Run } from '../util/run';
 import { TRAIN_SCHEMA } from './options';
 import { ParameterSet, styleFolderFiles } from './parameters';
 import { PhotoBatches, holdOut, type PhotoSet } from './photo-batches';
-import { decodeTrainState, encodeTrainState, type TrainState } from './train-state';
+import { previewImage } from './preview';
+import { TrainingState } from './step-state';
+import { decodeTrainState, encodeTrainState, type TrainState } from './checkpoint-state';
 import { TRAIN_IO, TRAINING_TERMS, buildStyleTargetGraph, buildTrainingForwardGraph, buildTrainingStepGraph, type TrainingTerm } from './training-graph';
 
 /** One step's report; terms are weighted and add up to `loss`. */
@@ -81,8 +81,8 @@ export interface TrainHooks {
   readonly net?: FeatureNet;
 }
 
-/** Bytes one training step holds per photo pixel (VGG19 to relu5_1 and back, measured at 256², batch 4), and its fixed part. */
-const BYTES_PER_PIXEL = 12_500;
+/** Bytes one training step holds per photo pixel (VGG19 to relu5_1 and back: peak RSS 2.0-2.2 GiB at 256², batch 4), and its fixed part. */
+const BYTES_PER_PIXEL = 7_000;
 const FIXED_BYTES = 600 * 2 ** 20;
 
 /**
@@ -207,61 +207,6 @@ async function train<In, Enc>(
 const scalar = (v: number): TensorData => ({ type: 'float32', dims: [], data: Float32Array.of(v) });
 const hostScalar = (t: TensorData | DeviceTensor | undefined): number => (t && !isDeviceTensor(t) ? (t.data as Float32Array)[0]! : NaN);
 
-/**
- * The parameters and Adam's moments between steps: host tensors before the first, then the
- * step's own outputs (device tensors) fed back; read to the host only for checkpoints.
- */
-class TrainingState {
-  private current: Record<string, Feed> = {};
-  t: number;
-
-  constructor(params: ParameterSet, adam: AdamState | null) {
-    this.t = adam?.t ?? 0;
-    const m = adam ? new ParameterSet(adam.m) : new ParameterSet();
-    const v = adam ? new ParameterSet(adam.v) : new ParameterSet();
-    const [mt, vt] = [m.tensors(), v.tensors()];
-    for (const [n, t] of Object.entries(params.tensors())) {
-      this.current[n] = t;
-      this.current[TRAIN_IO.m(n)] = mt[n]!;
-      this.current[TRAIN_IO.v(n)] = vt[n]!;
-    }
-  }
-
-  feeds(): Record<string, Feed> {
-    return this.current;
-  }
-
-  /** Takes a step's outputs as the state, freeing the last step's device tensors. */
-  advance(out: Record<string, TensorData | DeviceTensor>): void {
-    const next: Record<string, Feed> = {};
-    for (const n of ParameterSet.names()) {
-      next[n] = out[TRAIN_IO.next(n)]!;
-      next[TRAIN_IO.m(n)] = out[TRAIN_IO.mNext(n)]!;
-      next[TRAIN_IO.v(n)] = out[TRAIN_IO.vNext(n)]!;
-    }
-    this.dispose();
-    this.current = next;
-    this.t++;
-  }
-
-  /** Host copies of the parameters and moments. */
-  async read(): Promise<{ params: ParameterSet; adam: AdamState | null }> {
-    const [params, m, v] = [new ParameterSet(), new ParameterSet(), new ParameterSet()];
-    await Promise.all(
-      ParameterSet.names().flatMap((n) =>
-        ([[params, n], [m, TRAIN_IO.m(n)], [v, TRAIN_IO.v(n)]] as const).map(async ([set, key]) => {
-          const f = this.current[key]!;
-          set.view(n).set((isDeviceTensor(f) ? await f.read() : f).data as Float32Array);
-        }),
-      ),
-    );
-    return { params, adam: this.t > 0 ? { t: this.t, m: m.values, v: v.values } : null };
-  }
-
-  dispose(): void {
-    for (const f of Object.values(this.current)) if (isDeviceTensor(f)) f.dispose();
-  }
-}
 
 function scheduledLr(o: ResolvedTrainOptions, i: number): number {
   return o.schedule === 'cosine' ? (o.lr * (1 + Math.cos((Math.PI * i) / o.iterations))) / 2 : o.lr;
@@ -274,26 +219,4 @@ function tooLarge(o: ResolvedTrainOptions, need: number, budget: number): Impast
   const side = Math.floor(Math.sqrt(Math.max(0, budget - FIXED_BYTES) / (BYTES_PER_PIXEL * o.batch)) / 4) * 4;
   const advice = batch >= 1 ? `batch ${batch} at size ${o.size}` : side >= 32 ? `size ${side} at batch ${o.batch}` : 'a larger memory budget';
   return new ImpastoError('IMAGE_TOO_LARGE', (name) => `a training step at batch ${o.batch}, size ${o.size} needs about ${mib(need)} MiB; the memory budget is ${mib(budget)} MiB: try ${advice.replace(/^batch (\d+)/, (_m, n) => name('batch', n)).replace(/size (\d+)/, (_m, n) => name('size', n))}`);
-}
-
-/** Held-out photos (centre crops) above their stylization by the current parameters. */
-async function previewImage(photos: PhotoSet, indices: readonly number[], forward: Session, params: ParameterSet, size: number): Promise<RawImage> {
-  const plane = 3 * size * size;
-  const batch = new Float32Array(indices.length * plane);
-  const read = await Promise.all(indices.map((i) => photos.crop(i, { size, scale: 1, x: 0.5, y: 0.5, flip: false }).catch(() => undefined)));
-  read.forEach((p, k) => p && batch.set(p, k * plane));
-  const out = (await forward.run({ ...params.tensors(), [TRAIN_IO.images]: { type: 'float32', dims: [indices.length, 3, size, size], data: batch } }))[TRAIN_IO.stylized]!.data as Float32Array;
-  const width = indices.length * size;
-  const data = new Uint8Array(width * 2 * size * 3);
-  for (let k = 0; k < indices.length; k++) {
-    for (const [row, src] of [[0, batch], [1, out]] as const) {
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
-          const o = ((row * size + y) * width + k * size + x) * 3;
-          for (let c = 0; c < 3; c++) data[o + c] = Math.min(255, Math.max(0, src[k * plane + c * size * size + y * size + x]! + 0.5));
-        }
-      }
-    }
-  }
-  return { data, width, height: 2 * size, channels: 3 };
 }
