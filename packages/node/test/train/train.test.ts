@@ -122,6 +122,22 @@ describe('trainFastStyle in Node (VGG19, files)', () => {
     expect(resumed).toMatchObject({ iterations: 4, photos: { train: 4, heldOut: 0, unreadable: 1 } });
   });
 
+  it('--from fine-tunes a pretrained style: training starts from its network', async () => {
+    const out = join(tempDir(), 'from-wave');
+    const checkpoints: number[] = [];
+    const run = trainFastStyle({ style: paintingFile, data, output: out, from: 'wave' }, { size: 32, batch: 2, iterations: 1, styleSize: 64, lr: 1e-12, intraOpNumThreads: 1 }, { store });
+    for await (const e of run.events) if (e.type === 'checkpoint') checkpoints.push(e.iteration);
+    await run.result;
+    expect(checkpoints).toEqual([1]);
+    expect(JSON.parse(readFileSync(join(out, 'style.json'), 'utf8'))).toMatchObject({ from: 'wave', steps: 1 });
+    // At a step size of 1e-12 the network is still wave's: the same pixels as wave itself.
+    const photo = { data: Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 7) % 256), width: 32, height: 32, channels: 3 as const };
+    const [ours, wave] = [await FastStyle.load(`${out}/` as `${string}/${string}`, { ep: 'cpu' }, { store }), await FastStyle.load('wave', { ep: 'cpu' }, { store })];
+    const [a, b] = [await ours.stylize(photo), await wave.stylize(photo)];
+    expect(Math.max(...a.data.map((v, i) => Math.abs(v - b.data[i]!)))).toBeLessThanOrEqual(1);
+    await Promise.all([ours.dispose(), wave.dispose()]);
+  });
+
   it('an empty folder, a folder without images, a painting that is not an image: one clear error each', async () => {
     const empty = tempDir();
     const text = tempDir();
