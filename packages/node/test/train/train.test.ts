@@ -76,6 +76,11 @@ describe('training a fast style', () => {
     await fst.dispose();
   });
 
+  it('a step larger than the memory budget is refused with a batch that fits', async () => {
+    const run = coreTrain(nodePlatform, { painting, photos: syntheticPhotos(8) }, { ...TINY, size: 256, batch: 4, iterations: 1, memoryBudget: 1200 }, { net: tinyNet(), store, onCheckpoint: async () => undefined });
+    await expect(run.result).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/batch 4, size 256 needs about \d+ MiB; the memory budget is 1200 MiB: try batch 1 at size 256/) });
+  });
+
   it('skips and counts unreadable photos; none readable is one clear error', async () => {
     const flaky = syntheticPhotos(8);
     const crop = flaky.crop.bind(flaky);
