@@ -2,13 +2,16 @@
 import type { CropSpec, FeatureNet, PhotoSet } from '@impasto/core/platform';
 import { float32 } from '@impasto/core/onnx';
 
-/** A two-layer random loss net: 'a' (3x3 conv, relu) at full size, 'b' after a 2x2 max pool. */
-export function tinyLossNet(seed = 5): FeatureNet {
+/**
+ * A two-layer random loss net: 'a' (3x3 conv, relu) at full size, 'b' after a 2x2 max pool; its
+ * kernels' standard deviations are `std` ('a', 'b').
+ */
+export function tinyLossNet(seed = 5, std: readonly [number, number] = [0.02, 0.2]): FeatureNet {
   const next = mulberry32(seed);
   // Uniform in ±√3·std: the standard deviation asked for.
-  const random = (n: number, std: number) => Float32Array.from({ length: n }, () => (next() * 2 - 1) * Math.sqrt(3) * std);
-  const wa = float32([4, 3, 3, 3], random(108, 0.02));
-  const wb = float32([5, 4, 3, 3], random(180, 0.2));
+  const random = (n: number, sd: number) => Float32Array.from({ length: n }, () => (next() * 2 - 1) * Math.sqrt(3) * sd);
+  const wa = float32([4, 3, 3, 3], random(108, std[0]));
+  const wb = float32([5, 4, 3, 3], random(180, std[1]));
   return {
     id: 'tiny',
     layers: ['a', 'b'],

@@ -3,7 +3,7 @@ import { type TensorData, float32 } from '../onnx/tensor';
 import type { IterationReport } from '../optim/loop';
 import type { OptimizeResult } from '../optim/loop';
 import { now } from '../platform';
-import { type DeviceTensor, type Feed, type Session, isDeviceTensor } from '../runtime/backend';
+import { type Feed, type Session, hostScalar, isDeviceTensor } from '../runtime/backend';
 import { ADAM_STEP_IO } from './adam-step';
 import { OBJECTIVE_IO } from './objective';
 import type { ObjectiveTerm } from './terms';
@@ -43,9 +43,9 @@ export async function optimizeOnDevice(
       release();
       state = { [OBJECTIVE_IO.x]: out[ADAM_STEP_IO.xNext]!, [ADAM_STEP_IO.m]: out[ADAM_STEP_IO.mNext]!, [ADAM_STEP_IO.v]: out[ADAM_STEP_IO.vNext]! };
       iteration++;
-      loss = scalar(out[OBJECTIVE_IO.loss]);
+      loss = hostScalar(out[OBJECTIVE_IO.loss]);
       if (!Number.isFinite(loss)) throw new ImpastoError('NUMERIC', `the loss became ${loss}; lower the learning rate (lr ${lr}) or the loss weights`);
-      const values = Object.fromEntries(terms.filter((t) => t.build).map((t) => [t.name, scalar(out[OBJECTIVE_IO.value(t.name)])]));
+      const values = Object.fromEntries(terms.filter((t) => t.build).map((t) => [t.name, hostScalar(out[OBJECTIVE_IO.value(t.name)])]));
       const ms = (now() - t0) / iteration;
       await hooks.onIteration({ iteration, iterations, loss, evaluations: iteration, msPerIteration: ms, etaMs: ms * (iterations - iteration) }, values, () => read(state[OBJECTIVE_IO.x]!));
     }
@@ -53,8 +53,4 @@ export async function optimizeOnDevice(
   } finally {
     release();
   }
-}
-
-function scalar(t: TensorData | DeviceTensor | undefined): number {
-  return t && !isDeviceTensor(t) ? (t.data as Float32Array)[0]! : NaN;
 }

@@ -29,6 +29,11 @@ export function isDeviceTensor(t: Feed | undefined): t is DeviceTensor {
   return (t as DeviceTensor | undefined)?.kind === 'device';
 }
 
+/** A scalar output that came back to the host (a loss); NaN for one left on the device or missing. */
+export function hostScalar(t: Feed | undefined): number {
+  return t && !isDeviceTensor(t) ? (t.data as Float32Array)[0]! : NaN;
+}
+
 /** Where a session's outputs live (not a user option: engines ask for it). */
 export interface SessionPlacement {
   /** Outputs `runKept` leaves on the device (`preferredOutputLocation: 'gpu-buffer'` on webgpu). */

@@ -4,10 +4,10 @@ import { imageToTensor, type RawImage } from '../image/raw-image';
 import type { FeatureNet } from '../nets/feature-net';
 import { LOSS_NET_DEFAULTS, LOSS_NET_MODEL, loadLossNet } from '../nets/loss-nets';
 import { encodeModel } from '../onnx/serialize';
-import type { TensorData } from '../onnx/tensor';
+import { type TensorData, float32 } from '../onnx/tensor';
 import type { ResolvedTrainOptions, TrainOptions } from '../options/generated';
 import { resolveOptions } from '../options/schema';
-import { type DeviceTensor, type Session, type SessionPlacement, isDeviceTensor } from '../runtime/backend';
+import { type Session, type SessionPlacement, hostScalar } from '../runtime/backend';
 import type { Platform } from '../runtime/platform';
 import type { ModelStore } from '../store/model-store';
 import { startRun, type Run } from '../util/run';
@@ -204,8 +204,7 @@ async function train<In, Enc>(
   }
 }
 
-const scalar = (v: number): TensorData => ({ type: 'float32', dims: [], data: Float32Array.of(v) });
-const hostScalar = (t: TensorData | DeviceTensor | undefined): number => (t && !isDeviceTensor(t) ? (t.data as Float32Array)[0]! : NaN);
+const scalar = (v: number): TensorData => float32([], [v]);
 
 
 function scheduledLr(o: ResolvedTrainOptions, i: number): number {

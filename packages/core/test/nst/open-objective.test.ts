@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { Graph } from '../../src/onnx/graph';
 import { encodeModel } from '../../src/onnx/serialize';
 import { float32, int64 } from '../../src/onnx/tensor';
+import { tinyLossNet } from '@impasto/test-support/train/fixtures';
 import { Rng } from '../../src/optim/rng';
 import type { FeatureNet } from '../../src/nets/feature-net';
 import { gram } from '../../src/nst/gram';
@@ -15,24 +16,7 @@ const rng = new Rng(7);
 const randn = (n: number, s = 1) => rng.fillGaussian(new Float32Array(n), s);
 const tensor = (dims: number[], data: Float32Array) => new ort.Tensor('float32', data, dims);
 
-/** A two-layer random net: 'a' (3x3 conv, relu) at full size, 'b' after a 2x2 max pool. */
-function tinyNet(): FeatureNet {
-  const wa = float32([4, 3, 3, 3], randn(108, 0.1));
-  const wb = float32([5, 4, 3, 3], randn(180, 0.2));
-  return {
-    id: 'tiny',
-    layers: ['a', 'b'],
-    defaultContentLayer: 'b',
-    defaultStyleLayers: ['a', 'b'],
-    resolve: (l) => String(l),
-    addTo(g, input, wanted) {
-      const a = g.op('Relu', [g.op('Conv', [input, g.constant('wa', wa)], { pads: [1, 1, 1, 1] })]);
-      const out: Record<string, string> = { a };
-      if (wanted.map(String).includes('b')) out.b = g.op('Relu', [g.op('Conv', [g.op('MaxPool', [a], { kernel_shape: [2, 2], strides: [2, 2] }), g.constant('wb', wb)], { pads: [1, 1, 1, 1] })]);
-      return out;
-    },
-  };
-}
+const tinyNet = (): FeatureNet => tinyLossNet(7, [0.1, 0.2]);
 
 describe('the open NST objective', () => {
   it('masked Grams with one all-ones mask equal the unmasked style loss bit for bit', async () => {

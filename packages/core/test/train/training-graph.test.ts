@@ -3,6 +3,7 @@ import { fastStyleParameterShapes } from '../../src/fst/network';
 import type { FeatureNet } from '../../src/nets/feature-net';
 import { encodeModel } from '../../src/onnx/serialize';
 import { float32 } from '../../src/onnx/tensor';
+import { tinyLossNet } from '@impasto/test-support/train/fixtures';
 import { Rng } from '../../src/optim/rng';
 import { Adam } from '../../src/optim/adam';
 import { TRAIN_IO, TRAINING_TERMS, buildStyleTargetGraph, buildTrainingGraph, buildTrainingStepGraph } from '../../src/train/training-graph';
@@ -12,24 +13,7 @@ const rng = new Rng(11);
 const randn = (n: number, s = 1) => rng.fillGaussian(new Float32Array(n), s);
 const tensor = (dims: readonly number[], data: Float32Array) => new ort.Tensor('float32', data, [...dims]);
 
-/** A two-layer random loss net: 'a' (3x3 conv, relu) at full size, 'b' after a 2x2 max pool. */
-function tinyNet(): FeatureNet {
-  const wa = float32([4, 3, 3, 3], randn(108, 0.02));
-  const wb = float32([5, 4, 3, 3], randn(180, 0.2));
-  return {
-    id: 'tiny',
-    layers: ['a', 'b'],
-    defaultContentLayer: 'b',
-    defaultStyleLayers: ['a', 'b'],
-    resolve: (l) => String(l),
-    addTo(g, input, wanted) {
-      const a = g.op('Relu', [g.op('Conv', [input, g.constant('wa', wa)], { pads: [1, 1, 1, 1] })]);
-      const out: Record<string, string> = { a };
-      if (wanted.map(String).includes('b')) out.b = g.op('Relu', [g.op('Conv', [g.op('MaxPool', [a], { kernel_shape: [2, 2], strides: [2, 2] }), g.constant('wb', wb)], { pads: [1, 1, 1, 1] })]);
-      return out;
-    },
-  };
-}
+const tinyNet = (): FeatureNet => tinyLossNet();
 
 const LAYERS = { content: 'b', style: ['a', 'b'] };
 const WEIGHTS = { content: 1, style: 1, tv: 1e-3 };
