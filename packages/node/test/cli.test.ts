@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CONTENT, runCli, tempDir } from './helpers';
+import { CONTENT, WEIGHTS, runCli, tempDir } from './helpers';
 
 const impasto = runCli;
 
@@ -95,7 +95,7 @@ describe('impasto CLI', () => {
     expect(impasto('ast', photo, '-s', join(CONTENT, '..', 'style', 'jcjohnson_the_scream.jpg'), '--max-size', '48', '-q').code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['photo.jcjohnson_the_scream.png', 'photo.jpg', 'photo.wave.png']);
     const bin = join(__dirname, '../bin/impasto.cjs');
-    const piped = spawnSync(process.execPath, [bin, 'fst', '-', '-s', 'wave', '--max-size', '48', '-q'], { input: readFileSync(photo), maxBuffer: 1 << 24, env: { ...process.env, IMPASTO_CACHE: tempDir() } });
+    const piped = spawnSync(process.execPath, [bin, 'fst', '-', '-s', 'wave', '--max-size', '48', '-q'], { input: readFileSync(photo), maxBuffer: 1 << 24, env: { ...process.env, IMPASTO_CACHE: tempDir(), IMPASTO_WEIGHTS: WEIGHTS } });
     expect(piped.status).toBe(0);
     expect(await sharp(piped.stdout).metadata()).toMatchObject({ format: 'png', width: 48, height: 48 });
     expect((await sharp(piped.stdout).raw().toBuffer()).equals(await sharp(join(dir, 'photo.wave.png')).raw().toBuffer())).toBe(true);
