@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A NumPy/OpenCV replica of packages/core's TemporalStabilizer, to try changes before making them.
+"""A NumPy/OpenCV replica of packages/core's TemporalStabilizer as it was on 2026-12-06 (a running average);
+stabilizer_variants.py has today's (mean colour passes, small texture changes held) and runs the network.
 
 Usage: python3 scripts/video/stabilizer_lab.py INPUT PERFRAME OUT.mkv [--weight 0.5] [--flow-size 256]
            [--photometric T] [--soft-photometric A] [--start S] [--duration D]

@@ -418,8 +418,10 @@ export interface VideoOptions {
   crf?: number;
   /** Blend each stylized frame with the previous output warped by optical flow where the flow is reliable, so textures stop swimming [true] */
   stabilize?: boolean;
-  /** Weight of the warped previous output in the blend (0: per-frame; higher: steadier, more drift from each frame's own result) (≥ 0, ≤ 0.95) [0.8] */
+  /** Weight of the warped previous output in the blend (0: per-frame; higher: steadier, further from each frame's own texture) (≥ 0, ≤ 0.95) [0.85] */
   temporalWeight?: number;
+  /** Texture changes smaller than this (RGB distance, 0-255 levels) are held where the flow is reliable, so still areas stop shimmering (0: follow every change by 1 - weight) (≥ 0, ≤ 442) [12] */
+  temporalThreshold?: number;
   /** Longest side of the frames the optical flow is computed on (smaller: faster, coarser) (32–2048) [256] */
   flowSize?: number;
 }
@@ -432,6 +434,7 @@ export interface ResolvedVideoOptions {
   readonly crf?: number;
   readonly stabilize: boolean;
   readonly temporalWeight: number;
+  readonly temporalThreshold: number;
   readonly flowSize: number;
 }
 

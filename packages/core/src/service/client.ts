@@ -46,7 +46,7 @@ export interface JobOptionsByKind {
   fst: Pick<StylizeOptions, 'maxSize' | 'format' | 'quality' | 'preserveColors' | 'tile'> & { precision?: 'fp32' | 'int8' };
   ast: Pick<ArbitraryStylizeOptions, 'maxSize' | 'format' | 'quality' | 'strength' | 'styleSize' | 'styleScale' | 'preserveColors' | 'tile'>;
   nst: Omit<NeuralStyleOptions, 'ep' | 'intraOpNumThreads' | 'interOpNumThreads' | 'memoryBudget' | 'maxPixels' | 'mode' | 'tile' | 'historySize' | 'init'> & { init?: 'noise' | 'content' | 'colors'; format?: StylizeOptions['format']; quality?: number };
-  video: Pick<VideoOptions, 'start' | 'duration' | 'maxSize' | 'crf' | 'stabilize' | 'temporalWeight' | 'flowSize'> & { precision?: 'fp32' | 'int8'; format?: VideoFormat };
+  video: Pick<VideoOptions, 'start' | 'duration' | 'maxSize' | 'crf' | 'stabilize' | 'temporalWeight' | 'temporalThreshold' | 'flowSize'> & { precision?: 'fp32' | 'int8'; format?: VideoFormat };
 }
 
 /** A job to submit: what to do, to which image, with which style. */

@@ -35,7 +35,7 @@ const NST_JOB = defineSchema('NstJobOptions', 'a neural-style job', {
 }, { check: (r, c) => NST_SCHEMA.check?.(r, c) });
 
 const VIDEO_JOB = defineSchema('VideoJobOptions', 'a video job', {
-  ...fieldsOf(VIDEO_SCHEMA, ['start', 'duration', 'maxSize', 'crf', 'stabilize', 'temporalWeight', 'flowSize']),
+  ...fieldsOf(VIDEO_SCHEMA, ['start', 'duration', 'maxSize', 'crf', 'stabilize', 'temporalWeight', 'temporalThreshold', 'flowSize']),
   ...fieldsOf(FAST_STYLE_LOAD_SCHEMA, ['precision']),
   format: { kind: 'choice', choices: VIDEO_FORMATS, default: 'mp4', doc: 'Container of the result: mp4, mov, mkv (H.264) or webm (VP9)' },
 });

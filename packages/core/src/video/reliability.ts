@@ -18,9 +18,11 @@ export function flowReliability(back: FlowField, forward: FlowField): Float32Arr
  * `threshold` (0..255). The photometric test replaces Ruder's motion-boundary test: Farneback's
  * smooth flow trips that test on a sixth of the pixels of a hand-held clip, leaving them
  * unstabilized, while wrong flow that is consistent both ways (a small walker the coarse flow
- * misses) is caught only by looking at the frames, and that is what ghosts.
+ * misses) is caught only by looking at the frames, and that is what ghosts. 20 levels, not 12:
+ * a walker's moving limbs differ by more than that, a walker's body that the flow follows by less,
+ * and blending the body takes an eighth off the warp error where people move (15 s of vtest).
  */
-export function blendReliability(back: FlowField, forward: FlowField, current: FlowFrame, previous: FlowFrame, threshold = 12): Float32Array {
+export function blendReliability(back: FlowField, forward: FlowField, current: FlowFrame, previous: FlowFrame, threshold = 20): Float32Array {
   const { width: w, height: h } = back;
   return maskWhere(back, (x, y, i) => {
     if (!consistent(back, forward, x, y)) return false;

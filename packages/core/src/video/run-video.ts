@@ -42,6 +42,7 @@ export interface VideoResult {
 export interface RunVideoOptions {
   readonly stabilize?: boolean;
   readonly temporalWeight?: number;
+  readonly temporalThreshold?: number;
   readonly flowSize?: number;
 }
 
