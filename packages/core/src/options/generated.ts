@@ -454,7 +454,9 @@ export interface TrainOptions {
   size?: number;
   /** Longest side the painting is resized to for its Gram matrices (16–4096) [the painting's own] */
   styleSize?: number;
-  /** Weight of the content loss (mean squared feature difference) (≥ 0) [7.5] */
+  /** Loss weights: impasto (content 150: photos read within the default steps) or lengstrom (his 7.5: texture first, tens of thousands of steps; results compare with his) [impasto] */
+  preset?: 'impasto' | 'lengstrom';
+  /** Weight of the content loss (mean squared feature difference) (≥ 0) [the preset's: 150 (impasto), 7.5 (lengstrom)] */
   contentWeight?: number;
   /** Weight of the style loss (Grams ÷ C·H·W, mean squared difference, summed over layers) (≥ 0) [100] */
   styleWeight?: number;
@@ -489,7 +491,8 @@ export interface ResolvedTrainOptions {
   readonly batch: number;
   readonly size: number;
   readonly styleSize?: number;
-  readonly contentWeight: number;
+  readonly preset: 'impasto' | 'lengstrom';
+  readonly contentWeight?: number;
   readonly styleWeight: number;
   readonly tvWeight: number;
   readonly lr: number;

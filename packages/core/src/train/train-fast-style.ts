@@ -11,7 +11,7 @@ import { type Session, type SessionPlacement, hostScalar } from '../runtime/back
 import type { Platform } from '../runtime/platform';
 import type { ModelStore } from '../store/model-store';
 import { startRun, type Run } from '../util/run';
-import { TRAIN_SCHEMA } from './options';
+import { TRAIN_SCHEMA, type TrainSettings, withPreset } from './options';
 import { ParameterSet, styleFolderFiles } from './parameters';
 import { PhotoBatches, holdOut, type PhotoSet } from './photo-batches';
 import { previewImage } from './preview';
@@ -93,7 +93,7 @@ const FIXED_BYTES = 600 * 2 ** 20;
  * fit the memory budget (with the batch and size that do), `BAD_IMAGE` when no photo can be read.
  */
 export function trainFastStyle<In, Enc>(platform: Platform<In, Enc>, inputs: TrainInputs, options: TrainOptions, hooks: TrainHooks): Run<TrainEvent, TrainResult> {
-  const o = resolveOptions<ResolvedTrainOptions>(TRAIN_SCHEMA, options, { platform: platform.kind });
+  const o = withPreset(resolveOptions<ResolvedTrainOptions>(TRAIN_SCHEMA, options, { platform: platform.kind }));
   if (o.size % 4 !== 0) throw new ImpastoError('INVALID_ARGUMENT', `size must be a multiple of 4 (the network halves it twice), got ${o.size}`);
   const resume = inputs.resume && decodeTrainState(inputs.resume);
   if (resume) checkResume(resume, o);
@@ -103,7 +103,7 @@ export function trainFastStyle<In, Enc>(platform: Platform<In, Enc>, inputs: Tra
 // Options that change what is trained: a resumed run must keep them.
 const FIXED_ON_RESUME = ['batch', 'size', 'styleSize', 'contentWeight', 'styleWeight', 'tvWeight', 'lr', 'schedule', 'seed', 'net', 'contentLayer', 'styleLayers', 'maxImages'] as const;
 
-function checkResume(state: TrainState, o: ResolvedTrainOptions): void {
+function checkResume(state: TrainState, o: TrainSettings): void {
   for (const k of FIXED_ON_RESUME) {
     const was = JSON.stringify(state.options[k]);
     if (was !== JSON.stringify(o[k])) throw new ImpastoError('INVALID_ARGUMENT', `the checkpoint was trained with ${k} ${was ?? 'unset'}; resume with the same (got ${JSON.stringify(o[k]) ?? 'unset'})`);
@@ -114,7 +114,7 @@ function checkResume(state: TrainState, o: ResolvedTrainOptions): void {
 async function train<In, Enc>(
   platform: Platform<In, Enc>,
   inputs: TrainInputs,
-  o: ResolvedTrainOptions,
+  o: TrainSettings,
   hooks: TrainHooks,
   resume: TrainState | undefined,
   emit: (e: TrainEvent) => Promise<void>,
