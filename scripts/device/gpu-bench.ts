@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Session } from '@impasto/core/platform';
+import { type PhotoSet, type Session, trainFastStyle } from '@impasto/core/platform';
 import { FST_INPUT, FST_OUTPUT, buildFastStyleGraph, optimizeFastStyleGraph, fastStyleFlops, readFstCheckpoint } from '@impasto/core/fst';
 import {
   LOSS_NET_DEFAULTS,
@@ -23,7 +23,7 @@ import { MICROAST_CONTENT_INPUT, MICROAST_FILES, MICROAST_OUTPUT, MICROAST_STYLE
 import { withAdamStep } from '@impasto/core/nst';
 import { type TensorData, encodeModel, float32 } from '@impasto/core/onnx';
 import { bake, runSteps } from '../webgpu/device-steps';
-import { ModelStore, loadNeuralStyle, nodeBackend } from './raw-platform';
+import { ModelStore, loadNeuralStyle, nodeBackend, rawPlatform } from './raw-platform';
 
 const [weights, outFile] = process.argv.slice(2) as [string, string];
 // GPU_BENCH_SMOKE=1 runs the same code here, tiny and on cpu only, to check the script before the lease.
@@ -34,6 +34,8 @@ const NST_SIZES = smoke ? [32] : [256, 512];
 const LOOP = smoke ? 64 : 512;
 const AST_SIZES = smoke ? [32] : [1024, 2048];
 const DEVICE_STEPS = smoke ? 4 : 30;
+const TRAIN_SIZE = smoke ? 32 : 256;
+const TRAIN_STEPS = smoke ? 4 : 12;
 const results: Record<string, unknown> = { cpu: cpus()[0]?.model, cores: cpus().length };
 const log = (k: string, v: unknown) => {
   results[k] = v;
@@ -145,6 +147,29 @@ async function main() {
       await s.dispose();
     }
     log(`ast_${size}_maxabs_cpu_vs_webgpu`, maxAbs(outs.cpu!, outs.webgpu!));
+  }
+
+  // Training a fast style (issue 24): core's trainFastStyle, the bench's step (batch 4 at 256²,
+  // VGG19, Adam in the graph) on cpu and on the device, where parameters and Adam's moments stay
+  // between steps. Steady ms per step: the median gap between progress events after the second.
+  const photos: PhotoSet = { count: 8, name: (i) => `noise-${i}`, crop: async (i, spec) => noise([3, spec.size, spec.size], 255, 100 + i).data as Float32Array };
+  const painting = { width: 256, height: 256, channels: 3 as const, data: Uint8Array.from(noise([256 * 256 * 3], 255, 99).data) };
+  for (const ep of ['cpu', GPU] as const) {
+    const run = trainFastStyle(rawPlatform(store), { painting, photos }, { ep, iterations: TRAIN_STEPS, size: TRAIN_SIZE, batch: 4, checkpointEvery: 0 }, { onCheckpoint: async () => undefined, store });
+    const gaps: number[] = [];
+    const losses: number[] = [];
+    let last = performance.now();
+    for await (const e of run.events) {
+      if (e.type !== 'progress') continue;
+      const t = performance.now();
+      if (e.iteration > 2) gaps.push(t - last);
+      last = t;
+      losses.push(e.loss);
+    }
+    const r = await run.result;
+    gaps.sort((a, b) => a - b);
+    log(`train_${TRAIN_SIZE}_batch4_${ep}`, { msPerStep: gaps[gaps.length >> 1], provider: r.provider, firstLoss: losses[0], lastLoss: losses.at(-1) });
+    if (ep === GPU && smoke) break;
   }
 
   // The whole NST loop on webgpu: 20 Adam iterations at 512², loss must fall.
