@@ -1,7 +1,7 @@
 /**
  * Regenerates the README's pictures in docs/figures/ from the shared sample images (public-domain or
  * CC0 ones only) and the public weights (IMPASTO_WEIGHTS, else shared/weights beside the repository).
- * Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE]
+ * Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE] [--as NAME]
  * (tiles and nst2048 only when named: an 8K run, ~15 minutes; a 2048² NST, ~20 minutes, or its figure from a result FILE;
  * trained only when named, with --from a style folder `impasto train` wrote from Starry Night)
  */
@@ -11,12 +11,13 @@ import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage, listStyles, type StyleName } from '@impasto/node';
 import { IMAGES, REPO, weightsDir } from './paths';
 
-const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE]  (all figures into docs/figures/ by default; trained needs --from a style folder)';
+const USAGE = 'Usage: npm run figures [-- fst|nst|ast|colors|photo|blend|video|tiles|nst2048|trained] [--out DIR] [--from FILE] [--as NAME]  (all figures into docs/figures/ by default; trained needs --from a style folder, and writes NAME.jpg and NAME-loss.svg, trained-style by default)';
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = outAt >= 0 ? resolve(args[outAt + 1] ?? '') : join(REPO, 'docs/figures');
 const fromAt = args.indexOf('--from');
-const sections = args.filter((a, i) => !a.startsWith('--') && (outAt < 0 || i !== outAt + 1) && (fromAt < 0 || i !== fromAt + 1));
+const asAt = args.indexOf('--as');
+const sections = args.filter((a, i) => !a.startsWith('--') && ![outAt, fromAt, asAt].some((at) => at >= 0 && i === at + 1));
 const want = (s: string) => sections.length === 0 || sections.includes(s);
 const TILE = 240;
 
@@ -88,7 +89,7 @@ async function main() {
   if (sections.includes('trained')) {
     if (fromAt < 0) throw new Error(`trained needs --from <style folder>\n${USAGE}`);
     const { trainedStyleFigure } = await import('./figures/trained-style-figure');
-    await trainedStyleFigure(out, TILE, resolve(args[fromAt + 1] ?? ''), join(IMAGES, 'style/jcjohnson_starry_night.jpg'));
+    await trainedStyleFigure(out, TILE, resolve(args[fromAt + 1] ?? ''), asAt >= 0 ? (args[asAt + 1] ?? 'trained-style') : 'trained-style');
   }
 }
 

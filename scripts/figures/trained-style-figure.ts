@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { FastStyle, ModelStore, decodeImage, encodeImage } from '@impasto/node';
 import { IMAGES } from '../paths';
@@ -9,10 +9,12 @@ const PHOTOS = ['content/skimage_chelsea.png', 'content/skimage_coffee.png', 'co
 
 /**
  * A style trained with `impasto train` (the folder `from`: never committed, it learned from
- * research-only photos) on CC0/PD photos: the painting, then each photo above its stylization
- * (`trained-style.jpg`); and its loss curve from training/losses.csv (`trained-style-loss.svg`).
+ * research-only photos) on CC0/PD photos: the painting its style.json names (from the shared
+ * paintings), then each photo above its stylization (`<name>.jpg`); and its loss curve from
+ * training/losses.csv (`<name>-loss.svg`).
  */
-export async function trainedStyleFigure(out: string, tile: number, from: string, painting: string): Promise<void> {
+export async function trainedStyleFigure(out: string, tile: number, from: string, name: string): Promise<void> {
+  const painting = join(IMAGES, 'style', basename(JSON.parse(readFileSync(join(from, 'style.json'), 'utf8')).painting as string));
   const store = new ModelStore({ download: false });
   const fst = await FastStyle.load(`${from.replace(/\/$/, '')}/` as `${string}/${string}`, { ep: 'cpu' }, { store });
   const h = Math.round((tile * 3) / 4);
@@ -25,15 +27,15 @@ export async function trainedStyleFigure(out: string, tile: number, from: string
     bottom.push(await cell(await fst.stylize(photo)));
   }
   await fst.dispose();
-  const file = join(out, 'trained-style.jpg');
+  const file = join(out, `${name}.jpg`);
   await sharp({ create: { width: top.length * tile, height: 2 * h, channels: 3, background: '#fff' } })
     .composite([...top.map((input, i) => ({ input, left: i * tile, top: 0 })), ...bottom.map((input, i) => ({ input, left: i * tile, top: h }))])
     .jpeg({ quality: 82, mozjpeg: true })
     .toFile(file);
   console.log(file);
   const svg = lossCurve(readFileSync(join(from, 'training', 'losses.csv'), 'utf8'));
-  writeFileSync(join(out, 'trained-style-loss.svg'), svg);
-  console.log(join(out, 'trained-style-loss.svg'));
+  writeFileSync(join(out, `${name}-loss.svg`), svg);
+  console.log(join(out, `${name}-loss.svg`));
 }
 
 /** The weighted loss terms per step (a 25-step moving mean, log scale) as a small SVG chart. */
