@@ -7,7 +7,7 @@ import { SESSION_SCHEMA } from '../runtime/session-options';
 /**
  * Content weights by preset. `lengstrom` is lengstrom/fast-style-transfer's (`src/optimize.py`):
  * with it the network learns the painting's texture long before the photo (his 2 epochs of COCO
- * are 40 000 steps; after 2 100 steps here the outputs of four photos were the same texture).
+ * are 40 000 steps; after 2 176 steps here the outputs of four photos were the same texture).
  * `impasto` weighs content 20× more, and photos read within a few hundred steps.
  */
 export const TRAIN_PRESETS = {
