@@ -7,8 +7,8 @@ import { progressBar } from './progress';
 import { addSchemaFlags } from './schema-flags';
 
 interface TrainCliOptions {
-  style: string;
-  data: string;
+  style?: string;
+  data?: string;
   output: string;
   from?: string;
   resume?: boolean;
@@ -20,12 +20,12 @@ interface TrainCliOptions {
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train a fast style from a painting on a folder of photos (Johnson et al. 2016, lengstrom/fast-style-transfer\'s losses and defaults); the output folder works with fst -s')
-    .requiredOption('-s, --style <image>', 'the painting')
-    .requiredOption('--data <folder>', 'photos to train on (searched recursively; unreadable files are skipped and counted)')
+    .description("train a fast style from a painting on a folder of photos (Johnson et al. 2016, lengstrom/fast-style-transfer's losses); the output folder works with fst -s")
+    .option('-s, --style <image>', 'the painting (with --resume: the checkpoint\'s)')
+    .option('--data <folder>', 'photos to train on (searched recursively; unreadable files are skipped and counted; with --resume: the checkpoint\'s)')
     .requiredOption('-o, --output <folder>', 'the style folder to write (new, or the one to --resume)')
     .option('--from <style>', 'fine-tune a style (a pretrained id or a style folder): far fewer iterations than from scratch')
-    .option('--resume', 'go on from the checkpoint in --output (same settings, more --iterations)')
+    .option('--resume', "go on from the checkpoint in --output (its painting, photos and licence; the same settings, more --iterations)")
     .option('--licence <text>', "the painting's licence, recorded in style.json (default: unspecified)");
   const flags = addSchemaFlags(cmd, TRAIN_SCHEMA, { choices: { ep: ['auto', ...nodeBackend.providers] } });
   cmd.option('-q, --quiet', 'print nothing but errors').action(async (opts: TrainCliOptions & Record<string, unknown>) => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
@@ -26,10 +26,13 @@ import { photoFolder } from './photo-folder';
 
 /** What `trainFastStyle` trains from and where it writes. */
 export interface TrainFastStyleInputs {
-  /** The painting whose style the network learns (a file or its bytes). */
-  readonly style: NodeImageInput;
-  /** A folder of photos (searched recursively), or your own `PhotoSet`. */
-  readonly data: string | PhotoSet;
+  /**
+   * The painting whose style the network learns (a file or its bytes). On `resume`, default: the
+   * file the checkpoint was trained on; a different painting is refused.
+   */
+  readonly style?: NodeImageInput;
+  /** A folder of photos (searched recursively), or your own `PhotoSet`. On `resume`, default: the checkpoint's folder. */
+  readonly data?: string | PhotoSet;
   /**
    * The style folder to write: the network (the nine pretrained styles' format), `style.json`,
    * `preview.jpg` and `training/` (what `resume` reads), replaced whole at each checkpoint.
@@ -39,8 +42,18 @@ export interface TrainFastStyleInputs {
   readonly from?: string;
   /** Go on from the checkpoint in `output` (default false: an output holding one is refused). */
   readonly resume?: boolean;
-  /** The licence you declare for the painting (recorded in style.json; default 'unspecified'). */
+  /** The licence you declare for the painting (recorded in style.json; default 'unspecified', or on `resume` the checkpoint's). */
   readonly licence?: string;
+}
+
+/** What a checkpoint records of its inputs (`training/inputs.json`), so `resume` needs only the folder. */
+interface RecordedInputs {
+  /** Absolute paths, when the inputs were files. */
+  readonly painting?: string;
+  readonly paintingSha256?: string;
+  readonly data?: string;
+  readonly licence?: string;
+  readonly from?: string;
 }
 
 export interface TrainFastStyleContext {
@@ -59,15 +72,25 @@ export function trainFastStyle(inputs: TrainFastStyleInputs, options: TrainOptio
   return startRun<TrainEvent, TrainResult & { output: string }>(async (emit) => {
     const output = resolve(inputs.output);
     await checkOutput(output, inputs);
+    const recorded = inputs.resume ? await readRecorded(output) : {};
+    const style = inputs.style ?? recorded.painting;
+    const data = inputs.data ?? recorded.data;
+    if (style === undefined) throw new ImpastoError('INVALID_ARGUMENT', inputs.resume ? `the checkpoint in ${output} does not name its painting: pass the painting (--style) to resume` : 'a painting (--style) is required');
+    if (data === undefined) throw new ImpastoError('INVALID_ARGUMENT', inputs.resume ? `the checkpoint in ${output} does not name its photos: pass the folder (--data) to resume` : 'a folder of photos (--data) is required');
+    const paintingSha256 = await sha256Of(style);
+    if (recorded.paintingSha256 && paintingSha256 && paintingSha256 !== recorded.paintingSha256) {
+      throw new ImpastoError('INVALID_ARGUMENT', `the checkpoint was trained on another painting (${recorded.painting ?? 'bytes'}); resume with that one`);
+    }
+    const resolved: ResolvedInputs = { style, data, paintingSha256, licence: inputs.licence ?? recorded.licence, from: inputs.resume ? recorded.from : inputs.from };
     const store = context.store ?? nodePlatform.defaultStore();
-    const photos = typeof inputs.data === 'string' ? await photoFolder(inputs.data) : inputs.data;
-    const painting = await nodePlatform.codec.decode(inputs.style, { maxSize: options.styleSize, maxPixels: 100_000_000 });
-    const from = inputs.from ? fstParameters(await readFstCheckpoint(styleSource(inputs.from, store))) : undefined;
+    const photos = typeof data === 'string' ? await photoFolder(data) : data;
+    const painting = await nodePlatform.codec.decode(style, { maxSize: options.styleSize, maxPixels: 100_000_000 });
+    const from = inputs.from && !inputs.resume ? fstParameters(await readFstCheckpoint(styleSource(inputs.from, store))) : undefined;
     const resume = inputs.resume ? await readState(output) : undefined;
     const run = coreTrain(nodePlatform, { painting, photos, from, resume }, options, {
       signal: context.signal,
       store,
-      onCheckpoint: (c) => writeCheckpoint(output, c, inputs, options),
+      onCheckpoint: (c) => writeCheckpoint(output, c, resolved, options),
     });
     return { ...(await relayRun(run, emit)), output };
   });
@@ -96,6 +119,33 @@ async function checkOutput(output: string, inputs: TrainFastStyleInputs): Promis
   if (!inputs.resume && entries.length > 0) throw new ImpastoError('IO', `${output} exists and is not empty; training writes a new folder`);
 }
 
+/** The inputs as this run uses them (the caller's, or on resume the checkpoint's). */
+interface ResolvedInputs {
+  readonly style: NodeImageInput;
+  readonly data: string | PhotoSet;
+  readonly paintingSha256?: string;
+  readonly licence?: string;
+  readonly from?: string;
+}
+
+async function readRecorded(output: string): Promise<RecordedInputs> {
+  const text = await readFile(join(output, STATE_DIR, RECORDED_INPUTS), 'utf8').catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as RecordedInputs;
+  } catch {
+    throw new ImpastoError('BAD_MODEL', `${join(output, STATE_DIR, RECORDED_INPUTS)} is not JSON`);
+  }
+}
+
+/** The painting file's (or bytes') SHA-256; undefined for inputs that are neither. */
+async function sha256Of(style: NodeImageInput): Promise<string | undefined> {
+  const bytes = typeof style === 'string' ? await readFile(style).catch(() => undefined) : style instanceof Uint8Array ? style : undefined;
+  return bytes && createHash('sha256').update(bytes).digest('hex');
+}
+
+const RECORDED_INPUTS = 'inputs.json';
+
 async function readState(output: string): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
   for (const name of TRAIN_STATE_FILES) {
@@ -106,7 +156,7 @@ async function readState(output: string): Promise<Record<string, Uint8Array>> {
 }
 
 /** Writes the whole folder beside `output`, then swaps it in: a checkpoint is never half-written. */
-async function writeCheckpoint(output: string, c: TrainCheckpoint, inputs: TrainFastStyleInputs, options: TrainOptions): Promise<void> {
+async function writeCheckpoint(output: string, c: TrainCheckpoint, inputs: ResolvedInputs, options: TrainOptions): Promise<void> {
   const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
   const tmp = `${output}.tmp.${tag}`;
   const old = `${output}.old.${tag}`;
@@ -115,6 +165,14 @@ async function writeCheckpoint(output: string, c: TrainCheckpoint, inputs: Train
     for (const [name, bytes] of Object.entries(c.style)) await writeFile(join(tmp, name), bytes);
     for (const [name, bytes] of Object.entries(c.state)) await writeFile(join(tmp, STATE_DIR, name), bytes);
     await writeFile(join(tmp, STATE_DIR, 'losses.csv'), lossesCsv(c.state['state.json']!));
+    const recorded: RecordedInputs = {
+      painting: typeof inputs.style === 'string' ? resolve(inputs.style) : undefined,
+      paintingSha256: inputs.paintingSha256,
+      data: typeof inputs.data === 'string' ? resolve(inputs.data) : undefined,
+      licence: inputs.licence,
+      from: inputs.from,
+    };
+    await writeFile(join(tmp, STATE_DIR, RECORDED_INPUTS), JSON.stringify(recorded, null, 2) + '\n');
     if (c.preview) await writeFile(join(tmp, 'preview.jpg'), await nodePlatform.codec.encode(c.preview, { format: 'jpeg', quality: 90 }));
     const styleJson = {
       painting: typeof inputs.style === 'string' ? basename(inputs.style) : 'bytes',

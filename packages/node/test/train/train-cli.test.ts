@@ -20,7 +20,7 @@ describe('impasto train', () => {
     expect(existsSync(join(dir, 'coffee.png'))).toBe(true);
   });
 
-  it('one clear line for a data folder that is not there, and for a size the network cannot take', () => {
+  it('one clear line for a data folder that is not there, a size the network cannot take, and no painting', () => {
     const out = join(tempDir(), 'o');
     const missing = runCli('train', '-s', PAINTING, '--data', join(DATA, 'nope'), '-o', out, '--iterations', '1');
     expect(missing.code).not.toBe(0);
@@ -28,6 +28,8 @@ describe('impasto train', () => {
     expect(missing.stderr).toMatch(/^impasto: no folder .*nope/);
     const odd = runCli('train', '-s', PAINTING, '--data', DATA, '-o', out, '--size', '30');
     expect(odd.stderr).toMatch(/multiple of 4/);
+    const noPainting = runCli('train', '--data', DATA, '-o', out, '--iterations', '1');
+    expect(noPainting.stderr.trim()).toMatch(/^impasto: a painting \(--style\) is required$/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -121,10 +121,16 @@ describe('trainFastStyle in Node (VGG19, files)', () => {
     const fst = await FastStyle.load(`${out}/` as `${string}/${string}`, { ep: 'cpu' }, { store });
     expect((await fst.stylize({ data: new Uint8Array(24 * 24 * 3).fill(90), width: 24, height: 24, channels: 3 })).width).toBe(24);
     await fst.dispose();
-    // The same output again without resume is refused; with it, training goes on to the end.
+    // The same output again without resume is refused; with it, training goes on to the end on the
+    // painting, photos and licence the checkpoint recorded, and another painting is refused.
     await expect(trainFastStyle({ style: paintingFile, data, output: out }, { size: 32, batch: 2, iterations: 4, styleSize: 64 }, { store }).result).rejects.toThrow(/already holds a training checkpoint/);
-    const resumed = await trainFastStyle({ style: paintingFile, data, output: out, resume: true }, { size: 32, batch: 2, iterations: 4, styleSize: 64, intraOpNumThreads: 1 }, { store }).result;
+    const other = join(WEIGHTS, '../images/style/jcjohnson_the_scream.jpg');
+    await expect(trainFastStyle({ style: other, output: out, resume: true }, { size: 32, batch: 2, iterations: 4, styleSize: 64 }, { store }).result).rejects.toThrow(
+      /trained on another painting \(.*jcjohnson_starry_night\.jpg\); resume with that one/,
+    );
+    const resumed = await trainFastStyle({ output: out, resume: true }, { size: 32, batch: 2, iterations: 4, styleSize: 64, intraOpNumThreads: 1 }, { store }).result;
     expect(resumed).toMatchObject({ iterations: 4, photos: { train: 4, heldOut: 0, unreadable: 1 } });
+    expect(JSON.parse(readFileSync(join(out, 'style.json'), 'utf8'))).toMatchObject({ painting: 'jcjohnson_starry_night.jpg', licence: 'public domain', steps: 4, finished: true });
   });
 
   it('--from fine-tunes a pretrained style: training starts from its network', async () => {
