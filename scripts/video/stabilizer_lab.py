@@ -43,6 +43,12 @@ def fit_inside(w, h, side):
 FB = dict(levels=3, winsize=15, poly=5, flags=0)
 
 
+def encoder(path, w, h, crf):
+    """ffmpeg taking raw RGB frames on stdin, encoding as stylizeVideo does (libx264 medium, yuv420p)."""
+    return subprocess.Popen(['ffmpeg', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', f'{w}x{h}', '-r', '10', '-i', 'pipe:0',
+                             '-c:v', 'libx264', '-preset', 'medium', '-crf', str(crf), '-pix_fmt', 'yuv420p', path], stdin=subprocess.PIPE)
+
+
 def farneback(a, b):
     return cv2.calcOpticalFlowFarneback(a, b, None, 0.5, FB['levels'], FB['winsize'], 3, FB['poly'], 1.2 if FB['poly'] == 5 else 1.5, FB['flags'])
 
@@ -90,8 +96,7 @@ def main():
     inp = Frames(a.input, W, H, scale=True, start=a.start, duration=a.duration)
     sty = Frames(a.perframe, W, H)
     fw, fh = fit_inside(W, H, a.flow_size)
-    enc = subprocess.Popen(['ffmpeg', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', f'{W}x{H}', '-r', '10', '-i', 'pipe:0',
-                            '-c:v', 'libx264', '-preset', 'medium', '-crf', '0', '-pix_fmt', 'yuv420p', a.output], stdin=subprocess.PIPE)
+    enc = encoder(a.output, W, H, 0)
     prev = None
     share = []
     while True:

@@ -20,7 +20,6 @@ network by the same recursion (it did not help: docs/benchmarks-history.md).
 """
 import argparse
 import os
-import subprocess
 import sys
 
 import cv2
@@ -28,13 +27,8 @@ import numpy as np
 import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(__file__))
-from stabilizer_lab import FB, farneback, fit_inside, ruder  # noqa: E402
+from stabilizer_lab import FB, encoder, farneback, fit_inside, ruder  # noqa: E402
 from warp_error import Frames, probe_size  # noqa: E402
-
-
-def encoder(path, w, h, crf):
-    return subprocess.Popen(['ffmpeg', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', f'{w}x{h}', '-r', '10', '-i', 'pipe:0',
-                             '-c:v', 'libx264', '-preset', 'medium', '-crf', str(crf), '-pix_fmt', 'yuv420p', path], stdin=subprocess.PIPE)
 
 
 def main():
@@ -126,9 +120,9 @@ def main():
                     low = np.zeros_like(r)
                 h = r - low
                 if a.deadband > 0:
-                    n = np.sqrt((h ** 2).sum(-1, keepdims=True))
+                    length = np.sqrt((h ** 2).sum(-1, keepdims=True))
                     tau = a.deadband * (speed < a.still)[..., None] if a.still > 0 else a.deadband
-                    kept = h * (np.maximum(n - tau, 0) / np.maximum(n, 1e-6))
+                    kept = h * (np.maximum(length - tau, 0) / np.maximum(length, 1e-6))
                 else:
                     kept = h
                 out = wout + r - mm * (h - (1 - a.weight) * kept)
